@@ -1,0 +1,19 @@
+"""Gongyou's web service: app factory, channels, pipeline, storage."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from config import Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    from bot.app import create_app as _create_app
+
+    return _create_app(settings)
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,55 @@
+"""Twilio SMS webhook: X-Twilio-Signature check, TwiML reply."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, request
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.messages import Channel, InboundMessage
+from bot.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+bp = Blueprint("sms", __name__)
+
+
+def public_url(base_url: str) -> str:
+    """The URL Twilio signed: the configured public base plus path and query, else the request URL."""
+    if not base_url:
+        return request.url
+    query = request.query_string.decode()
+    return base_url.rstrip("/") + request.path + (f"?{query}" if query else "")
+
+
+def signature_valid(token: str, url: str, params: dict[str, str], signature: str) -> bool:
+    return bool(signature) and RequestValidator(token).validate(url, params, signature)
+
+
+def _twiml(text: str | None) -> Response:
+    resp = MessagingResponse()
+    if text:
+        resp.message(text)
+    return Response(str(resp), mimetype="application/xml")
+
+
+@bp.post("/sms")
+def receive() -> Response:
+    settings = current_app.config["GONGYOU"]
+    params = request.form.to_dict()
+    if not signature_valid(settings.twilio_auth_token, public_url(settings.public_base_url), params,
+                           request.headers.get("X-Twilio-Signature", "")):
+        return Response("forbidden", status=403, mimetype="text/plain")
+    sender, sid = params.get("From", ""), params.get("MessageSid", "")
+    if not sender or not sid:
+        return Response("bad request: From and MessageSid are required", status=400, mimetype="text/plain")
+    inbound = InboundMessage(channel=Channel.SMS, user_id=sender, text=params.get("Body", ""), message_id=sid,
+                             media=tuple(params[k] for k in sorted(params) if k.startswith("MediaUrl")))
+    pipeline: Pipeline = current_app.extensions["gongyou.pipeline"]
+    try:
+        outcome = pipeline.handle(inbound)
+    except Exception:
+        log.exception("SMS %s could not be processed", sid)
+        return _twiml("系统忙，请过一会儿再发一次。")
+    return _twiml(outcome.reply.render_text() if outcome.reply else None)

@@ -1,0 +1,62 @@
+"""Personal data at rest (PIPL): encrypt with Fernet, find by a keyed hash, mask for display and logs."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import re
+
+from cryptography.fernet import Fernet
+
+PHONE_RE = re.compile(r"(?<!\d)(\+?86)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+
+
+class DataCipher:
+    """Encrypts addresses (phone numbers, openids) and gives a stable blind index for lookups."""
+
+    def __init__(self, key_material: str) -> None:
+        enc_key = hashlib.sha256(b"gongyou:enc:" + key_material.encode()).digest()
+        self._fernet = Fernet(base64.urlsafe_b64encode(enc_key))
+        self._index_key = hashlib.sha256(b"gongyou:idx:" + key_material.encode()).digest()
+
+    def encrypt(self, value: str) -> str:
+        return self._fernet.encrypt(value.encode()).decode()
+
+    def decrypt(self, token: str) -> str:
+        return self._fernet.decrypt(token.encode()).decode()
+
+    def blind_index(self, value: str) -> str:
+        return hmac.new(self._index_key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def mask_address(value: str) -> str:
+    """``+8613812345678`` → ``+86138****5678``; an openid keeps its first and last 4 characters."""
+    if PHONE_RE.fullmatch(value):
+        return PHONE_RE.sub(lambda m: f"{m.group(1) or ''}{m.group(2)}****{m.group(4)}", value)
+    if len(value) <= 8:
+        return value[:2] + "*" * max(len(value) - 2, 0)
+    return f"{value[:4]}…{value[-4:]}"
+
+
+def mask_text(text: str) -> str:
+    """Mask phone and ID-card numbers inside free text (for logs and lists)."""
+    text = ID_RE.sub(lambda m: f"{m.group(1)}********{m.group(3)[-1]}", text)
+    return PHONE_RE.sub(lambda m: f"{m.group(1) or ''}{m.group(2)}****{m.group(4)}", text)
+
+
+class MaskingFilter(logging.Filter):
+    """Logging filter that masks phone and ID numbers in every record's message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            try:
+                record.msg = record.getMessage()
+            except (TypeError, ValueError):
+                return True
+            record.args = None
+        if isinstance(record.msg, str):
+            record.msg = mask_text(record.msg)
+        return True

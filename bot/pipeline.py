@@ -1,0 +1,122 @@
+"""The message pipeline: InboundMessage → dedupe → record → state → NLU → handler → Reply.
+
+Channels call ``Pipeline.handle``; handlers never see which channel a message came on.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.crypto import DataCipher, mask_address
+from bot.dedupe import Deduper
+from bot.errors import UserFacingError
+from bot.messages import Channel, InboundMessage, Option, Reply
+from bot.state import DialogueState, StateStore
+from bot.storage.db import Database
+from bot.workers import annotate, record_inbound, record_outbound, worker_for
+from handlers.base import Context, HandlerRegistry
+from handlers.menu import MAIN_MENU, menu_reply
+from nlu.normalize import normalize
+from nlu.result import FALLBACK_INTENT, NluResult
+from nlu.service import NluService
+
+log = logging.getLogger(__name__)
+SORRY = menu_reply("系统有点忙，您的消息已记下。请稍后再试，或回复数字：")
+# Intents that mean "I did not say anything new": a flow in progress keeps going.
+FLOW_CONTINUES_ON = frozenset({FALLBACK_INTENT, "out_of_scope"})
+
+
+@dataclass
+class Outcome:
+    reply: Reply | None  # None: a repeat whose first delivery is still being answered
+    duplicate: bool = False
+
+
+class Pipeline:
+    def __init__(
+        self,
+        db: Database,
+        state: StateStore,
+        dedupe: Deduper,
+        nlu: NluService,
+        registry: HandlerRegistry,
+        cipher: DataCipher,
+        page_sizes: dict[Channel, int],
+    ) -> None:
+        self.db = db
+        self.state = state
+        self.dedupe = dedupe
+        self.nlu = nlu
+        self.registry = registry
+        self.cipher = cipher
+        self.page_sizes = page_sizes
+
+    def handle(self, msg: InboundMessage) -> Outcome:
+        if not self.dedupe.claim(msg.channel.value, msg.message_id):
+            return Outcome(self.dedupe.previous(msg.channel.value, msg.message_id), duplicate=True)
+        try:
+            reply = self._process(msg)
+        except Exception:
+            # Record-keeping failed (database down?): let the platform's retry try again.
+            self.dedupe.release(msg.channel.value, msg.message_id)
+            raise
+        self.dedupe.remember(msg.channel.value, msg.message_id, reply)
+        return Outcome(reply)
+
+    def _process(self, msg: InboundMessage) -> Reply:
+        with self.db.session() as db:
+            worker = worker_for(db, self.cipher, msg.channel.value, msg.user_id)
+            inbound = record_inbound(db, worker, msg)
+            db.commit()  # what the worker said is kept even if answering fails
+            state = self.state.load(msg.channel.value, msg.user_id)
+            text, nlu, payload = self._understand(msg.text, state)
+            annotate(inbound, nlu)
+            ctx = Context(
+                text=text, nlu=nlu, state=state, db=db, worker_id=worker.id,
+                page_size=self.page_sizes.get(msg.channel, 5), payload=payload, origin=msg.channel.value,
+            )
+            reply = self._answer(ctx, msg)
+            state.options = list(reply.options)
+            self.state.save(msg.channel.value, msg.user_id, state)
+            record_outbound(db, worker, msg.channel.value, reply)
+            return reply
+
+    def _understand(self, raw: str, state: DialogueState) -> tuple[str, NluResult, dict[str, object]]:
+        """A digit picks an offered option (0: more); otherwise the NLU decides."""
+        text = normalize(raw)
+        if text.isdigit() and len(text) <= 2:
+            pick = self._pick(int(text), state)
+            if pick is not None:
+                state.more = None
+                return text, NluResult(pick.action, 1.0, source="option"), dict(pick.payload)
+        text, nlu = self.nlu.understand(raw)
+        state.more = None if nlu.intent not in FLOW_CONTINUES_ON else state.more
+        if state.flow and nlu.intent in FLOW_CONTINUES_ON | {"search_vacancy"} and self.registry.serves(state.flow):
+            nlu = NluResult(state.flow, nlu.confidence, nlu.entities, nlu.source, nlu.ranking)
+        return text, nlu, {}
+
+    @staticmethod
+    def _pick(number: int, state: DialogueState) -> Option | None:
+        if number == 0:
+            return state.more or Option("没有更多", "no_more")
+        for offered in (state.options, MAIN_MENU):  # a digit past the offer means the main menu
+            if 1 <= number <= len(offered):
+                return offered[number - 1]
+        return None
+
+    def _answer(self, ctx: Context, msg: InboundMessage) -> Reply:
+        if ctx.nlu.intent != ctx.state.flow:
+            ctx.state.flow = None  # another topic: the old flow ends; a handler may start its own
+        handler = self.registry.resolve(ctx.nlu.intent)
+        try:
+            return handler.handle(ctx)
+        except UserFacingError as exc:
+            return menu_reply(exc.message)
+        except Exception:
+            log.exception(
+                "handler %s failed on %s message %s from %s", type(handler).__name__, msg.channel.value,
+                msg.message_id, mask_address(msg.user_id),
+            )
+            ctx.db.rollback()
+            return SORRY

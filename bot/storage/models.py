@@ -1,0 +1,122 @@
+"""SQLAlchemy 2.x typed models. Every schema change gets an Alembic migration."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Worker(Base):
+    """One person, whatever channels they use. Known to staff by a pseudonym unless they consent."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    identities: Mapped[list[WorkerIdentity]] = relationship(back_populates="worker")
+
+
+class WorkerIdentity(Base):
+    """A channel address of a worker (openid, phone). Stored encrypted, found by a keyed hash."""
+
+    __tablename__ = "worker_identities"
+    __table_args__ = (UniqueConstraint("channel", "address_hash", name="uq_identity_channel_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address_hash: Mapped[str] = mapped_column(String(64))
+    address_enc: Mapped[str] = mapped_column(Text)
+    address_masked: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    worker: Mapped[Worker] = relationship(back_populates="identities")
+
+
+class Message(Base):
+    """The transcript: every inbound and outbound message, recorded before it is answered."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    direction: Mapped[str] = mapped_column(String(3))  # in | out
+    kind: Mapped[str] = mapped_column(String(16), default="text")
+    platform_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    media: Mapped[list[str]] = mapped_column(JSON, default=list)
+    intent: Mapped[str | None] = mapped_column(String(64))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    nlu_source: Mapped[str | None] = mapped_column(String(16))  # rasa | rules | option
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class Case(Base):
+    """A complaint or wage-arrears report (filled in by the case-intake work)."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # complaint | wage_arrears | handoff
+    category: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    first_response_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Vacancy(Base):
+    """A job vacancy (空岗信息) as public employment offices publish them."""
+
+    __tablename__ = "vacancies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(32), unique=True)
+    employer: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(64))
+    job_type: Mapped[str] = mapped_column(String(32), index=True)
+    industry: Mapped[str] = mapped_column(String(32), default="")
+    city: Mapped[str] = mapped_column(String(32), index=True)
+    district: Mapped[str] = mapped_column(String(32), default="")
+    headcount: Mapped[int] = mapped_column(Integer, default=1)
+    period: Mapped[str] = mapped_column(String(16), default="long_term")  # long_term | seasonal | daily
+    pay_min: Mapped[int] = mapped_column(Integer)
+    pay_max: Mapped[int] = mapped_column(Integer)
+    pay_unit: Mapped[str] = mapped_column(String(8), default="month")  # month | day | piece
+    board_lodging: Mapped[bool] = mapped_column(Boolean, default=False)
+    age_min: Mapped[int | None] = mapped_column(Integer)
+    age_max: Mapped[int | None] = mapped_column(Integer)
+    gender: Mapped[str | None] = mapped_column(String(8))
+    requirements: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(String(32), default="")
+    contact_phone: Mapped[str] = mapped_column(String(32), default="")
+    source: Mapped[str] = mapped_column(String(128), default="")
+    posted_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | filled | withdrawn

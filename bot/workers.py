@@ -1,0 +1,68 @@
+"""Workers and their channel identities; the transcript of what they said and were told."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.crypto import DataCipher, mask_address
+from bot.messages import InboundMessage, Reply
+from bot.storage.models import Message, Worker, WorkerIdentity
+from nlu.result import NluResult
+
+
+def worker_for(db: Session, cipher: DataCipher, channel: str, address: str) -> Worker:
+    """The worker behind a channel address, created on first contact."""
+    digest = cipher.blind_index(f"{channel}:{address}")
+    found = db.scalar(
+        select(WorkerIdentity).where(WorkerIdentity.channel == channel, WorkerIdentity.address_hash == digest)
+    )
+    if found is not None:
+        return found.worker
+    worker = Worker(pseudonym=f"工友{secrets.token_hex(3).upper()}")
+    identity = WorkerIdentity(
+        worker=worker,
+        channel=channel,
+        address_hash=digest,
+        address_enc=cipher.encrypt(address),
+        address_masked=mask_address(address),
+    )
+    try:
+        with db.begin_nested():
+            db.add_all([worker, identity])
+    except IntegrityError:  # a concurrent first message from the same address won the race
+        return worker_for(db, cipher, channel, address)
+    return worker
+
+
+def record_inbound(db: Session, worker: Worker, msg: InboundMessage) -> Message:
+    row = Message(
+        worker_id=worker.id,
+        channel=msg.channel.value,
+        direction="in",
+        kind=msg.kind,
+        platform_id=msg.message_id,
+        text=msg.text,
+        media=list(msg.media),
+        created_at=msg.received_at,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def annotate(row: Message, nlu: NluResult) -> None:
+    row.intent = nlu.intent
+    row.confidence = round(nlu.confidence, 4)
+    row.nlu_source = nlu.source
+
+
+def record_outbound(db: Session, worker: Worker, channel: str, reply: Reply) -> Message:
+    row = Message(worker_id=worker.id, channel=channel, direction="out", kind="text", text=reply.render_text(),
+                  media=[])
+    db.add(row)
+    db.flush()
+    return row

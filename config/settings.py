@@ -1,0 +1,94 @@
+"""One typed settings object, read from ``GONGYOU_*`` environment variables (and ``.env``).
+
+Defaults give a zero-setup local run: a SQLite file, Redis on localhost (or an in-process
+stand-in), Rasa at http://127.0.0.1:5005. In production mode (``GONGYOU_ENV=production``)
+the secrets the platforms need are checked at start-up and a missing one stops the app.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-secret-change-me"
+
+
+class ConfigError(RuntimeError):
+    """Settings that cannot run the service; the message says what to set."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="GONGYOU_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Literal["development", "test", "production"] = "development"
+    secret_key: str = DEV_SECRET
+    # Key material for personal data at rest (phone numbers, WeChat openids). Derived from
+    # secret_key when empty; set its own value in production so the two can rotate apart.
+    data_key: str = ""
+
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'gongyou.db'}"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    # When Redis is unreachable outside production, use an in-process stand-in (logged loudly).
+    redis_fallback: bool = True
+    state_ttl_seconds: int = 30 * 60
+    dedupe_ttl_seconds: int = 24 * 60 * 60
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = "gongyou-dev-rasa-token"
+    rasa_timeout_seconds: float = 2.0
+    # Below this confidence the intent is treated as not understood.
+    nlu_threshold: float = 0.45
+
+    wechat_token: str = "gongyou-dev-wechat-token"
+    wechat_aes_key: str = ""
+    wechat_app_id: str = ""
+    wechat_app_secret: str = ""
+
+    twilio_auth_token: str = "gongyou-dev-twilio-token"
+    twilio_account_sid: str = ""
+    # Public base URL Twilio calls (e.g. https://gongyou.example.org); the signature is
+    # computed over it. Empty: the URL of the incoming request is used.
+    public_base_url: str = ""
+
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    page_size_wechat: int = 5
+    page_size_sms: int = 3
+
+    def check_production(self) -> None:
+        """Raise ConfigError naming every missing production setting."""
+        if self.env != "production":
+            return
+        missing: list[str] = []
+        required = {
+            "GONGYOU_SECRET_KEY": self.secret_key if self.secret_key != DEV_SECRET else "",
+            "GONGYOU_WECHAT_TOKEN": self.wechat_token if not self.wechat_token.startswith("gongyou-dev") else "",
+            "GONGYOU_WECHAT_AES_KEY": self.wechat_aes_key,
+            "GONGYOU_WECHAT_APP_ID": self.wechat_app_id,
+            "GONGYOU_WECHAT_APP_SECRET": self.wechat_app_secret,
+            "GONGYOU_TWILIO_AUTH_TOKEN": (
+                self.twilio_auth_token if not self.twilio_auth_token.startswith("gongyou-dev") else ""
+            ),
+            "GONGYOU_DATABASE_URL": self.database_url if not self.database_url.startswith("sqlite") else "",
+            "GONGYOU_DATA_KEY": self.data_key,
+            "GONGYOU_PUBLIC_BASE_URL": self.public_base_url,
+        }
+        missing = [name for name, value in required.items() if not value]
+        if self.wechat_aes_key and len(self.wechat_aes_key) != 43:
+            missing.append("GONGYOU_WECHAT_AES_KEY (must be 43 characters)")
+        if missing:
+            raise ConfigError(
+                "Production mode needs these settings (see .env.example): " + ", ".join(missing)
+            )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment, apply overrides, validate for the mode."""
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    settings.check_production()
+    return settings

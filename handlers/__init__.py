@@ -1,0 +1,12 @@
+"""Handlers, one module per capability. Importing this package registers them all."""
+
+from handlers import guidance, menu, vacancy  # noqa: F401  (registration by decorator)
+from handlers.base import HANDLER_CLASSES, HandlerRegistry, build_registry
+from handlers.menu import FallbackHandler
+
+
+def default_registry() -> HandlerRegistry:
+    return build_registry(HANDLER_CLASSES, FallbackHandler)
+
+
+__all__ = ["default_registry"]

@@ -1,0 +1,91 @@
+"""The handler contract, the context a handler receives, and the registry.
+
+A handler declares the intents (or internal actions) it serves and answers a Context with a
+Reply. It never sees channel details: page size comes as a number, not as "SMS".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from sqlalchemy.orm import Session
+
+from bot.messages import Reply
+from bot.state import DialogueState
+from nlu.result import NluResult
+
+
+@dataclass
+class Context:
+    text: str  # normalised text of the message
+    nlu: NluResult
+    state: DialogueState  # mutable: the handler may set flow/data/more
+    db: Session
+    worker_id: int
+    page_size: int = 5
+    origin: str = ""  # the channel's name, for records only (a case remembers where to answer)
+    payload: dict[str, Any] = field(default_factory=dict)  # from a picked numbered option
+
+    def entity(self, name: str) -> Any | None:
+        """An entity from the option picked, else from the message."""
+        if name in self.payload:
+            return self.payload[name]
+        return self.nlu.first(name)
+
+
+@runtime_checkable
+class Handler(Protocol):
+    intents: ClassVar[tuple[str, ...]]
+
+    def handle(self, ctx: Context) -> Reply: ...
+
+
+HANDLER_CLASSES: list[type[Handler]] = []
+
+
+def handler(cls: type[Handler]) -> type[Handler]:
+    """Class decorator: make a handler class known to build_registry()."""
+    HANDLER_CLASSES.append(cls)
+    return cls
+
+
+class DuplicateIntentError(RuntimeError):
+    pass
+
+
+class HandlerRegistry:
+    """Intent → handler. One per app; duplicates are an error at start-up."""
+
+    def __init__(self, fallback: Handler) -> None:
+        self._by_intent: dict[str, Handler] = {}
+        self.fallback = fallback
+
+    def add(self, instance: Handler) -> None:
+        for intent in instance.intents:
+            if intent in self._by_intent:
+                other = type(self._by_intent[intent]).__name__
+                raise DuplicateIntentError(
+                    f"intent {intent!r} served by both {other} and {type(instance).__name__}"
+                )
+            self._by_intent[intent] = instance
+
+    def resolve(self, intent: str) -> Handler:
+        return self._by_intent.get(intent, self.fallback)
+
+    def serves(self, intent: str) -> bool:
+        return intent in self._by_intent
+
+    @property
+    def intents(self) -> frozenset[str]:
+        return frozenset(self._by_intent)
+
+
+def build_registry(
+    classes: Iterable[type[Handler]], fallback_factory: Callable[[], Handler]
+) -> HandlerRegistry:
+    registry = HandlerRegistry(fallback_factory())
+    for cls in classes:
+        registry.add(cls())
+    return registry

@@ -1,0 +1,70 @@
+"""Greeting, help, the numbered main menu, small talk, and the polite fallback."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from bot.messages import Option, Reply
+from handlers.base import Context, handler
+
+MAIN_MENU: tuple[Option, ...] = (
+    Option("找工作", "search_vacancy"),
+    Option("政策咨询", "ask_policy"),
+    Option("投诉举报", "file_complaint"),
+    Option("欠薪求助", "report_wage_arrears"),
+    Option("查询进度", "check_status"),
+    Option("转人工", "human_agent"),
+)
+
+
+def menu_reply(text: str) -> Reply:
+    return Reply(text, MAIN_MENU)
+
+
+@handler
+class GreetHandler:
+    intents: ClassVar[tuple[str, ...]] = ("greet", "help")
+
+    def handle(self, ctx: Context) -> Reply:
+        ctx.state.flow = None
+        return menu_reply("您好，我是工友助手。请回复数字：")
+
+
+class FallbackHandler:
+    """Anything not understood (nlu_fallback, out_of_scope, unknown intents)."""
+
+    intents: ClassVar[tuple[str, ...]] = ("nlu_fallback", "out_of_scope")
+
+    def handle(self, ctx: Context) -> Reply:
+        return menu_reply("抱歉，没看懂您的意思。请回复数字，或直接说要办的事：")
+
+
+@handler
+class SmallTalkHandler:
+    intents: ClassVar[tuple[str, ...]] = ("thank", "goodbye", "affirm", "deny")
+
+    def handle(self, ctx: Context) -> Reply:
+        if ctx.nlu.intent in ("thank", "goodbye"):
+            ctx.state.flow = None
+            return Reply("不客气，有事随时发消息。回复「菜单」看能办的事。")
+        return menu_reply("好的。请回复数字选择要办的事：")
+
+
+@handler
+class CancelHandler:
+    intents: ClassVar[tuple[str, ...]] = ("cancel",)
+
+    def handle(self, ctx: Context) -> Reply:
+        ctx.state.flow = None
+        ctx.state.data = {}
+        return menu_reply("已取消。还需要什么帮助？")
+
+
+@handler
+class NoMoreHandler:
+    """「0」 when there is nothing more to show."""
+
+    intents: ClassVar[tuple[str, ...]] = ("no_more",)
+
+    def handle(self, ctx: Context) -> Reply:
+        return menu_reply("没有更多了。请回复数字：")

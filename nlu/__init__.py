@@ -1,0 +1,1 @@
+"""Language understanding: the Rasa project (config.yml, data/, dict/) and its client."""

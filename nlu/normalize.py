@@ -1,0 +1,69 @@
+"""Input normalisation before parsing: full-width → half-width, Traditional → Simplified,
+Chinese numerals that form amounts → digits. Also amount parsing for entity values."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import cn2an
+from opencc import OpenCC
+
+CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+# A Chinese-numeral run that is followed by a money/count unit: 八千五块, 三个月, 两个人, 五百元.
+_CN_AMOUNT = re.compile(rf"([{CN_DIGITS}]+)(?=(?:块钱|块|元|个月|月|天|个人|人|多块|多元))")
+_MIXED = re.compile(r"(\d+(?:\.\d+)?)\s*([万千])\s*(\d)?(?!\d)")
+_APPROX = re.compile(r"(多|几|左右|来块|上下)")
+_WS = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> OpenCC:
+    return OpenCC("t2s")
+
+
+def _cn_number(token: str) -> int | None:
+    try:
+        value = cn2an.cn2an(token, "smart")
+    except (ValueError, KeyError, TypeError):
+        return None
+    return int(value) if float(value).is_integer() else None
+
+
+def normalize(text: str) -> str:
+    """The form every message is understood in (the worker's original is kept elsewhere)."""
+    text = unicodedata.normalize("NFKC", text)  # full-width letters, digits, punctuation
+    text = _t2s().convert(text)
+    text = _WS.sub(" ", text).strip()
+
+    def repl(match: re.Match[str]) -> str:
+        value = _cn_number(match.group(1))
+        return str(value) if value is not None else match.group(1)
+
+    return _CN_AMOUNT.sub(repl, text)
+
+
+def parse_amount(raw: str) -> tuple[int, bool] | None:
+    """Read an amount as a worker writes it: 「八千五」→8500, 「1万2」→12000, 「两万多」→(20000, approx).
+
+    Returns (yuan, approximate) or None when no number is found.
+    """
+    text = unicodedata.normalize("NFKC", str(raw)).replace(",", "").replace("，", "")
+    approximate = bool(_APPROX.search(text))
+    core = re.sub(r"(块钱|块|元|人民币|多|几|左右|来|上下|个月|月|个人|人|天|工资|钱)", "", text).strip()
+    if not core:
+        return None
+    mixed = _MIXED.fullmatch(core)
+    if mixed:  # 1万2 → 12000, 3千5 → 3500, 1.5万 → 15000
+        base = float(mixed.group(1))
+        unit = 10000 if mixed.group(2) == "万" else 1000
+        tail = int(mixed.group(3)) * unit // 10 if mixed.group(3) else 0
+        return int(base * unit) + tail, approximate
+    if core.isdigit():
+        return int(core), approximate
+    if re.fullmatch(rf"[{CN_DIGITS}]+", core):
+        value = _cn_number(core)
+        return (value, approximate) if value is not None else None
+    digits = re.search(r"\d+", core)
+    return (int(digits.group()), approximate) if digits else None

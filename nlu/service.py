@@ -1,0 +1,54 @@
+"""Understanding one message: normalise → Rasa (or the rule layer) → clean entities."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from nlu.client import NluUnavailable, RasaClient
+from nlu.gazetteer import GAZETTEER_ENTITIES, Gazetteer
+from nlu.normalize import normalize, parse_amount
+from nlu.result import FALLBACK_INTENT, Entity, NluResult
+from nlu.rules import rule_parse
+
+log = logging.getLogger(__name__)
+NUMERIC_ENTITIES = ("amount", "salary", "months", "person_count")
+
+
+class NluService:
+    def __init__(self, rasa: RasaClient, gazetteer: Gazetteer, threshold: float) -> None:
+        self.rasa = rasa
+        self.gazetteer = gazetteer
+        self.threshold = threshold
+
+    def understand(self, raw_text: str) -> tuple[str, NluResult]:
+        """Return the normalised text and what it means."""
+        text = normalize(raw_text)
+        if not text:
+            return text, NluResult(FALLBACK_INTENT, 0.0, source="rules")
+        try:
+            result = self.rasa.parse(text)
+        except NluUnavailable as exc:
+            log.warning("Rasa unavailable, using the rule layer: %s", exc)
+            return text, self._clean(rule_parse(text, self.gazetteer))
+        if result.intent != FALLBACK_INTENT and result.confidence < self.threshold:
+            result = replace(result, intent=FALLBACK_INTENT)
+        return text, self._clean(self._fill_gazetteer(text, result))
+
+    def _fill_gazetteer(self, text: str, result: NluResult) -> NluResult:
+        """Add a city or trade the model missed but the dictionary knows."""
+        missing = [e for e in self.gazetteer.find(text) if e.name in GAZETTEER_ENTITIES and not result.has(e.name)]
+        return replace(result, entities=result.entities + tuple(missing)) if missing else result
+
+    def _clean(self, result: NluResult) -> NluResult:
+        cleaned: list[Entity] = []
+        for ent in result.entities:
+            if ent.name in NUMERIC_ENTITIES:
+                parsed = parse_amount(str(ent.value))
+                if parsed is None:
+                    continue
+                ent = replace(ent, value=parsed[0], approximate=parsed[1])
+            elif ent.name in GAZETTEER_ENTITIES and isinstance(ent.value, str):
+                ent = replace(ent, value=self.gazetteer.canonical(ent.name, ent.value))
+            cleaned.append(ent)
+        return replace(result, entities=tuple(cleaned))

@@ -1,0 +1,103 @@
+"""Fixtures: real PostgreSQL (a fresh database per run), real Redis (db 15), one Rasa server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+import redis
+from flask import Flask
+from sqlalchemy import text
+
+from bot import create_app, vacancies
+from bot.pipeline import Pipeline
+from bot.storage.db import Database
+from config import Settings
+from tests.support import services
+from tests.support.dialog import Conversation
+
+WECHAT_TOKEN = "gongyou-test-token"
+TWILIO_TOKEN = "12345"
+PUBLIC_BASE = "https://gongyou.example.org"
+
+
+def _service(factory):  # type: ignore[no-untyped-def]
+    try:
+        return factory()
+    except services.ServiceMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return _service(services.require_redis)
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    ctx = services.fresh_database()
+    url = _service(ctx.__enter__)
+    db = Database(url)
+    db.upgrade()
+    with db.session() as session:
+        vacancies.load_demo(session, date.today())
+    db.dispose()
+    yield url
+    ctx.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def rasa_url() -> Iterator[str]:
+    ctx = services.rasa_server()
+    yield _service(ctx.__enter__)
+    ctx.__exit__(None, None, None)
+
+
+def make_settings(database_url: str, redis_url: str, rasa_url: str, **extra: object) -> Settings:
+    values: dict[str, object] = {
+        "env": "test",
+        "secret_key": "test-secret-key",
+        "database_url": database_url,
+        "redis_url": redis_url,
+        "redis_fallback": False,
+        "rasa_url": rasa_url,
+        "rasa_token": services.RASA_TOKEN,
+        "wechat_token": WECHAT_TOKEN,
+        "twilio_auth_token": TWILIO_TOKEN,
+        "public_base_url": PUBLIC_BASE,
+    }
+    values.update(extra)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(database_url: str, redis_url: str, rasa_url: str) -> Settings:
+    return make_settings(database_url, redis_url, rasa_url)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    app = create_app(settings)
+    yield app
+    reset(app)
+
+
+def reset(app: Flask) -> None:
+    """Empty what tests write (vacancies are read-only demo data) and the test Redis db."""
+    db: Database = app.extensions["gongyou.db"]
+    with db.engine.begin() as conn:
+        conn.execute(text("TRUNCATE messages, cases, worker_identities, workers RESTART IDENTITY CASCADE"))
+    client: redis.Redis = app.extensions["gongyou.redis"]
+    client.flushdb()
+    db.dispose()
+
+
+@pytest.fixture
+def pipeline(app: Flask) -> Pipeline:
+    return app.extensions["gongyou.pipeline"]
+
+
+@pytest.fixture
+def conversation(pipeline: Pipeline) -> Conversation:
+    return Conversation(pipeline)

@@ -1,0 +1,122 @@
+"""Unit tests of the pieces workers' messages pass through (no services needed)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pytest
+
+from bot.crypto import DataCipher, mask_address, mask_text
+from bot.messages import Option, Reply
+from bot.state import DialogueState
+from config import ConfigError, Settings
+from handlers import default_registry
+from handlers.base import Context, DuplicateIntentError, build_registry
+from handlers.menu import FallbackHandler, GreetHandler
+from nlu.gazetteer import load_gazetteer
+from nlu.normalize import normalize, parse_amount
+from nlu.result import CONTRACT_INTENTS
+from nlu.rules import rule_parse
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("老闆欠我們工錢三個月了", "老板欠我们工钱3个月了"),  # Traditional → Simplified, 三个月 → 3个月
+        ("ｓｕｚｈｏｕ　找工作！", "suzhou 找工作!"),  # full-width → half-width
+        ("欠我八千五块", "欠我8500块"),
+        ("一直不给钱", "一直不给钱"),  # an idiom with 一 is not a number
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "approx"),
+    [("八千五", 8500, False), ("1万2", 12000, False), ("两万多", 20000, True), ("3千5", 3500, False),
+     ("1.5万", 15000, False), ("8500块", 8500, False), ("五百元", 500, False), ("3个月", 3, False)],
+)
+def test_parse_amount(raw: str, value: int, approx: bool) -> None:
+    assert parse_amount(raw) == (value, approx)
+
+
+def test_parse_amount_without_a_number() -> None:
+    assert parse_amount("很多钱") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("老板跑路了 欠我们工钱", "report_wage_arrears"),
+        ("我要举报黑中介", "file_complaint"),
+        ("转人工", "human_agent"),
+        ("你好", "greet"),
+        ("东莞有没有日结的活", "search_vacancy"),
+        ("苏州普工", "search_vacancy"),
+        ("工伤怎么认定", "ask_policy"),
+        ("我的投诉有结果了吗", "check_status"),
+        ("今天天气怎么样", "nlu_fallback"),
+    ],
+)
+def test_rule_layer_when_rasa_is_down(text: str, intent: str) -> None:
+    result = rule_parse(normalize(text), load_gazetteer())
+    assert result.intent == intent
+    assert result.intent in CONTRACT_INTENTS
+
+
+def test_rule_layer_finds_city_and_trade_with_synonyms() -> None:
+    result = rule_parse(normalize("鹏城 流水线 招人吗"), load_gazetteer())
+    assert result.first("city") == "深圳"
+    assert result.first("job_type") == "普工"
+
+
+def test_registry_rejects_two_handlers_for_one_intent() -> None:
+    class Another:
+        intents: ClassVar[tuple[str, ...]] = ("greet",)
+
+        def handle(self, ctx: Context) -> Reply:
+            return Reply("x")
+
+    with pytest.raises(DuplicateIntentError, match="greet"):
+        build_registry([GreetHandler, Another], FallbackHandler)
+
+
+def test_every_contract_intent_has_a_handler_or_the_fallback() -> None:
+    registry = default_registry()
+    for intent in CONTRACT_INTENTS - {"nlu_fallback", "out_of_scope"}:
+        assert registry.serves(intent), intent
+    assert isinstance(registry.resolve("nlu_fallback"), FallbackHandler)
+
+
+def test_reply_renders_numbered_options() -> None:
+    reply = Reply("请选择：", (Option("找工作", "search_vacancy"), Option("转人工", "human_agent")))
+    assert reply.render_text() == "请选择：\n1 找工作\n2 转人工"
+    assert Reply.from_dict(reply.to_dict()) == reply
+
+
+def test_dialogue_state_round_trips() -> None:
+    state = DialogueState(options=[Option("a", "b", {"ref": "V1"})], more=Option("看更多", "x"), flow="f",
+                          data={"k": 1})
+    assert DialogueState.from_json(state.to_json()) == state
+
+
+def test_personal_data_is_encrypted_and_masked() -> None:
+    cipher = DataCipher("k1")
+    token = cipher.encrypt("+8613812345678")
+    assert "13812345678" not in token and cipher.decrypt(token) == "+8613812345678"
+    assert cipher.blind_index("x") == DataCipher("k1").blind_index("x") != DataCipher("k2").blind_index("x")
+    assert mask_address("+8613812345678") == "+86138****5678"
+    assert mask_text("电话13812345678 身份证110101199003071234") == "电话138****5678 身份证110101********4"
+
+
+def test_production_mode_names_every_missing_secret() -> None:
+    with pytest.raises(ConfigError) as err:
+        Settings(_env_file=None, env="production").check_production()  # type: ignore[call-arg]
+    for name in ("GONGYOU_SECRET_KEY", "GONGYOU_WECHAT_TOKEN", "GONGYOU_WECHAT_AES_KEY", "GONGYOU_TWILIO_AUTH_TOKEN",
+                 "GONGYOU_DATABASE_URL"):
+        assert name in str(err.value)
+
+
+def test_development_mode_runs_on_defaults() -> None:
+    Settings(_env_file=None).check_production()  # type: ignore[call-arg]
