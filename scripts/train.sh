@@ -15,7 +15,7 @@ if [ -f "$model" ]; then echo "$model"; exit 0; fi
 echo "Training the NLU model (nlu/ changed; hash $hash)..." >&2
 out=$(mktemp -d)
 start=$(date +%s)
-RASA_TELEMETRY_ENABLED=false "$venv/bin/rasa" train nlu --config nlu/config.yml --nlu nlu/data \
+RASA_TELEMETRY_ENABLED=false RASA_CACHE_DIRECTORY="$cache/rasa-train-cache" "$venv/bin/rasa" train nlu --config nlu/config.yml --nlu nlu/data \
   --out "$out" --fixed-model-name "nlu-$hash" >"$out/train.log" 2>&1 || { tail -40 "$out/train.log" >&2; exit 1; }
 grep -i "misaligned" "$out/train.log" | head -5 >&2 || true
 mv "$out/nlu-$hash.tar.gz" "$model"

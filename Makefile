@@ -1,0 +1,40 @@
+# Gongyou: two commands — `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install rasa-venv train run test chat bench lint clean
+
+$(BIN)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/.installed          ## the app's venv (Python ≥ 3.11)
+
+rasa-venv:                          ## the Rasa venv (Python 3.10), cached outside the clone
+	@scripts/rasa_venv.sh >/dev/null
+
+train: rasa-venv                    ## train the NLU model if nlu/ changed (cached by hash)
+	@scripts/train.sh
+
+run: install rasa-venv              ## start Rasa and the app on local defaults
+	@scripts/run.sh
+
+test: install rasa-venv             ## the whole test suite against real PostgreSQL, Redis and Rasa
+	@scripts/test.sh
+
+chat: install                       ## talk to the bot in the terminal (start `make run` first for Rasa)
+	@$(BIN)/python -m bot.chat
+
+bench: install                      ## load the real webhook; figures printed and written to bench/results/
+	@$(BIN)/python bench/load_webhook.py
+
+lint: install
+	@$(BIN)/ruff check bot nlu handlers config tests bench
+	@$(BIN)/mypy bot nlu handlers config
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,28 @@
+"""Build signed WeChat webhook requests the way the WeChat servers send them."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from itertools import count
+
+_ids = count(6054768590064713728)
+
+
+def sign(token: str, timestamp: str, nonce: str) -> str:
+    return hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()
+
+
+def signed_query(token: str, timestamp: str | None = None, nonce: str = "1320562132") -> dict[str, str]:
+    ts = timestamp or str(int(time.time()))
+    return {"signature": sign(token, ts, nonce), "timestamp": ts, "nonce": nonce}
+
+
+def text_xml(content: str, sender: str = "oWorker0001", msg_id: int | None = None) -> bytes:
+    msg_id = msg_id if msg_id is not None else next(_ids)
+    return (
+        "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName>"
+        f"<FromUserName><![CDATA[{sender}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId></xml>"
+    ).encode()

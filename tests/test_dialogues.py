@@ -1,0 +1,103 @@
+"""Whole conversations through the real pipeline (Rasa, PostgreSQL, Redis), as transcripts."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import select
+
+from bot.storage.models import Case, Message, WorkerIdentity
+from tests.support.dialog import Conversation, verify_dialog
+
+MENU = ("1 找工作", "6 转人工")
+
+
+def test_menu_then_job_search_then_detail(conversation: Conversation) -> None:
+    verify_dialog(
+        conversation,
+        [
+            ("你好", MENU),
+            ("1", "哪个城市"),
+            ("苏州 普工", ("苏州", "普工", "回复序号看详情")),
+            ("1", ("联系：", "不收押金")),
+            ("3", MENU),  # 「主菜单」 from the detail's options
+        ],
+    )
+
+
+def test_paging_with_zero(conversation: Conversation) -> None:
+    first = conversation.say("找普工")
+    assert "第1-5个" in first and "回复0看更多" in first
+    second = conversation.say("0")
+    assert "第6-" in second
+    assert set(first.splitlines()[1:6]).isdisjoint(second.splitlines()[1:6])
+
+
+def test_expired_and_filled_vacancies_never_show(conversation: Conversation) -> None:
+    # The demo set's only 石家庄/无锡/珠海 entries are expired or filled.
+    for city in ("石家庄", "无锡", "珠海"):
+        answer = conversation.say(f"{city}有什么活")
+        assert "V06" not in answer
+        assert f"{city}·" not in answer or "共0个" in answer
+        assert "暂时没有" in answer, answer
+
+
+def test_unknown_trade_in_city_widens_to_city(conversation: Conversation) -> None:
+    answer = conversation.say("阿克苏 有没有电工")
+    assert "阿克苏暂时没有电工岗位" in answer and "采棉" in answer
+
+
+def test_wage_arrears_amount_read_and_cited(conversation: Conversation) -> None:
+    answer = conversation.say("包工头跑路了 欠我八千五工钱")
+    assert "8500" in answer and "12333" in answer and "《法律援助法》第四十二条" in answer
+
+
+def test_handoff_creates_a_case_the_worker_can_look_up(app: Flask, conversation: Conversation) -> None:
+    answer = conversation.say("我要转人工")
+    assert "24小时" in answer
+    with app.extensions["gongyou.db"].session() as db:
+        case = db.scalar(select(Case))
+        assert case is not None and case.kind == "handoff" and case.channel == "cli"
+        number = case.number
+    assert number in answer
+    assert number in conversation.say("我的进度怎么样了")
+
+
+def test_gibberish_gets_polite_menu(conversation: Conversation) -> None:
+    verify_dialog(conversation, [("asdfgh qwer", MENU), ("今天彩票开什么号", MENU)])
+
+
+def test_traditional_characters_understood(conversation: Conversation) -> None:
+    answer = conversation.say("東莞有沒有普工")
+    assert "东莞" in answer and "普工" in answer
+
+
+def test_every_message_is_kept_and_addresses_are_encrypted(app: Flask, pipeline) -> None:  # type: ignore[no-untyped-def]
+    from bot.messages import Channel
+
+    conv = Conversation(pipeline, channel=Channel.SMS, user_id="+8613912345678")
+    conv.say("你好")
+    conv.say("深圳 保安")
+    with app.extensions["gongyou.db"].session() as db:
+        texts = [m.text for m in db.scalars(select(Message).order_by(Message.id))]
+        identity = db.scalar(select(WorkerIdentity))
+    assert texts[0] == "你好" and texts[2] == "深圳 保安" and len(texts) == 4
+    assert identity is not None
+    assert "13912345678" not in identity.address_enc + identity.address_hash
+    assert identity.address_masked == "+86139****5678"
+
+
+def test_bot_stays_useful_when_rasa_is_down(database_url: str, redis_url: str) -> None:
+    from bot import create_app
+    from tests.conftest import make_settings, reset
+
+    app = create_app(make_settings(database_url, redis_url, "http://127.0.0.1:9", rasa_timeout_seconds=0.5))
+    try:
+        conv = Conversation(app.extensions["gongyou.pipeline"])
+        verify_dialog(
+            conv,
+            [("你好", MENU), ("苏州普工", ("苏州", "回复序号看详情")), ("老板欠工资不给", "12333"),
+             ("转人工", "24小时")],
+        )
+        assert not any("Rasa" in a or "rasa" in a for _, a in conv.transcript)
+    finally:
+        reset(app)

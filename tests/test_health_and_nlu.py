@@ -1,0 +1,56 @@
+"""Health endpoint and the Rasa server's contract (real trained model)."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from flask import Flask
+
+from nlu.result import CONTRACT_INTENTS
+from tests.support.services import RASA_TOKEN
+
+
+def test_healthz_all_up(app: Flask) -> None:
+    resp = app.test_client().get("/healthz")
+    assert resp.status_code == 200
+    assert resp.json["checks"] == {"database": "ok", "redis": "ok", "rasa": "ok"}
+
+
+def test_healthz_reports_rasa_down(database_url: str, redis_url: str) -> None:
+    from bot import create_app
+    from tests.conftest import make_settings
+
+    app = create_app(make_settings(database_url, redis_url, "http://127.0.0.1:9", rasa_timeout_seconds=0.3))
+    resp = app.test_client().get("/healthz")
+    assert resp.status_code == 503
+    assert resp.json["checks"]["rasa"] == "down" and resp.json["checks"]["database"] == "ok"
+
+
+def test_rasa_refuses_a_wrong_token(rasa_url: str) -> None:
+    resp = requests.post(f"{rasa_url}/model/parse", params={"token": "wrong"}, json={"text": "你好"}, timeout=10)
+    assert resp.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("你好", "greet"),
+        ("苏州有电子厂招普工吗", "search_vacancy"),
+        ("老板欠了我们三个月工钱", "report_wage_arrears"),
+        ("举报黑中介收押金", "file_complaint"),
+        ("转人工", "human_agent"),
+        ("谢谢", "thank"),
+    ],
+)
+def test_model_parse_returns_contract_intents(rasa_url: str, text: str, intent: str) -> None:
+    resp = requests.post(f"{rasa_url}/model/parse", params={"token": RASA_TOKEN}, json={"text": text}, timeout=10)
+    data = resp.json()
+    assert data["intent"]["name"] == intent, data["intent_ranking"][:3]
+    assert {r["name"] for r in data["intent_ranking"]} <= CONTRACT_INTENTS
+
+
+def test_model_extracts_city_and_trade(rasa_url: str) -> None:
+    resp = requests.post(f"{rasa_url}/model/parse", params={"token": RASA_TOKEN},
+                         json={"text": "苏州有电子厂招普工吗"}, timeout=10)
+    entities = {(e["entity"], e["value"]) for e in resp.json()["entities"]}
+    assert ("city", "苏州") in entities and ("job_type", "普工") in entities
