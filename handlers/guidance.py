@@ -6,6 +6,7 @@ Short, correct guidance with the legal source, until the knowledge base and the 
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
@@ -90,7 +91,7 @@ class HandoffHandler:
             select(Case).where(Case.worker_id == ctx.worker_id, Case.kind == "handoff", Case.status == "new")
         )
         if case is None:
-            case = Case(number="pending", kind="handoff", status="new", worker_id=ctx.worker_id,
+            case = Case(number=f"tmp-{uuid.uuid4().hex}", kind="handoff", status="new", worker_id=ctx.worker_id,
                         channel=ctx.origin, summary=ctx.text, first_response_due=now + FIRST_RESPONSE)
             ctx.db.add(case)
             ctx.db.flush()

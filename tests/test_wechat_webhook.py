@@ -95,10 +95,10 @@ def test_oversized_body_is_refused(app: Flask) -> None:
 
 def test_voice_without_recognition_asks_to_type(app: Flask) -> None:
     body = (
-        "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oVoice]]></FromUserName>"
-        "<CreateTime>1700000000</CreateTime><MsgType><![CDATA[voice]]></MsgType>"
-        "<MediaId><![CDATA[media123]]></MediaId><Format><![CDATA[amr]]></Format>"
-        "<Recognition><![CDATA[]]></Recognition><MsgId>5555</MsgId></xml>"
-    ).encode()
+        b"<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oVoice]]></FromUserName>"
+        b"<CreateTime>1700000000</CreateTime><MsgType><![CDATA[voice]]></MsgType>"
+        b"<MediaId><![CDATA[media123]]></MediaId><Format><![CDATA[amr]]></Format>"
+        b"<Recognition><![CDATA[]]></Recognition><MsgId>5555</MsgId></xml>"
+    )
     content, _ = reply_content(post(app, body))
     assert "打字" in content and "1 找工作" in content

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, request
 from wechatpy import parse_message
+from wechatpy.events import SubscribeEvent
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.messages import BaseMessage, TextMessage, VoiceMessage
-from wechatpy.events import SubscribeEvent
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
