@@ -91,7 +91,7 @@ class HandoffHandler:
             select(Case).where(Case.worker_id == ctx.worker_id, Case.kind == "handoff", Case.status == "new")
         )
         if case is None:
-            case = Case(number=f"tmp-{uuid.uuid4().hex}", kind="handoff", status="new", worker_id=ctx.worker_id,
+            case = Case(number=f"tmp-{uuid.uuid4().hex[:24]}", kind="handoff", status="new", worker_id=ctx.worker_id,
                         channel=ctx.origin, summary=ctx.text, first_response_due=now + FIRST_RESPONSE)
             ctx.db.add(case)
             ctx.db.flush()

@@ -11,8 +11,12 @@ import cn2an
 from opencc import OpenCC
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
-# A Chinese-numeral run that is followed by a money/count unit: 八千五块, 三个月, 两个人, 五百元.
-_CN_AMOUNT = re.compile(rf"([{CN_DIGITS}]+)(?=(?:块钱|块|元|个月|月|天|个人|人|多块|多元))")
+# A Chinese-numeral run that is followed by a money/count unit: 八千五块, 三个月, 两个人, 五百元;
+# or that is a number by its shape: a digit then a magnitude, 八千五, 一万二, 三十 (not 一直, 十分, 千万).
+_CN_AMOUNT = re.compile(
+    rf"([{CN_DIGITS}]+)(?=(?:块钱|块|元|个月|月|天|个人|人|多块|多元))"
+    r"|([一二两三四五六七八九十][一二两三四五六七八九]?[十百千万][零〇一二两三四五六七八九十百千万]*)"
+)
 _MIXED = re.compile(r"(\d+(?:\.\d+)?)\s*([万千])\s*(\d)?(?!\d)")
 _APPROX = re.compile(r"(多|几|左右|来块|上下)")
 _WS = re.compile(r"\s+")
@@ -38,8 +42,9 @@ def normalize(text: str) -> str:
     text = _WS.sub(" ", text).strip()
 
     def repl(match: re.Match[str]) -> str:
-        value = _cn_number(match.group(1))
-        return str(value) if value is not None else match.group(1)
+        token = match.group(1) or match.group(2)
+        value = _cn_number(token)
+        return str(value) if value is not None else token
 
     return _CN_AMOUNT.sub(repl, text)
 

@@ -13,6 +13,7 @@ from nlu.rules import rule_parse
 
 log = logging.getLogger(__name__)
 NUMERIC_ENTITIES = ("amount", "salary", "months", "person_count")
+MAX_MONTHS = 60
 
 
 class NluService:
@@ -41,13 +42,19 @@ class NluService:
         return replace(result, entities=result.entities + tuple(missing)) if missing else result
 
     def _clean(self, result: NluResult) -> NluResult:
+        # A regex match is exact where DIET may tag fragments (「1万」「2」 of 「1万2」): the regex wins.
+        by_regex = {e.name for e in result.entities if e.extractor == "RegexEntityExtractor"}
         cleaned: list[Entity] = []
         for ent in result.entities:
+            if ent.name in by_regex and ent.name in NUMERIC_ENTITIES and ent.extractor != "RegexEntityExtractor":
+                continue
             if ent.name in NUMERIC_ENTITIES:
                 parsed = parse_amount(str(ent.value))
                 if parsed is None:
                     continue
                 ent = replace(ent, value=parsed[0], approximate=parsed[1])
+                if ent.name == "months" and ent.value > MAX_MONTHS:  # nobody is owed 8500 months
+                    ent = replace(ent, name="amount")
             elif ent.name in GAZETTEER_ENTITIES and isinstance(ent.value, str):
                 ent = replace(ent, value=self.gazetteer.canonical(ent.name, ent.value))
             cleaned.append(ent)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
@@ -91,6 +91,20 @@ def reset(app: Flask) -> None:
     client: redis.Redis = app.extensions["gongyou.redis"]
     client.flushdb()
     db.dispose()
+
+
+@pytest.fixture
+def app_factory(database_url: str, redis_url: str) -> Iterator[Callable[..., Flask]]:
+    """Build apps with other settings (e.g. Rasa unreachable); each is cleaned up after the test."""
+    made: list[Flask] = []
+
+    def build(rasa_url: str, **extra: object) -> Flask:
+        made.append(create_app(make_settings(database_url, redis_url, rasa_url, **extra)))
+        return made[-1]
+
+    yield build
+    for app in made:
+        reset(app)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 import requests
 from flask import Flask
@@ -16,11 +18,8 @@ def test_healthz_all_up(app: Flask) -> None:
     assert resp.json["checks"] == {"database": "ok", "redis": "ok", "rasa": "ok"}
 
 
-def test_healthz_reports_rasa_down(database_url: str, redis_url: str) -> None:
-    from bot import create_app
-    from tests.conftest import make_settings
-
-    app = create_app(make_settings(database_url, redis_url, "http://127.0.0.1:9", rasa_timeout_seconds=0.3))
+def test_healthz_reports_rasa_down(app_factory: Callable[..., Flask]) -> None:
+    app = app_factory("http://127.0.0.1:9", rasa_timeout_seconds=0.3)
     resp = app.test_client().get("/healthz")
     assert resp.status_code == 503
     assert resp.json["checks"]["rasa"] == "down" and resp.json["checks"]["database"] == "ok"

@@ -26,6 +26,9 @@ from nlu.rules import rule_parse
         ("ｓｕｚｈｏｕ　找工作！", "suzhou 找工作!"),  # full-width → half-width
         ("欠我八千五块", "欠我8500块"),
         ("一直不给钱", "一直不给钱"),  # an idiom with 一 is not a number
+        ("包工头欠我八千五工钱", "包工头欠我8500工钱"),
+        ("十分感谢 千万别忘了", "十分感谢 千万别忘了"),
+        ("一万二", "12000"),
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:
@@ -120,3 +123,19 @@ def test_production_mode_names_every_missing_secret() -> None:
 
 def test_development_mode_runs_on_defaults() -> None:
     Settings(_env_file=None).check_production()  # type: ignore[call-arg]
+
+
+def test_numbers_reconciled_after_the_model() -> None:
+    from nlu.result import Entity, NluResult
+    from nlu.service import NluService
+
+    service = NluService(rasa=None, gazetteer=load_gazetteer(), threshold=0.5)  # type: ignore[arg-type]
+    raw = NluResult("report_wage_arrears", 0.99, (
+        Entity("amount", "1万", extractor="DIETClassifier"),
+        Entity("amount", "2", extractor="DIETClassifier"),
+        Entity("amount", "1万2", extractor="RegexEntityExtractor"),
+        Entity("months", "8500", extractor="DIETClassifier"),
+        Entity("months", "三", extractor="DIETClassifier"),
+    ))
+    cleaned = service._clean(raw)
+    assert [(e.name, e.value) for e in cleaned.entities] == [("amount", 12000), ("amount", 8500), ("months", 3)]
