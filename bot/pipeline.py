@@ -76,7 +76,10 @@ class Pipeline:
                 text=text, nlu=nlu, state=state, db=db, worker_id=worker.id,
                 page_size=self.page_sizes.get(msg.channel, 5), payload=payload, origin=msg.channel.value,
             )
+            offered = list(state.options)
             reply = self._answer(ctx, msg)
+            if nlu.intent == "repeat_options" and offered:
+                reply = Reply(reply.text, tuple(offered))
             state.options = list(reply.options)
             self.state.save(msg.channel.value, msg.user_id, state)
             record_outbound(db, worker, msg.channel.value, reply)
@@ -98,12 +101,13 @@ class Pipeline:
 
     @staticmethod
     def _pick(number: int, state: DialogueState) -> Option | None:
+        """The option a digit names; a digit outside the offer asks again with the same options."""
         if number == 0:
             return state.more or Option("没有更多", "no_more")
-        for offered in (state.options, MAIN_MENU):  # a digit past the offer means the main menu
-            if 1 <= number <= len(offered):
-                return offered[number - 1]
-        return None
+        offered = state.options or list(MAIN_MENU)
+        if 1 <= number <= len(offered):
+            return offered[number - 1]
+        return Option("重选", "repeat_options", {"count": len(offered)})
 
     def _answer(self, ctx: Context, msg: InboundMessage) -> Reply:
         if ctx.nlu.intent != ctx.state.flow:

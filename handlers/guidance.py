@@ -39,8 +39,11 @@ class WageArrearsHandler:
     intents: ClassVar[tuple[str, ...]] = ("report_wage_arrears",)
 
     def handle(self, ctx: Context) -> Reply:
-        amount = ctx.entity("amount")
-        heard = f"记下了：欠款约{amount}元。" if amount else "您反映的情况已记下。"
+        amount = next((e for e in ctx.nlu.entities if e.name == "amount"), None)
+        if amount is None:
+            heard = "您反映的情况已记下。"
+        else:
+            heard = f"记下了：欠款{amount.value}元{'以上' if amount.approximate else ''}（按「{amount.text}」理解）。"
         return Reply(
             f"{heard}讨薪先做三件事：\n"
             "一、留好考勤、工资条、聊天记录、转账截图；\n"

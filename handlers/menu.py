@@ -68,3 +68,16 @@ class NoMoreHandler:
 
     def handle(self, ctx: Context) -> Reply:
         return menu_reply("没有更多了。请回复数字：")
+
+
+@handler
+class RepeatOptionsHandler:
+    """A digit that is not on offer: say so; the pipeline offers the same options again."""
+
+    intents: ClassVar[tuple[str, ...]] = ("repeat_options",)
+
+    def handle(self, ctx: Context) -> Reply:
+        count = int(ctx.payload.get("count", len(MAIN_MENU)))
+        if count <= 1:
+            return Reply("没有这个选项。回复1，或回复「菜单」看全部：", MAIN_MENU)
+        return Reply(f"没有这个选项，请回复1到{count}的数字，或回复「菜单」：", MAIN_MENU)

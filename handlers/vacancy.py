@@ -47,7 +47,8 @@ class VacancySearchHandler:
                 (Option("换个条件再找", "search_vacancy"), Option("主菜单", "help")),
             )
         end = offset + len(found)
-        head = f"{note}{_where(q)} 共{total}个岗位（第{offset + 1}-{end}个），回复序号看详情："
+        span = f"（第{offset + 1}-{end}个）" if total > len(found) else ""
+        head = f"{note}{_where(q)} 共{total}个岗位{span}，回复序号看详情："
         options = tuple(Option(vacancies.summary_line(v), "vacancy_detail", {"ref": v.ref}) for v in found)
         tail = ""
         if end < total:

@@ -38,6 +38,8 @@ class RasaClient:
                 value=e.get("value"),
                 text=text[e["start"]:e["end"]] if "start" in e and "end" in e else str(e.get("value")),
                 extractor=e.get("extractor", ""),
+                start=int(e.get("start", -1)),
+                end=int(e.get("end", -1)),
             )
             for e in data.get("entities", [])
         )

@@ -28,6 +28,8 @@ class Entity:
     text: str = ""  # the words as the worker wrote them
     extractor: str = ""
     approximate: bool = False  # 「两万多」 → 20000, approximate
+    start: int = -1  # offsets in the normalised text, when known
+    end: int = -1
 
 
 @dataclass(frozen=True, slots=True)

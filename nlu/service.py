@@ -31,17 +31,17 @@ class NluService:
             result = self.rasa.parse(text)
         except NluUnavailable as exc:
             log.warning("Rasa unavailable, using the rule layer: %s", exc)
-            return text, self._clean(rule_parse(text, self.gazetteer))
+            return text, self._clean(rule_parse(text, self.gazetteer), text)
         if result.intent != FALLBACK_INTENT and result.confidence < self.threshold:
             result = replace(result, intent=FALLBACK_INTENT)
-        return text, self._clean(self._fill_gazetteer(text, result))
+        return text, self._clean(self._fill_gazetteer(text, result), text)
 
     def _fill_gazetteer(self, text: str, result: NluResult) -> NluResult:
         """Add a city or trade the model missed but the dictionary knows."""
         missing = [e for e in self.gazetteer.find(text) if e.name in GAZETTEER_ENTITIES and not result.has(e.name)]
         return replace(result, entities=result.entities + tuple(missing)) if missing else result
 
-    def _clean(self, result: NluResult) -> NluResult:
+    def _clean(self, result: NluResult, text: str = "") -> NluResult:
         # A regex match is exact where DIET may tag fragments (「1万」「2」 of 「1万2」): the regex wins.
         by_regex = {e.name for e in result.entities if e.extractor == "RegexEntityExtractor"}
         cleaned: list[Entity] = []
@@ -52,7 +52,9 @@ class NluService:
                 parsed = parse_amount(str(ent.value))
                 if parsed is None:
                     continue
-                ent = replace(ent, value=parsed[0], approximate=parsed[1])
+                after = text[ent.end:ent.end + 2] if ent.end >= 0 else ""
+                approx = parsed[1] or after.startswith(("多", "几", "来", "左右", "上下"))
+                ent = replace(ent, value=parsed[0], approximate=approx)
                 if ent.name == "months" and ent.value > MAX_MONTHS:  # nobody is owed 8500 months
                     ent = replace(ent, name="amount")
             elif ent.name in GAZETTEER_ENTITIES and isinstance(ent.value, str):

@@ -102,3 +102,16 @@ def test_bot_stays_useful_when_rasa_is_down(app_factory: Callable[..., Flask]) -
          ("转人工", "24小时")],
     )
     assert not any("Rasa" in a or "rasa" in a for _, a in conv.transcript)
+
+
+def test_digit_outside_the_offer_asks_again_with_same_options(conversation: Conversation) -> None:
+    listing = conversation.say("深圳 保安")
+    assert "共1个岗位，回复序号看详情" in listing  # one page: no 「第1-1个」
+    again = conversation.say("4")
+    assert "没有这个选项" in again and "工业园保安" in again
+    assert "联系：" in conversation.say("1")
+
+
+def test_approximate_amount_is_said_to_be_approximate(conversation: Conversation) -> None:
+    answer = conversation.say("老闆欠我們兩萬多塊工錢")
+    assert "欠款20000元以上" in answer

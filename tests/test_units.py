@@ -139,3 +139,16 @@ def test_numbers_reconciled_after_the_model() -> None:
     ))
     cleaned = service._clean(raw)
     assert [(e.name, e.value) for e in cleaned.entities] == [("amount", 12000), ("amount", 8500), ("months", 3)]
+
+
+def test_number_followed_by_duo_is_approximate() -> None:
+    from nlu.result import Entity, NluResult
+    from nlu.service import NluService
+
+    service = NluService(rasa=None, gazetteer=load_gazetteer(), threshold=0.5)  # type: ignore[arg-type]
+    text = "老板欠我们20000多块工钱"
+    start = text.index("20000")
+    found = Entity("amount", "20000", "20000", "DIETClassifier", start=start, end=start + 5)
+    raw = NluResult("report_wage_arrears", 0.99, (found,))
+    (amount,) = service._clean(raw, text).entities
+    assert amount.value == 20000 and amount.approximate
