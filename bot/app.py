@@ -11,10 +11,12 @@ from werkzeug.exceptions import HTTPException
 
 from bot import health
 from bot.channels import sms, wechat
+from bot.channels.wechat_security import WeChatSecurity
 from bot.crypto import DataCipher, MaskingFilter
 from bot.dedupe import Deduper
 from bot.kv import connect_redis
 from bot.messages import Channel
+from bot.paging import bytes_fit, sms_fits
 from bot.pipeline import Pipeline
 from bot.state import RedisStateStore
 from bot.storage.db import Database
@@ -25,6 +27,7 @@ from nlu.gazetteer import load_gazetteer
 from nlu.service import NluService
 
 log = logging.getLogger(__name__)
+WECHAT_PASSIVE_BUDGET = 1800  # bytes of text; WeChat's passive reply limit is 2048 with the XML around it
 
 
 def configure_logging() -> None:
@@ -66,8 +69,14 @@ def create_app(settings: Settings | None = None) -> Flask:
         cipher=DataCipher(settings.data_key or settings.secret_key),
         page_sizes={Channel.WECHAT: settings.page_size_wechat, Channel.SMS: settings.page_size_sms,
                     Channel.CLI: settings.page_size_wechat},
+        budgets={Channel.SMS: sms_fits(settings.sms_max_segments), Channel.WECHAT: bytes_fit(WECHAT_PASSIVE_BUDGET)},
+    )
+    wechat_security = WeChatSecurity(
+        settings.wechat_token, settings.wechat_app_id,
+        (settings.wechat_aes_key, settings.wechat_aes_key_previous), settings.wechat_max_age_seconds,
     )
     app.extensions.update({
+        "gongyou.wechat_security": wechat_security,
         "gongyou.db": db,
         "gongyou.redis": redis_client,
         "gongyou.nlu": nlu,

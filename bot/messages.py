@@ -24,7 +24,11 @@ class InboundMessage:
     message_id: str  # the platform's id, used for de-duplication of retries
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     media: tuple[str, ...] = ()  # platform media ids / URLs (voice, photos)
-    kind: str = "text"  # text | voice | image | event ...
+    kind: str = "text"  # text | voice | image | location | event
+    # Set by a channel when the message itself says what to do (a menu click, a follow, a photo):
+    # the pipeline runs this action instead of asking the NLU.
+    action: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,10 @@ from bot.crypto import DataCipher, mask_address
 from bot.dedupe import Deduper
 from bot.errors import UserFacingError
 from bot.messages import Channel, InboundMessage, Option, Reply
+from bot.paging import Fits, paginate
 from bot.state import DialogueState, StateStore
 from bot.storage.db import Database
-from bot.workers import annotate, record_inbound, record_outbound, worker_for
+from bot.workers import annotate, identity_for, record_inbound, record_outbound
 from handlers.base import Context, HandlerRegistry
 from handlers.menu import MAIN_MENU, menu_reply
 from nlu.normalize import normalize
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 SORRY = menu_reply("系统有点忙，您的消息已记下。请稍后再试，或回复数字：")
 # Intents that mean "I did not say anything new": a flow in progress keeps going.
 FLOW_CONTINUES_ON = frozenset({FALLBACK_INTENT, "out_of_scope"})
+# Actions that leave the numbered options as they were (a digit still picks from the same list).
+KEEPS_OPTIONS = frozenset({"next_page", "repeat_options"})
+# What an opted-out worker can still do; anything else is recorded and not answered.
+OPT_IN_ACTIONS = frozenset({"opt_in", "subscribe"})
 
 
 @dataclass
@@ -43,6 +48,7 @@ class Pipeline:
         registry: HandlerRegistry,
         cipher: DataCipher,
         page_sizes: dict[Channel, int],
+        budgets: dict[Channel, Fits] | None = None,
     ) -> None:
         self.db = db
         self.state = state
@@ -51,6 +57,7 @@ class Pipeline:
         self.registry = registry
         self.cipher = cipher
         self.page_sizes = page_sizes
+        self.budgets = budgets or {}
 
     def handle(self, msg: InboundMessage) -> Outcome:
         if not self.dedupe.claim(msg.channel.value, msg.message_id):
@@ -66,12 +73,15 @@ class Pipeline:
 
     def _process(self, msg: InboundMessage) -> Reply:
         with self.db.session() as db:
-            worker = worker_for(db, self.cipher, msg.channel.value, msg.user_id)
+            identity = identity_for(db, self.cipher, msg.channel.value, msg.user_id)
+            worker = identity.worker
             inbound = record_inbound(db, worker, msg)
             db.commit()  # what the worker said is kept even if answering fails
             state = self.state.load(msg.channel.value, msg.user_id)
-            text, nlu, payload = self._understand(msg.text, state)
+            text, nlu, payload = self._understand(msg, state)
             annotate(inbound, nlu)
+            if identity.opted_out_at is not None and nlu.intent not in OPT_IN_ACTIONS:
+                return Reply("")  # opted out: kept on record, nothing sent
             ctx = Context(
                 text=text, nlu=nlu, state=state, db=db, worker_id=worker.id,
                 page_size=self.page_sizes.get(msg.channel, 5), payload=payload, origin=msg.channel.value,
@@ -80,14 +90,33 @@ class Pipeline:
             reply = self._answer(ctx, msg)
             if nlu.intent == "repeat_options" and offered:
                 reply = Reply(reply.text, tuple(offered))
-            state.options = list(reply.options)
+            state.options = offered if nlu.intent in KEEPS_OPTIONS else list(reply.options)
+            reply = self._fit(reply, msg.channel, state)
             self.state.save(msg.channel.value, msg.user_id, state)
-            record_outbound(db, worker, msg.channel.value, reply)
+            if reply.text or reply.options:
+                record_outbound(db, worker, msg.channel.value, reply)
             return reply
 
-    def _understand(self, raw: str, state: DialogueState) -> tuple[str, NluResult, dict[str, object]]:
-        """A digit picks an offered option (0: more); otherwise the NLU decides."""
+    def _fit(self, reply: Reply, channel: Channel, state: DialogueState) -> Reply:
+        """Page a reply that is too long for the channel; 「0」 then shows the next page."""
+        fits = self.budgets.get(channel)
+        if fits is None:
+            return reply
+        pages = paginate(reply, fits)
+        if len(pages) == 1:
+            return reply
+        state.data["pages"] = [p.to_dict() for p in pages[1:]]
+        state.data["more_after_pages"] = state.more.to_dict() if state.more else None
+        state.more = Option("下一页", "next_page")
+        return pages[0]
+
+    def _understand(self, msg: InboundMessage, state: DialogueState) -> tuple[str, NluResult, dict[str, object]]:
+        """The channel's own action (menu click, follow, photo); a digit picks an offered option
+        (0: more); otherwise the NLU decides."""
+        raw = msg.text
         text = normalize(raw)
+        if msg.action:
+            return text, NluResult(msg.action, 1.0, source="event"), dict(msg.payload)
         if text.isdigit() and len(text) <= 2:
             pick = self._pick(int(text), state)
             if pick is not None:

@@ -14,14 +14,14 @@ from bot.storage.models import Message, Worker, WorkerIdentity
 from nlu.result import NluResult
 
 
-def worker_for(db: Session, cipher: DataCipher, channel: str, address: str) -> Worker:
-    """The worker behind a channel address, created on first contact."""
+def identity_for(db: Session, cipher: DataCipher, channel: str, address: str) -> WorkerIdentity:
+    """The channel identity (and so the worker) behind an address, created on first contact."""
     digest = cipher.blind_index(f"{channel}:{address}")
     found = db.scalar(
         select(WorkerIdentity).where(WorkerIdentity.channel == channel, WorkerIdentity.address_hash == digest)
     )
     if found is not None:
-        return found.worker
+        return found
     worker = Worker(pseudonym=f"工友{secrets.token_hex(3).upper()}")
     identity = WorkerIdentity(
         worker=worker,
@@ -34,8 +34,8 @@ def worker_for(db: Session, cipher: DataCipher, channel: str, address: str) -> W
         with db.begin_nested():
             db.add_all([worker, identity])
     except IntegrityError:  # a concurrent first message from the same address won the race
-        return worker_for(db, cipher, channel, address)
-    return worker
+        return identity_for(db, cipher, channel, address)
+    return identity
 
 
 def record_inbound(db: Session, worker: Worker, msg: InboundMessage) -> Message:

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
 
     wechat_token: str = "gongyou-dev-wechat-token"
     wechat_aes_key: str = ""
+    # During an EncodingAESKey rotation: the old key, still accepted for messages sealed with it.
+    wechat_aes_key_previous: str = ""
+    # Requests whose timestamp is further than this from now are refused (replayed captures).
+    wechat_max_age_seconds: int = Field(default=300, ge=30)
     wechat_app_id: str = ""
     wechat_app_secret: str = ""
 
@@ -59,6 +63,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     page_size_wechat: int = 5
     page_size_sms: int = 3
+    # Each SMS segment costs the rights centre money: replies longer than this are paged.
+    sms_max_segments: int = Field(default=2, ge=1, le=10)
 
     def check_production(self) -> None:
         """Raise ConfigError naming every missing production setting."""

@@ -81,3 +81,23 @@ class RepeatOptionsHandler:
         if count <= 1:
             return Reply("没有这个选项。回复1，或回复「菜单」看全部：", MAIN_MENU)
         return Reply(f"没有这个选项，请回复1到{count}的数字，或回复「菜单」：", MAIN_MENU)
+
+
+@handler
+class NextPageHandler:
+    """「0」 after a reply that was too long for the channel: the next page."""
+
+    intents: ClassVar[tuple[str, ...]] = ("next_page",)
+
+    def handle(self, ctx: Context) -> Reply:
+        pages = list(ctx.state.data.get("pages") or [])
+        if not pages:
+            return menu_reply("没有更多了。请回复数字：")
+        page = Reply.from_dict(pages.pop(0))
+        ctx.state.data["pages"] = pages
+        if pages:
+            ctx.state.more = Option("下一页", "next_page")
+        else:
+            after = ctx.state.data.pop("more_after_pages", None)
+            ctx.state.more = Option.from_dict(after) if after else None
+        return page

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from bot import vacancies
 from bot.messages import Option, Reply
+from bot.storage.models import Worker
 from bot.vacancies import VacancyQuery
 from handlers.base import Context, handler
 from handlers.menu import menu_reply
@@ -25,6 +26,10 @@ class VacancySearchHandler:
 
     def handle(self, ctx: Context) -> Reply:
         city, job_type = ctx.entity("city"), ctx.entity("job_type")
+        home = None
+        if not city and (job_type or "daily" in ctx.payload) and "city" not in ctx.payload:
+            worker = ctx.db.get(Worker, ctx.worker_id)
+            home = city = worker.city if worker else None  # the city they shared or told us
         min_pay = ctx.entity("salary")
         q = VacancyQuery.from_text(ctx.text, city, job_type, int(min_pay) if min_pay else None)
         if "daily" in ctx.payload:
@@ -37,7 +42,11 @@ class VacancySearchHandler:
         today = date.today()
         found, total = vacancies.search(ctx.db, q, today, offset, ctx.page_size)
         note = ""
-        if total == 0 and q.city and q.job_type:  # widen: same city, any trade
+        if total == 0 and home:  # nothing where they are: look everywhere
+            note = f"{home}暂时没有，看看其他城市的：\n"
+            q = VacancyQuery(None, q.job_type, q.min_pay, q.daily, q.industries)
+            found, total = vacancies.search(ctx.db, q, today, 0, ctx.page_size)
+        elif total == 0 and q.city and q.job_type:  # widen: same city, any trade
             note = f"{q.city}暂时没有{q.job_type}岗位，先看看{q.city}的其他岗位：\n"
             q = VacancyQuery(city=q.city, daily=q.daily)
             found, total = vacancies.search(ctx.db, q, today, 0, ctx.page_size)

@@ -46,3 +46,50 @@ def test_forged_or_missing_twilio_signature_is_403(app: Flask) -> None:
     good = RequestValidator(TWILIO_TOKEN).compute_signature(f"{PUBLIC_BASE}/sms", params)
     tampered = {**params, "Body": "转人工"}
     assert post_sms(app, tampered, signature=good).status_code == 403
+
+
+class SmsWorker:
+    """A feature-phone user texting the hotline; every reply is TwiML from the real webhook."""
+
+    def __init__(self, app: Flask, number: str) -> None:
+        self.app, self.number, self.n = app, number, 0
+
+    def text(self, body: str) -> str:
+        self.n += 1
+        sid = f"SM{self.number[-6:]}{self.n:04d}"
+        return twiml_text(post_sms(self.app, sms_params(body, sender=self.number, sid=sid)))
+
+
+def test_sms_conversation_budget_paging_stop_and_start(app: Flask) -> None:
+    from sqlalchemy import select
+
+    from bot.storage.models import Message
+
+    worker = SmsWorker(app, "+8613700137000")
+    menu = worker.text("你好")
+    assert "1 找工作" in menu and len(menu) <= 134  # two UCS-2 segments at most
+
+    long_answer = worker.text("包工头跑路了 欠我们十几个人三个月工钱 一共八万多")
+    assert len(long_answer) <= 134 and long_answer.endswith("回复0看下一页")
+    rest = worker.text("0")
+    assert len(rest) <= 134 and "12348" in rest  # the second page carries the end of the advice
+    assert "1 转人工" in rest  # and the numbered options, whole
+
+    assert worker.text("TD").startswith("已退订")
+    assert worker.text("你好") == ""  # opted out: nothing is sent
+    assert worker.text("深圳 保安") == ""
+    back = worker.text("订阅")
+    assert "已恢复" in back and "1 找工作" in back
+    assert "深圳" in worker.text("深圳 保安")
+
+    with app.extensions["gongyou.db"].session() as db:
+        inbound = db.scalars(select(Message.text).where(Message.direction == "in").order_by(Message.id)).all()
+    assert "深圳 保安" in inbound and inbound.count("深圳 保安") == 2  # kept even while opted out
+
+
+def test_english_stop_is_silent_and_help_answers(app: Flask) -> None:
+    worker = SmsWorker(app, "+8613600136000")
+    assert "12333" in worker.text("HELP")
+    assert worker.text("STOP") == ""  # Twilio confirms STOP itself
+    assert worker.text("找工作") == ""
+    assert "已恢复" in worker.text("start")

@@ -102,3 +102,27 @@ def test_voice_without_recognition_asks_to_type(app: Flask) -> None:
     )
     content, _ = reply_content(post(app, body))
     assert "打字" in content and "1 找工作" in content
+
+
+def test_three_concurrent_deliveries_make_one_case_and_one_answer(app: Flask) -> None:
+    """WeChat retries a slow message; three copies arriving at once must act once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.storage.models import Case
+
+    body = text_xml("我要转人工", sender="oTriple", msg_id=7000000000000000777)
+    query = signed_query(WECHAT_TOKEN)
+
+    def deliver(_: int) -> tuple[int, bytes]:
+        resp = app.test_client().post("/wechat", query_string=query, data=body, content_type="text/xml")
+        return resp.status_code, resp.data
+
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(deliver, range(3)))
+    assert [status for status, _ in results] == [200, 200, 200]
+    answers = {data for _, data in results if data != b"success"}
+    assert len({ET.fromstring(a).findtext("Content") for a in answers}) == 1  # one answer, maybe repeated
+    with app.extensions["gongyou.db"].session() as db:
+        assert db.scalar(select(func.count()).select_from(Case)) == 1
+        directions = db.scalars(select(Message.direction)).all()
+    assert sorted(directions) == ["in", "out"]

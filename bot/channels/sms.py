@@ -14,6 +14,20 @@ from bot.pipeline import Pipeline
 log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__)
 
+# Single-word keywords (Twilio's and the Chinese convention). English STOP is confirmed by Twilio
+# itself; 退订/TD get one confirmation from us.
+KEYWORDS: dict[str, tuple[str, dict[str, bool]]] = {
+    **{w: ("opt_out", {}) for w in ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT")},
+    **{w: ("opt_out", {"confirm": True}) for w in ("退订", "TD")},
+    **{w: ("opt_in", {}) for w in ("START", "YES", "UNSTOP", "订阅")},
+    **{w: ("sms_help", {}) for w in ("HELP", "INFO", "帮助")},
+}
+
+
+def keyword_action(body: str) -> tuple[str | None, dict[str, bool]]:
+    action, payload = KEYWORDS.get(body.strip().upper(), (None, {}))
+    return action, dict(payload)
+
 
 def public_url(base_url: str) -> str:
     """The URL Twilio signed: the configured public base plus path and query, else the request URL."""
@@ -44,8 +58,11 @@ def receive() -> Response:
     sender, sid = params.get("From", ""), params.get("MessageSid", "")
     if not sender or not sid:
         return Response("bad request: From and MessageSid are required", status=400, mimetype="text/plain")
-    inbound = InboundMessage(channel=Channel.SMS, user_id=sender, text=params.get("Body", ""), message_id=sid,
-                             media=tuple(params[k] for k in sorted(params) if k.startswith("MediaUrl")))
+    body = params.get("Body", "")
+    action, payload = keyword_action(body)
+    inbound = InboundMessage(channel=Channel.SMS, user_id=sender, text=body, message_id=sid,
+                             media=tuple(params[k] for k in sorted(params) if k.startswith("MediaUrl")),
+                             action=action, payload=payload)
     pipeline: Pipeline = current_app.extensions["gongyou.pipeline"]
     try:
         outcome = pipeline.handle(inbound)

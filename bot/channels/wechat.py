@@ -1,102 +1,148 @@
-"""WeChat official account webhook: URL verification and plaintext messages, passive XML replies."""
+"""WeChat official account webhook: URL check; plaintext, compatible and safe modes; all message types.
+
+Signature and freshness first (403), then hostile-XML checks (4xx), then the message becomes one
+neutral InboundMessage: text and recognised voice go to the NLU; a menu click, a follow, a photo,
+a location or unheard voice carry their own action. Replies are passive XML (encrypted in safe mode).
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 from wechatpy import parse_message
-from wechatpy.events import SubscribeEvent
-from wechatpy.exceptions import InvalidSignatureException
-from wechatpy.messages import BaseMessage, TextMessage, VoiceMessage
+from wechatpy.events import (
+    ClickEvent,
+    LocationEvent,
+    ScanEvent,
+    SubscribeEvent,
+    SubscribeScanEvent,
+    UnsubscribeEvent,
+    ViewEvent,
+)
+from wechatpy.messages import BaseMessage, ImageMessage, LocationMessage, TextMessage, VoiceMessage
 from wechatpy.replies import TextReply
-from wechatpy.utils import check_signature
 
+from bot.channels.wechat_security import Opened, WeChatSecurity
 from bot.channels.xmlsafe import check_xml
-from bot.errors import BadRequest
+from bot.errors import BadRequest, ForbiddenSignature
 from bot.messages import Channel, InboundMessage, Reply
 from bot.pipeline import Pipeline
+from config.menu import load_menu
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__)
 MAX_PASSIVE_BYTES = 2048
-VOICE_UNHEARD = Reply("语音没听清，请打字或回复数字：1 找工作 2 政策咨询 3 投诉举报 4 欠薪求助 5 查询进度 6 转人工")
+SUCCESS = "success"  # tells WeChat "received, no passive reply" and stops its retries
 
 
-def _verify() -> None:
-    args = request.args
-    try:
-        check_signature(
-            current_app.config["GONGYOU"].wechat_token,
-            args.get("signature", ""),
-            args.get("timestamp", ""),
-            args.get("nonce", ""),
-        )
-    except InvalidSignatureException as exc:
-        raise PermissionError("bad WeChat signature") from exc
+def _plain(text: str, status: int = 200) -> Response:
+    return Response(text, status=status, mimetype="text/plain")
+
+
+def _security() -> WeChatSecurity:
+    return current_app.extensions["gongyou.wechat_security"]
 
 
 @bp.get("/wechat")
 def verify_url() -> Response:
     try:
-        _verify()
-    except PermissionError:
-        return Response("forbidden", status=403, mimetype="text/plain")
-    return Response(request.args.get("echostr", ""), mimetype="text/plain")
+        _security().verify(request.args)
+    except ForbiddenSignature:
+        return _plain("forbidden", 403)
+    return _plain(request.args.get("echostr", ""))
+
+
+def _when(msg: BaseMessage) -> datetime:
+    created = getattr(msg, "create_time", None) or getattr(msg, "time", None)
+    return created.astimezone(UTC) if isinstance(created, datetime) else datetime.now(UTC)
 
 
 def to_inbound(msg: BaseMessage) -> InboundMessage | None:
-    """The neutral form of a WeChat message, or None for what the pipeline does not take yet."""
-    created = datetime.fromtimestamp(int(msg.create_time.timestamp()), UTC) if msg.create_time else None
-    base = {"channel": Channel.WECHAT, "user_id": msg.source}
-    if created:
-        base["received_at"] = created
+    """The neutral form of a WeChat message; None when nothing needs answering (VIEW, unsubscribe done)."""
+    when = _when(msg)
+    # Messages have a MsgId; events have id 0, so they are de-duplicated on sender + time.
+    msg_id = str(msg.id) if getattr(msg, "id", 0) else f"ev:{msg.source}:{int(when.timestamp())}:{msg.type}"
+    base: dict[str, Any] = {"channel": Channel.WECHAT, "user_id": msg.source, "message_id": msg_id,
+                            "received_at": when}
     if isinstance(msg, TextMessage):
-        return InboundMessage(text=msg.content or "", message_id=str(msg.id), **base)  # type: ignore[arg-type]
-    if isinstance(msg, VoiceMessage) and (msg.recognition or "").strip():
-        return InboundMessage(text=msg.recognition, message_id=str(msg.id), kind="voice",  # type: ignore[arg-type]
-                              media=(msg.media_id,), **base)
-    if isinstance(msg, SubscribeEvent):  # events have id 0: dedupe on sender + time
-        return InboundMessage(text="你好", message_id=f"ev:{msg.source}:{int(msg.time.timestamp())}",
-                              kind="event", **base)  # type: ignore[arg-type]
-    return None
+        return InboundMessage(text=msg.content or "", **base)
+    if isinstance(msg, VoiceMessage):
+        heard = (msg.recognition or "").strip()
+        return InboundMessage(text=heard, kind="voice", media=(msg.media_id,),
+                              action=None if heard else "voice_unheard", **base)
+    if isinstance(msg, ImageMessage):
+        return InboundMessage(text="", kind="image", media=(msg.media_id,), action="image_received",
+                              payload={"url": msg.image}, **base)
+    if isinstance(msg, LocationMessage):
+        return InboundMessage(text=msg.label or "", kind="location", action="location_shared",
+                              payload={"label": msg.label or "", "lat": msg.location_x, "lng": msg.location_y},
+                              **base)
+    if isinstance(msg, SubscribeScanEvent | SubscribeEvent | ScanEvent):
+        key = str(getattr(msg, "scene_id", "") or getattr(msg, "key", "") or "")
+        return InboundMessage(text="", kind="event", action="subscribe",
+                              payload={"scene": key.removeprefix("qrscene_")}, **base)
+    if isinstance(msg, UnsubscribeEvent):
+        return InboundMessage(text="", kind="event", action="unsubscribe", **base)
+    if isinstance(msg, ClickEvent):
+        item = load_menu().get(msg.key or "")
+        if item is None:
+            return InboundMessage(text="", kind="event", action="help", **base)
+        return InboundMessage(text=item.name, kind="event", action=item.action, payload=dict(item.payload), **base)
+    if isinstance(msg, LocationEvent):  # periodic location report: remember the city, no reply
+        return InboundMessage(text="", kind="event", action="location_shared",
+                              payload={"lat": msg.latitude, "lng": msg.longitude, "label": "", "silent": True},
+                              **base)
+    if isinstance(msg, ViewEvent):
+        return None
+    log.info("WeChat message type %r answered with the menu", getattr(msg, "type", "?"))
+    return InboundMessage(text="", kind=str(getattr(msg, "type", "unknown"))[:16], action="unknown_message", **base)
 
 
-def _render(msg: BaseMessage, reply: Reply) -> Response:
+def _render(msg: BaseMessage, reply: Reply, opened: Opened) -> Response:
     text = reply.render_text()
+    if not text:
+        return _plain(SUCCESS)
     while len(text.encode("utf-8")) > MAX_PASSIVE_BYTES - 400:  # room for the XML envelope
         text = text[: int(len(text) * 0.9)]
     xml = TextReply(content=text, message=msg).render()
-    return Response(xml, mimetype="application/xml")
+    return Response(WeChatSecurity.seal(xml, opened, request.args), mimetype="application/xml")
 
 
 @bp.post("/wechat")
 def receive() -> Response:
+    security = _security()
     try:
-        _verify()
-    except PermissionError:
-        return Response("forbidden", status=403, mimetype="text/plain")
+        security.verify(request.args)
+        security.check_fresh(request.args)
+    except ForbiddenSignature:
+        return _plain("forbidden", 403)
+    except BadRequest as exc:
+        return _plain(f"bad request: {exc}", exc.status)
     body = request.get_data(cache=False)
     try:
         check_xml(body)
-        msg = parse_message(body)
+        opened = security.open(body, request.args)
+        if opened.crypto is not None:
+            check_xml(opened.xml)
+        msg = parse_message(opened.xml)
+    except ForbiddenSignature:
+        return _plain("forbidden", 403)
     except BadRequest as exc:
-        return Response(f"bad request: {exc}", status=exc.status, mimetype="text/plain")
+        return _plain(f"bad request: {exc}", exc.status)
     except Exception:  # wechatpy raises assorted errors on odd but well-formed XML
-        return Response("bad request: not a WeChat message", status=400, mimetype="text/plain")
+        return _plain("bad request: not a WeChat message", 400)
     inbound = to_inbound(msg)
     if inbound is None:
-        if isinstance(msg, VoiceMessage):
-            return _render(msg, VOICE_UNHEARD)
-        log.info("WeChat message type %s not handled yet", getattr(msg, "type", "?"))
-        return Response("success", mimetype="text/plain")
+        return _plain(SUCCESS)
     pipeline: Pipeline = current_app.extensions["gongyou.pipeline"]
     try:
         outcome = pipeline.handle(inbound)
     except Exception:
         log.exception("WeChat message %s could not be processed", inbound.message_id)
-        return _render(msg, Reply("系统忙，请过一会儿再发一次。"))
+        return _render(msg, Reply("系统忙，请过一会儿再发一次。"), opened)
     if outcome.reply is None:  # a retry while the first delivery is still being answered
-        return Response("success", mimetype="text/plain")
-    return _render(msg, outcome.reply)
+        return _plain(SUCCESS)
+    return _render(msg, outcome.reply, opened)

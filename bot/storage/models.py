@@ -34,6 +34,8 @@ class Worker(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(32), unique=True)
+    city: Mapped[str | None] = mapped_column(String(32))  # from a shared location or what they said
+    source: Mapped[str | None] = mapped_column(String(64))  # how they found us, e.g. a QR poster's scene
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     identities: Mapped[list[WorkerIdentity]] = relationship(back_populates="worker")
 
@@ -50,6 +52,8 @@ class WorkerIdentity(Base):
     address_hash: Mapped[str] = mapped_column(String(64))
     address_enc: Mapped[str] = mapped_column(Text)
     address_masked: Mapped[str] = mapped_column(String(64))
+    # Set when the worker unsubscribed (WeChat) or texted STOP/退订 (SMS): nothing is sent until cleared.
+    opted_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     worker: Mapped[Worker] = relationship(back_populates="identities")
 

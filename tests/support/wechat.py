@@ -26,3 +26,21 @@ def text_xml(content: str, sender: str = "oWorker0001", msg_id: int | None = Non
         f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
         f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId></xml>"
     ).encode()
+
+
+def event_xml(event: str, sender: str = "oWorker0001", created: int | None = None, **fields: str) -> bytes:
+    extra = "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in fields.items())
+    return (
+        "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName>"
+        f"<FromUserName><![CDATA[{sender}]]></FromUserName><CreateTime>{created or int(time.time())}</CreateTime>"
+        f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{event}]]></Event>{extra}</xml>"
+    ).encode()
+
+
+def media_xml(msg_type: str, sender: str = "oWorker0001", **fields: str) -> bytes:
+    extra = "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in fields.items())
+    return (
+        "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName>"
+        f"<FromUserName><![CDATA[{sender}]]></FromUserName><CreateTime>{int(time.time())}</CreateTime>"
+        f"<MsgType><![CDATA[{msg_type}]]></MsgType>{extra}<MsgId>{next(_ids)}</MsgId></xml>"
+    ).encode()
