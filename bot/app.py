@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 
 import click
+import redis
 from flask import Flask, Response, request
+from flask.cli import AppGroup
+from rq import Queue, Retry
 from werkzeug.exceptions import HTTPException
 
-from bot import health
+from bot import health, jobs
 from bot.channels import sms, wechat
 from bot.channels.wechat_security import WeChatSecurity
 from bot.crypto import DataCipher, MaskingFilter
 from bot.dedupe import Deduper
 from bot.kv import connect_redis
 from bot.messages import Channel
+from bot.outbox import Outbox, Sender
 from bot.paging import bytes_fit, sms_fits
 from bot.pipeline import Pipeline
+from bot.senders import WeChatSender
 from bot.state import RedisStateStore
 from bot.storage.db import Database
+from bot.wechat_api import WeChatApi
 from config import Settings, load_settings
+from config.menu import MENU_FILE, MenuError, wechat_payload
 from handlers import default_registry
 from nlu.client import RasaClient
 from nlu.gazetteer import load_gazetteer
@@ -75,7 +86,18 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings.wechat_token, settings.wechat_app_id,
         (settings.wechat_aes_key, settings.wechat_aes_key_previous), settings.wechat_max_age_seconds,
     )
+    rq_connection, enqueue = _job_queue(settings, redis_client, app)
+    senders: dict[str, Sender] = {}
+    if settings.wechat_app_id and settings.wechat_app_secret:
+        senders["wechat"] = WeChatSender(WeChatApi(
+            settings.wechat_app_id, settings.wechat_app_secret, redis_client, settings.wechat_api_base))
+    else:
+        log.warning("WeChat app id/secret not set: late answers and staff replies on WeChat cannot be sent")
+    outbox = Outbox(db, pipeline.cipher, senders, enqueue)
     app.extensions.update({
+        "gongyou.outbox": outbox,
+        "gongyou.rq_connection": rq_connection,
+        "gongyou.answer_pool": ThreadPoolExecutor(max_workers=16, thread_name_prefix="gongyou-answer"),
         "gongyou.wechat_security": wechat_security,
         "gongyou.db": db,
         "gongyou.redis": redis_client,
@@ -99,7 +121,46 @@ def create_app(settings: Settings | None = None) -> Flask:
     return app
 
 
+def _job_queue(
+    settings: Settings, redis_client: redis.Redis, app: Flask
+) -> tuple[redis.Redis | None, Callable[[int], None]]:
+    """RQ on the real Redis; with the in-process stand-in, jobs run in a thread of this process."""
+    if getattr(redis_client, "gongyou_fallback", False):
+        def run_in_thread(outbound_id: int) -> None:
+            outbox: Outbox = app.extensions["gongyou.outbox"]
+            threading.Thread(target=outbox.deliver, args=(outbound_id,), daemon=True).start()
+
+        return None, run_in_thread
+    connection = redis.Redis.from_url(settings.redis_url)  # RQ stores bytes: no decode_responses
+    queue = Queue(jobs.QUEUE, connection=connection)
+
+    def enqueue(outbound_id: int) -> None:
+        queue.enqueue(jobs.deliver, outbound_id, retry=Retry(max=3, interval=jobs.RETRY_INTERVALS))
+
+    return connection, enqueue
+
+
 def register_cli(app: Flask) -> None:
+    wechat_cli = AppGroup("wechat", help="WeChat official account tasks.")
+
+    @wechat_cli.command("push-menu")
+    @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False), default=str(MENU_FILE))
+    def push_menu(path: str) -> None:
+        """Validate config/wechat_menu.yml against WeChat's limits, then publish it."""
+        try:
+            payload = wechat_payload(Path(path))
+        except MenuError as exc:
+            raise click.ClickException(f"menu not pushed: {exc}") from exc
+        settings: Settings = app.config["GONGYOU"]
+        if not (settings.wechat_app_id and settings.wechat_app_secret):
+            raise click.ClickException("set GONGYOU_WECHAT_APP_ID and GONGYOU_WECHAT_APP_SECRET first")
+        api = WeChatApi(settings.wechat_app_id, settings.wechat_app_secret, app.extensions["gongyou.redis"],
+                        settings.wechat_api_base)
+        api.create_menu(payload)
+        click.echo(f"menu pushed: {len(payload['button'])} buttons")
+
+    app.cli.add_command(wechat_cli)
+
     @app.cli.command("init-db")
     @click.option("--demo/--no-demo", default=True, help="Load the demo vacancies too.")
     def init_db(demo: bool) -> None:

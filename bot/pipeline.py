@@ -36,6 +36,7 @@ OPT_IN_ACTIONS = frozenset({"opt_in", "subscribe"})
 class Outcome:
     reply: Reply | None  # None: a repeat whose first delivery is still being answered
     duplicate: bool = False
+    worker_id: int | None = None
 
 
 class Pipeline:
@@ -63,15 +64,15 @@ class Pipeline:
         if not self.dedupe.claim(msg.channel.value, msg.message_id):
             return Outcome(self.dedupe.previous(msg.channel.value, msg.message_id), duplicate=True)
         try:
-            reply = self._process(msg)
+            reply, worker_id = self._process(msg)
         except Exception:
             # Record-keeping failed (database down?): let the platform's retry try again.
             self.dedupe.release(msg.channel.value, msg.message_id)
             raise
         self.dedupe.remember(msg.channel.value, msg.message_id, reply)
-        return Outcome(reply)
+        return Outcome(reply, worker_id=worker_id)
 
-    def _process(self, msg: InboundMessage) -> Reply:
+    def _process(self, msg: InboundMessage) -> tuple[Reply, int]:
         with self.db.session() as db:
             identity = identity_for(db, self.cipher, msg.channel.value, msg.user_id)
             worker = identity.worker
@@ -81,7 +82,7 @@ class Pipeline:
             text, nlu, payload = self._understand(msg, state)
             annotate(inbound, nlu)
             if identity.opted_out_at is not None and nlu.intent not in OPT_IN_ACTIONS:
-                return Reply("")  # opted out: kept on record, nothing sent
+                return Reply(""), worker.id  # opted out: kept on record, nothing sent
             ctx = Context(
                 text=text, nlu=nlu, state=state, db=db, worker_id=worker.id,
                 page_size=self.page_sizes.get(msg.channel, 5), payload=payload, origin=msg.channel.value,
@@ -95,7 +96,7 @@ class Pipeline:
             self.state.save(msg.channel.value, msg.user_id, state)
             if reply.text or reply.options:
                 record_outbound(db, worker, msg.channel.value, reply)
-            return reply
+            return reply, worker.id
 
     def _fit(self, reply: Reply, channel: Channel, state: DialogueState) -> Reply:
         """Page a reply that is too long for the channel; 「0」 then shows the next page."""

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     wechat_max_age_seconds: int = Field(default=300, ge=30)
     wechat_app_id: str = ""
     wechat_app_secret: str = ""
+    wechat_api_base: str = "https://api.weixin.qq.com/cgi-bin"
+    # WeChat drops a request after 5 s and retries: past this budget we answer "success" and send
+    # the answer through the customer-service API when it is ready.
+    wechat_reply_budget_seconds: float = Field(default=4.0, gt=0, le=4.5)
 
     twilio_auth_token: str = "gongyou-dev-twilio-token"
     twilio_account_sid: str = ""

@@ -8,7 +8,10 @@ a location or unheard voice carry their own action. Replies are passive XML (enc
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
@@ -29,7 +32,8 @@ from bot.channels.wechat_security import Opened, WeChatSecurity
 from bot.channels.xmlsafe import check_xml
 from bot.errors import BadRequest, ForbiddenSignature
 from bot.messages import Channel, InboundMessage, Reply
-from bot.pipeline import Pipeline
+from bot.outbox import Outbox
+from bot.pipeline import Outcome, Pipeline
 from config.menu import load_menu
 
 log = logging.getLogger(__name__)
@@ -137,12 +141,31 @@ def receive() -> Response:
     inbound = to_inbound(msg)
     if inbound is None:
         return _plain(SUCCESS)
-    pipeline: Pipeline = current_app.extensions["gongyou.pipeline"]
+    ext = current_app.extensions
+    pipeline: Pipeline = ext["gongyou.pipeline"]
+    future = ext["gongyou.answer_pool"].submit(pipeline.handle, inbound)
     try:
-        outcome = pipeline.handle(inbound)
+        outcome = future.result(timeout=current_app.config["GONGYOU"].wechat_reply_budget_seconds)
+    except FutureTimeout:
+        # WeChat gives up at 5 s and retries: say "received" now, send the answer when it is ready.
+        future.add_done_callback(partial(_send_late, ext["gongyou.outbox"], inbound.message_id))
+        log.warning("WeChat message %s not answered within budget: answering later", inbound.message_id)
+        return _plain(SUCCESS)
     except Exception:
         log.exception("WeChat message %s could not be processed", inbound.message_id)
         return _render(msg, Reply("系统忙，请过一会儿再发一次。"), opened)
     if outcome.reply is None:  # a retry while the first delivery is still being answered
         return _plain(SUCCESS)
     return _render(msg, outcome.reply, opened)
+
+
+def _send_late(outbox: Outbox, message_id: str, future: Future[Outcome]) -> None:
+    """When a slow answer is finally ready, send it through the customer-service API."""
+    try:
+        outcome = future.result()
+    except Exception:
+        log.exception("WeChat message %s failed after the reply budget", message_id)
+        return
+    text = outcome.reply.render_text() if outcome.reply else ""
+    if text and outcome.worker_id is not None:
+        outbox.queue(outcome.worker_id, Channel.WECHAT.value, text, "late_answer")

@@ -124,3 +124,25 @@ class Vacancy(Base):
     posted_on: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | filled | withdrawn
+
+
+class OutboundMessage(Base):
+    """A message we send on our own initiative (late answers, staff replies, notifications),
+    with its delivery result. Passive replies are in ``messages``."""
+
+    __tablename__ = "outbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(32))  # late_answer | staff_reply | notification
+    # queued → sending → sent → delivered | undelivered | failed; held (window closed: staff decide);
+    # blocked (worker opted out)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)  # Twilio SID, WeChat msgid
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -1,0 +1,127 @@
+"""The 5-second rule and the customer-service API, against a local stand-in of WeChat's API server."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import redis
+from flask import Flask
+from rq import Queue, SimpleWorker
+from sqlalchemy import select
+
+from bot import jobs
+from bot.storage.models import OutboundMessage
+from bot.wechat_api import WeChatApi
+from tests.conftest import WECHAT_TOKEN
+from tests.support.standins import WeChatApiStandIn, delaying_proxy, serve
+from tests.support.wechat import signed_query, text_xml
+
+
+@pytest.fixture
+def wechat_api() -> Iterator[WeChatApiStandIn]:
+    standin = WeChatApiStandIn()
+    with serve(standin.app()) as url:
+        standin.url = url
+        yield standin
+
+
+def wechat_app(app_factory: Callable[..., Flask], rasa_url: str, api: WeChatApiStandIn, **extra: object) -> Flask:
+    app = app_factory(rasa_url, wechat_app_id="wxTEST", wechat_app_secret="secret",
+                      wechat_api_base=f"{api.url}/cgi-bin", **extra)
+    jobs.bind(app)
+    return app
+
+
+def run_jobs(app: Flask) -> None:
+    connection = app.extensions["gongyou.rq_connection"]
+    SimpleWorker([Queue(jobs.QUEUE, connection=connection)], connection=connection).work(burst=True)
+
+
+def wait_for_outbound(app: Flask, timeout: float = 15) -> OutboundMessage:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with app.extensions["gongyou.db"].session() as db:
+            row = db.scalar(select(OutboundMessage))
+            if row is not None:
+                return row
+        time.sleep(0.2)
+    raise AssertionError("no outbound message was queued")
+
+
+def test_stalled_rasa_answers_success_in_time_then_sends_through_customer_service(
+    app_factory: Callable[..., Flask], rasa_url: str, wechat_api: WeChatApiStandIn
+) -> None:
+    with serve(delaying_proxy(rasa_url, delay=6.0)) as slow_rasa:
+        app = wechat_app(app_factory, slow_rasa, wechat_api, rasa_timeout_seconds=10.0)
+        started = time.monotonic()
+        resp = app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN),
+                                      data=text_xml("你好", sender="oSlowRasa"))
+        elapsed = time.monotonic() - started
+        assert resp.status_code == 200 and resp.data == b"success"
+        assert elapsed < 4.5, elapsed
+        row = wait_for_outbound(app)
+        assert row.status == "queued" and row.reason == "late_answer"
+        run_jobs(app)
+    assert len(wechat_api.sent) == 1
+    sent = wechat_api.sent[0]
+    assert sent["touser"] == "oSlowRasa" and sent["msgtype"] == "text"
+    assert "1 找工作" in sent["text"]["content"]
+    with app.extensions["gongyou.db"].session() as db:
+        assert db.scalar(select(OutboundMessage.status)) == "sent"
+
+
+def test_closed_window_holds_the_message_for_staff(
+    app_factory: Callable[..., Flask], rasa_url: str, wechat_api: WeChatApiStandIn
+) -> None:
+    app = wechat_app(app_factory, rasa_url, wechat_api)
+    app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN), data=text_xml("你好", sender="oGone"))
+    wechat_api.closed_window.add("oGone")
+    outbox = app.extensions["gongyou.outbox"]
+    with app.extensions["gongyou.db"].session() as db:
+        from bot.storage.models import Worker
+
+        worker_id = db.scalar(select(Worker.id))
+    outbound_id = outbox.queue(worker_id, "wechat", "您的投诉已受理", "staff_reply")
+    run_jobs(app)
+    with app.extensions["gongyou.db"].session() as db:
+        row = db.get(OutboundMessage, outbound_id)
+        assert row is not None and row.status == "held" and row.error_code == "45015"
+    assert wechat_api.sent == []
+
+
+def test_processes_share_one_access_token_and_refresh_once(wechat_api: WeChatApiStandIn, redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client.delete("gongyou:wx:access_token:wxTEST")
+    processes = [WeChatApi("wxTEST", "secret", client, f"{wechat_api.url}/cgi-bin") for _ in range(4)]
+    with ThreadPoolExecutor(8) as pool:
+        tokens = list(pool.map(lambda i: processes[i % 4].access_token(), range(16)))
+    assert len(set(tokens)) == 1 and wechat_api.token_fetches == 1
+    assert client.ttl("gongyou:wx:access_token:wxTEST") > 6000  # refreshed before WeChat's 7200 s expiry
+    wechat_api.valid_tokens.clear()  # WeChat revoked it: the next call fetches a new one and succeeds
+    processes[0].send_text("oX", "你好")
+    assert wechat_api.token_fetches == 2 and wechat_api.sent[-1]["text"]["content"] == "你好"
+    client.delete("gongyou:wx:access_token:wxTEST")
+
+
+def test_push_menu_validates_then_publishes(
+    app_factory: Callable[..., Flask], rasa_url: str, wechat_api: WeChatApiStandIn, tmp_path: Path
+) -> None:
+    app = wechat_app(app_factory, rasa_url, wechat_api)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["wechat", "push-menu"])
+    assert result.exit_code == 0, result.output
+    (menu,) = wechat_api.menus
+    assert [b["name"] for b in menu["button"]] == ["找工作", "维权", "帮助"]
+    assert all(1 <= len(b["sub_button"]) <= 5 for b in menu["button"])
+
+    too_many = tmp_path / "menu.yml"
+    too_many.write_text("buttons:\n" + "".join(
+        f"  - name: 按钮{i}\n    sub:\n      - {{name: 子{i}, key: K{i}, action: help}}\n" for i in range(4)
+    ), encoding="utf-8")
+    result = runner.invoke(args=["wechat", "push-menu", "--file", str(too_many)])
+    assert result.exit_code != 0 and "1–3 top buttons" in result.output
+    assert len(wechat_api.menus) == 1  # nothing sent for the invalid menu
