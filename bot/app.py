@@ -15,6 +15,7 @@ from flask import Flask, Response, request
 from flask.cli import AppGroup
 from rq import Queue, Retry
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import health, jobs
 from bot.channels import sms, wechat
@@ -26,7 +27,7 @@ from bot.messages import Channel
 from bot.outbox import Outbox, Sender
 from bot.paging import bytes_fit, sms_fits
 from bot.pipeline import Pipeline
-from bot.senders import WeChatSender
+from bot.senders import TwilioSender, WeChatSender
 from bot.state import RedisStateStore
 from bot.storage.db import Database
 from bot.wechat_api import WeChatApi
@@ -56,6 +57,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings.check_production()
     configure_logging()
     app = Flask(__name__)
+    if settings.trusted_proxy_count:  # only then may X-Forwarded-Proto/Host rebuild the public URL
+        n = settings.trusted_proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
@@ -93,6 +97,10 @@ def create_app(settings: Settings | None = None) -> Flask:
             settings.wechat_app_id, settings.wechat_app_secret, redis_client, settings.wechat_api_base))
     else:
         log.warning("WeChat app id/secret not set: late answers and staff replies on WeChat cannot be sent")
+    if settings.twilio_account_sid and settings.twilio_from_number:
+        callback = f"{settings.public_base_url.rstrip('/')}/sms/status" if settings.public_base_url else ""
+        senders["sms"] = TwilioSender(settings.twilio_account_sid, settings.twilio_auth_token,
+                                      settings.twilio_from_number, callback, settings.twilio_api_base)
     outbox = Outbox(db, pipeline.cipher, senders, enqueue)
     app.extensions.update({
         "gongyou.outbox": outbox,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bot.crypto import DataCipher
 from bot.storage.db import Database
-from bot.storage.models import OutboundMessage, WorkerIdentity
+from bot.storage.models import OutboundMessage, WorkerIdentity, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
@@ -34,6 +34,10 @@ class PermanentFailure(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class OptedOut(PermanentFailure):
+    """The platform says the worker opted out (Twilio 21610): record it, never retry."""
 
 
 class TransientFailure(Exception):
@@ -97,6 +101,9 @@ class Outbox:
             try:
                 row.provider_id = sender.send(address, row.text)
                 row.status = "sent"
+            except OptedOut as exc:
+                row.status, row.error_code, row.error = "blocked", exc.code, str(exc)
+                identity.opted_out_at = utcnow()
             except HeldForStaff as exc:
                 row.status, row.error_code, row.error = "held", exc.code, str(exc)
             except PermanentFailure as exc:

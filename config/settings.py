@@ -60,6 +60,10 @@ class Settings(BaseSettings):
 
     twilio_auth_token: str = "gongyou-dev-twilio-token"
     twilio_account_sid: str = ""
+    twilio_from_number: str = ""  # the hotline number outbound SMS come from, E.164
+    twilio_api_base: str = ""  # empty: Twilio's own; tests point it at a local stand-in
+    # How many reverse proxies in front of the app may set X-Forwarded-Proto/Host (0: trust none).
+    trusted_proxy_count: int = Field(default=0, ge=0, le=5)
     # Public base URL Twilio calls (e.g. https://gongyou.example.org); the signature is
     # computed over it. Empty: the URL of the incoming request is used.
     public_base_url: str = ""
@@ -87,6 +91,8 @@ class Settings(BaseSettings):
             "GONGYOU_DATABASE_URL": self.database_url if not self.database_url.startswith("sqlite") else "",
             "GONGYOU_DATA_KEY": self.data_key,
             "GONGYOU_PUBLIC_BASE_URL": self.public_base_url,
+            "GONGYOU_TWILIO_ACCOUNT_SID": self.twilio_account_sid,
+            "GONGYOU_TWILIO_FROM_NUMBER": self.twilio_from_number,
         }
         missing = [name for name, value in required.items() if not value]
         if self.wechat_aes_key and len(self.wechat_aes_key) != 43:

@@ -70,3 +70,19 @@ def receive() -> Response:
         log.exception("SMS %s could not be processed", sid)
         return _twiml("系统忙，请过一会儿再发一次。")
     return _twiml(outcome.reply.render_text() if outcome.reply else None)
+
+
+@bp.post("/sms/status")
+def status_callback() -> Response:
+    """Twilio's delivery report for a message we sent: queued → sent → delivered / undelivered / failed."""
+    settings = current_app.config["GONGYOU"]
+    params = request.form.to_dict()
+    if not signature_valid(settings.twilio_auth_token, public_url(settings.public_base_url), params,
+                           request.headers.get("X-Twilio-Signature", "")):
+        return Response("forbidden", status=403, mimetype="text/plain")
+    sid, status = params.get("MessageSid", ""), params.get("MessageStatus", "")
+    if not sid or not status:
+        return Response("bad request: MessageSid and MessageStatus are required", status=400, mimetype="text/plain")
+    if not current_app.extensions["gongyou.outbox"].update_status(sid, status, params.get("ErrorCode") or None):
+        log.info("status callback for unknown message %s", sid)
+    return Response(status=204)

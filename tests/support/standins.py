@@ -87,3 +87,36 @@ def delaying_proxy(target: str, delay: float) -> Flask:
         return resp.content, resp.status_code, {"Content-Type": "application/json"}
 
     return app
+
+
+@dataclass
+class TwilioApiStandIn:
+    """api.twilio.com: POST /2010-04-01/Accounts/{sid}/Messages.json with basic auth."""
+
+    account_sid: str
+    auth_token: str
+    url: str = ""
+    created: list[dict[str, str]] = field(default_factory=list)
+    unsubscribed: set[str] = field(default_factory=set)  # answered with 21610
+    failing: set[str] = field(default_factory=set)  # answered with a 500
+
+    def app(self) -> Flask:
+        app = Flask("twilio-standin")
+        counter = itertools.count(1)
+
+        @app.post("/2010-04-01/Accounts/<sid>/Messages.json")
+        def create(sid: str):  # type: ignore[no-untyped-def]
+            auth = request.authorization
+            if sid != self.account_sid or auth is None or (auth.username, auth.password) != (sid, self.auth_token):
+                return jsonify(code=20003, message="Authenticate", status=401), 401
+            form = request.form.to_dict()
+            if form.get("To") in self.unsubscribed:
+                return jsonify(code=21610, message="Attempt to send to unsubscribed recipient", status=400), 400
+            if form.get("To") in self.failing:
+                return jsonify(code=20500, message="Internal Server Error", status=500), 500
+            self.created.append(form)
+            msg_sid = f"SM{next(counter):032d}"
+            return jsonify(sid=msg_sid, status="queued", to=form.get("To"), body=form.get("Body"),
+                           account_sid=sid, num_segments="1"), 201
+
+        return app
