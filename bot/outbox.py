@@ -79,22 +79,43 @@ class Outbox:
         return outbound_id
 
     def deliver(self, outbound_id: int) -> str:
-        """Send one queued message; returns its new status. Raises TransientFailure to be retried."""
+        """Send one queued message; returns its new status. Raises TransientFailure to be retried.
+
+        A WeChat message the platform won't deliver (window closed) is held for staff and, where the
+        worker linked a phone number with consent, also sent by SMS."""
+        status, worker_id, channel, text = self._deliver(outbound_id)
+        if status == "held" and channel != "sms" and self._sms_consented(worker_id):
+            self.queue(worker_id, "sms", text, "sms_fallback")
+        return status
+
+    def _sms_consented(self, worker_id: int) -> bool:
+        with self.db.session() as db:
+            return db.scalar(
+                select(WorkerIdentity.id).where(
+                    WorkerIdentity.worker_id == worker_id, WorkerIdentity.channel == "sms",
+                    WorkerIdentity.consent_at.is_not(None), WorkerIdentity.opted_out_at.is_(None),
+                )
+            ) is not None
+
+    def _deliver(self, outbound_id: int) -> tuple[str, int, str, str]:
         with self.db.session() as db:
             row = db.get(OutboundMessage, outbound_id)
-            if row is None or row.status not in ("queued", "sending"):
-                return row.status if row else "missing"
+            if row is None:
+                return "missing", 0, "", ""
+            result = (row.worker_id, row.channel, row.text)
+            if row.status not in ("queued", "sending"):
+                return (row.status, *result)
             identity = db.scalar(
                 select(WorkerIdentity).where(WorkerIdentity.worker_id == row.worker_id,
                                              WorkerIdentity.channel == row.channel)
             )
             if identity is None or identity.opted_out_at is not None:
                 row.status = "blocked"
-                return row.status
+                return (row.status, *result)
             sender = self.senders.get(row.channel)
             if sender is None:
                 row.status, row.error = "failed", f"no sender for channel {row.channel}"
-                return row.status
+                return (row.status, *result)
             row.attempts += 1
             row.status = "sending"
             address = self.cipher.decrypt(identity.address_enc)
@@ -115,7 +136,7 @@ class Outbox:
                     raise
                 row.status = "failed"
             log.info("outbound %s on %s: %s", outbound_id, row.channel, row.status)
-            return row.status
+            return (row.status, *result)
 
     def update_status(self, provider_id: str, status: str, error_code: str | None) -> bool:
         """A delivery report (Twilio status callback). Returns False when the id is unknown."""

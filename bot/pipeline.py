@@ -6,6 +6,7 @@ Channels call ``Pipeline.handle``; handlers never see which channel a message ca
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from bot.crypto import DataCipher, mask_address
@@ -19,7 +20,7 @@ from bot.workers import annotate, identity_for, record_inbound, record_outbound
 from handlers.base import Context, HandlerRegistry
 from handlers.menu import MAIN_MENU, menu_reply
 from nlu.normalize import normalize
-from nlu.result import FALLBACK_INTENT, NluResult
+from nlu.result import FALLBACK_INTENT, Entity, NluResult
 from nlu.service import NluService
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,10 @@ SORRY = menu_reply("系统有点忙，您的消息已记下。请稍后再试，
 FLOW_CONTINUES_ON = frozenset({FALLBACK_INTENT, "out_of_scope"})
 # Actions that leave the numbered options as they were (a digit still picks from the same list).
 KEEPS_OPTIONS = frozenset({"next_page", "repeat_options"})
+# A message that is nothing but a mobile number (perhaps with 「我的电话」 before it).
+ONLY_A_PHONE = re.compile(
+    r"(?:我的)?(?:电话|手机|手机号|号码|联系方式|电话号码)?(?:是|:)?\s*(?:\+?86)?1[3-9]\d(?:[\s-]?\d){8}"
+)
 # What an opted-out worker can still do; anything else is recorded and not answered.
 OPT_IN_ACTIONS = frozenset({"opt_in", "subscribe"})
 
@@ -86,6 +91,7 @@ class Pipeline:
             ctx = Context(
                 text=text, nlu=nlu, state=state, db=db, worker_id=worker.id,
                 page_size=self.page_sizes.get(msg.channel, 5), payload=payload, origin=msg.channel.value,
+                cipher=self.cipher,
             )
             offered = list(state.options)
             reply = self._answer(ctx, msg)
@@ -127,6 +133,9 @@ class Pipeline:
         state.more = None if nlu.intent not in FLOW_CONTINUES_ON else state.more
         if state.flow and nlu.intent in FLOW_CONTINUES_ON | {"search_vacancy"} and self.registry.serves(state.flow):
             nlu = NluResult(state.flow, nlu.confidence, nlu.entities, nlu.source, nlu.ranking)
+        elif not state.flow and ONLY_A_PHONE.fullmatch(text):  # 「我的电话138 0013 8000」 and nothing else
+            phone = Entity("phone", re.sub(r"\D", "", text)[-11:], text, "pipeline")
+            nlu = NluResult("phone_given", 1.0, (phone,), nlu.source, nlu.ranking)
         return text, nlu, {}
 
     @staticmethod

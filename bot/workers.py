@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.crypto import DataCipher, mask_address
 from bot.messages import InboundMessage, Reply
-from bot.storage.models import Message, Worker, WorkerIdentity
+from bot.storage.models import Case, Message, OutboundMessage, Worker, WorkerIdentity, utcnow
 from nlu.result import NluResult
 
 
@@ -66,3 +66,35 @@ def record_outbound(db: Session, worker: Worker, channel: str, reply: Reply) -> 
     db.add(row)
     db.flush()
     return row
+
+
+def normalise_phone(raw: str) -> str | None:
+    """A mainland mobile number in E.164 (+86…), or None."""
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
+        return f"+86{digits}"
+    return None
+
+
+def link_phone(db: Session, cipher: DataCipher, worker_id: int, phone: str) -> WorkerIdentity:
+    """Give a worker an SMS identity for ``phone`` with consent recorded now.
+
+    If that number already belongs to another worker (they texted the hotline before), the two
+    records are one person: the other worker's messages, cases and identities move to this one.
+    """
+    identity = identity_for(db, cipher, "sms", phone)
+    other = identity.worker_id
+    if other != worker_id:
+        for model in (Message, Case, OutboundMessage, WorkerIdentity):
+            db.execute(update(model).where(model.worker_id == other).values(worker_id=worker_id))
+        db.flush()
+        db.expire_all()
+        stale = db.get(Worker, other)
+        if stale is not None:
+            db.delete(stale)
+        identity = identity_for(db, cipher, "sms", phone)
+    identity.consent_at = utcnow()
+    db.flush()
+    return identity

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
+from bot.crypto import DataCipher
 from bot.messages import Reply
 from bot.state import DialogueState
 from nlu.result import NluResult
@@ -26,6 +27,7 @@ class Context:
     worker_id: int
     page_size: int = 5
     origin: str = ""  # the channel's name, for records only (a case remembers where to answer)
+    cipher: DataCipher | None = None  # for handlers that store personal data (phone numbers)
     payload: dict[str, Any] = field(default_factory=dict)  # from a picked numbered option
 
     def entity(self, name: str) -> Any | None:

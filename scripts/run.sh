@@ -39,6 +39,12 @@ fi
 echo "Model: $model"
 
 .venv/bin/flask --app 'bot:create_app()' init-db
+if [ "$workers" -gt 1 ]; then  # with real Redis: a background worker sends late answers and notifications
+  echo "Starting the background worker (log: var/worker.log)..."
+  .venv/bin/python -m bot.jobs >var/worker.log 2>&1 &
+  worker_pid=$!
+  trap 'kill ${rasa_pid:-} $worker_pid 2>/dev/null || true' EXIT INT TERM
+fi
 cat <<MSG
 
   Gongyou is up.

@@ -11,7 +11,7 @@ import pytest
 import redis
 from flask import Flask
 from rq import Queue, SimpleWorker
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot import jobs
 from bot.storage.models import OutboundMessage
@@ -125,3 +125,44 @@ def test_push_menu_validates_then_publishes(
     result = runner.invoke(args=["wechat", "push-menu", "--file", str(too_many)])
     assert result.exit_code != 0 and "1–3 top buttons" in result.output
     assert len(wechat_api.menus) == 1  # nothing sent for the invalid menu
+
+
+def test_phone_given_on_wechat_links_sms_with_consent_and_is_used_when_window_closes(
+    app_factory: Callable[..., Flask], rasa_url: str, wechat_api: WeChatApiStandIn
+) -> None:
+    from tests.support.standins import TwilioApiStandIn
+    from tests.test_sms_webhook import SmsWorker
+
+    twilio = TwilioApiStandIn("AC" + "1" * 32, "12345")
+    with serve(twilio.app()) as twilio_url:
+        app = wechat_app(app_factory, rasa_url, wechat_api, twilio_account_sid=twilio.account_sid,
+                         twilio_from_number="+8610690000", twilio_api_base=twilio_url)
+        SmsWorker(app, "+8613100131000").text("欠薪")  # texted the hotline earlier: a separate record for now
+
+        def say(text: str) -> str:
+            resp = app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN),
+                                          data=text_xml(text, sender="oLinker"))
+            import xml.etree.ElementTree as ET
+
+            return ET.fromstring(resp.data).findtext("Content") or ""
+
+        ask = say("我的电话 131 0013 1000")
+        assert "要把手机号+86131****1000和您的微信绑定吗" in ask and "1 同意绑定" in ask
+        assert "已绑定" in say("1")
+        with app.extensions["gongyou.db"].session() as db:
+            from bot.storage.models import Message, Worker, WorkerIdentity
+
+            assert db.scalar(select(func.count()).select_from(Worker)) == 1  # the two records are one person
+            sms = db.scalar(select(WorkerIdentity).where(WorkerIdentity.channel == "sms"))
+            assert sms is not None and sms.consent_at is not None
+            assert "欠薪" in db.scalars(select(Message.text)).all()  # the SMS history came along
+            worker_id = sms.worker_id
+
+        wechat_api.closed_window.add("oLinker")
+        app.extensions["gongyou.outbox"].queue(worker_id, "wechat", "您的欠薪求助已受理", "staff_reply")
+        run_jobs(app)  # WeChat refuses (45015): held for staff, and the SMS copy is queued …
+        run_jobs(app)  # … and sent
+    assert [m["Body"] for m in twilio.created] == ["您的欠薪求助已受理"]
+    with app.extensions["gongyou.db"].session() as db:
+        statuses = dict(db.execute(select(OutboundMessage.channel, OutboundMessage.status)).all())
+    assert statuses == {"wechat": "held", "sms": "sent"}

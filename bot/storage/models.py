@@ -54,6 +54,8 @@ class WorkerIdentity(Base):
     address_masked: Mapped[str] = mapped_column(String(64))
     # Set when the worker unsubscribed (WeChat) or texted STOP/退订 (SMS): nothing is sent until cleared.
     opted_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the worker agreed that we may use this address for them (e.g. SMS when WeChat can't reach them).
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     worker: Mapped[Worker] = relationship(back_populates="identities")
 
