@@ -24,6 +24,7 @@ from bot.crypto import DataCipher, MaskingFilter
 from bot.dedupe import Deduper
 from bot.kv import connect_redis
 from bot.messages import Channel
+from bot.notify import Notifier
 from bot.outbox import Outbox, Sender
 from bot.paging import bytes_fit, sms_fits
 from bot.pipeline import Pipeline
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     outbox = Outbox(db, pipeline.cipher, senders, enqueue)
     app.extensions.update({
         "gongyou.outbox": outbox,
+        "gongyou.notifier": Notifier(db, outbox),
         "gongyou.rq_connection": rq_connection,
         "gongyou.answer_pool": ThreadPoolExecutor(max_workers=16, thread_name_prefix="gongyou-answer"),
         "gongyou.wechat_security": wechat_security,

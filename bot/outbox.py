@@ -58,19 +58,23 @@ class Outbox:
         self.senders = senders
         self._enqueue = enqueue
 
-    def queue(self, worker_id: int, channel: str, text: str, reason: str) -> int:
-        """Record a message for a worker on a channel and schedule its delivery. Returns its id."""
+    def queue(self, worker_id: int, channel: str, text: str, reason: str, hold: str | None = None) -> int:
+        """Record a message for a worker on a channel and schedule its delivery. Returns its id.
+
+        With ``hold`` the message is recorded as held for staff (with that reason) and not sent."""
         with self.db.session() as db:
             identity = db.scalar(
                 select(WorkerIdentity).where(WorkerIdentity.worker_id == worker_id, WorkerIdentity.channel == channel)
             )
-            status = "queued"
-            if identity is None:
-                status = "failed"
+            status, error = "queued", hold
+            if hold:
+                status = "held"
+            elif identity is None:
+                status, error = "failed", "no address on this channel"
             elif identity.opted_out_at is not None:
                 status = "blocked"
             row = OutboundMessage(worker_id=worker_id, channel=channel, text=text, reason=reason, status=status,
-                                  attempts=0, error="no address on this channel" if identity is None else None)
+                                  attempts=0, error=error)
             db.add(row)
             db.flush()
             outbound_id = row.id
@@ -84,11 +88,11 @@ class Outbox:
         A WeChat message the platform won't deliver (window closed) is held for staff and, where the
         worker linked a phone number with consent, also sent by SMS."""
         status, worker_id, channel, text = self._deliver(outbound_id)
-        if status == "held" and channel != "sms" and self._sms_consented(worker_id):
+        if status == "held" and channel != "sms" and self.sms_consented(worker_id):
             self.queue(worker_id, "sms", text, "sms_fallback")
         return status
 
-    def _sms_consented(self, worker_id: int) -> bool:
+    def sms_consented(self, worker_id: int) -> bool:
         with self.db.session() as db:
             return db.scalar(
                 select(WorkerIdentity.id).where(

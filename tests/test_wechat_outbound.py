@@ -166,3 +166,27 @@ def test_phone_given_on_wechat_links_sms_with_consent_and_is_used_when_window_cl
     with app.extensions["gongyou.db"].session() as db:
         statuses = dict(db.execute(select(OutboundMessage.channel, OutboundMessage.status)).all())
     assert statuses == {"wechat": "held", "sms": "sent"}
+
+
+def test_notifier_reaches_the_worker_where_they_are(
+    app_factory: Callable[..., Flask], rasa_url: str, wechat_api: WeChatApiStandIn
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.storage.models import Worker
+
+    app = wechat_app(app_factory, rasa_url, wechat_api)
+    app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN), data=text_xml("你好", sender="oN1"))
+    with app.extensions["gongyou.db"].session() as db:
+        worker_id = db.scalar(select(Worker.id))
+    notifier = app.extensions["gongyou.notifier"]
+    soon = notifier.notify(worker_id, "案件TS001已受理", "case_update")
+    run_jobs(app)
+    assert wechat_api.sent[-1]["text"]["content"] == "案件TS001已受理"
+    later = notifier.notify(worker_id, "案件TS001已办结", "case_update", now=datetime.now(UTC) + timedelta(hours=49))
+    run_jobs(app)
+    with app.extensions["gongyou.db"].session() as db:
+        assert db.get(OutboundMessage, soon).status == "sent"  # type: ignore[union-attr]
+        held = db.get(OutboundMessage, later)
+        assert held is not None and held.status == "held" and "48-hour" in (held.error or "")
+    assert len(wechat_api.sent) == 1
