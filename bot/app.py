@@ -94,8 +94,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     rq_connection, enqueue = _job_queue(settings, redis_client, app)
     senders: dict[str, Sender] = {}
     if settings.wechat_app_id and settings.wechat_app_secret:
-        senders["wechat"] = WeChatSender(WeChatApi(
-            settings.wechat_app_id, settings.wechat_app_secret, redis_client, settings.wechat_api_base))
+        senders["wechat"] = WeChatSender(
+            WeChatApi(settings.wechat_app_id, settings.wechat_app_secret, redis_client, settings.wechat_api_base),
+            settings.wechat_update_template_id,
+        )
     else:
         log.warning("WeChat app id/secret not set: late answers and staff replies on WeChat cannot be sent")
     if settings.twilio_account_sid and settings.twilio_from_number:
@@ -105,7 +107,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     outbox = Outbox(db, pipeline.cipher, senders, enqueue)
     app.extensions.update({
         "gongyou.outbox": outbox,
-        "gongyou.notifier": Notifier(db, outbox),
+        "gongyou.notifier": Notifier(db, outbox, wechat_template=bool(settings.wechat_update_template_id)),
         "gongyou.rq_connection": rq_connection,
         "gongyou.answer_pool": ThreadPoolExecutor(max_workers=16, thread_name_prefix="gongyou-answer"),
         "gongyou.wechat_security": wechat_security,

@@ -2,7 +2,8 @@
 
 The worker is reached where they last wrote from. WeChat customer-service messages are allowed only
 within 48 hours of the worker's last message: past that, SMS where the worker linked a phone number
-with consent, otherwise the message is held for staff (recorded, not lost).
+with consent, else a template message where one is configured, otherwise the message is held for
+staff (recorded, not lost).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ WECHAT_WINDOW = timedelta(hours=48)
 
 
 class Notifier:
-    def __init__(self, db: Database, outbox: Outbox) -> None:
+    def __init__(self, db: Database, outbox: Outbox, wechat_template: bool = False) -> None:
         self.db = db
         self.outbox = outbox
+        self.wechat_template = wechat_template  # a template message is configured for updates
 
     def notify(self, worker_id: int, text: str, reason: str = "notification", now: datetime | None = None) -> int:
         """Queue ``text`` for the worker on the best channel; returns the outbound message id."""
@@ -39,6 +41,8 @@ class Notifier:
         if channel == "wechat" and now - _aware(last_at) > WECHAT_WINDOW:
             if self.outbox.sms_consented(worker_id):
                 return self.outbox.queue(worker_id, "sms", text, reason)
+            if self.wechat_template:
+                return self.outbox.queue(worker_id, "wechat", text, reason, kind="template")
             return self.outbox.queue(worker_id, "wechat", text, reason, hold="WeChat 48-hour window closed")
         return self.outbox.queue(worker_id, channel, text, reason)
 

@@ -45,7 +45,7 @@ class TransientFailure(Exception):
 
 
 class Sender(Protocol):
-    def send(self, address: str, text: str) -> str | None:
+    def send(self, address: str, text: str, kind: str = "text") -> str | None:
         """Send; return the provider's message id. Raise HeldForStaff, PermanentFailure or TransientFailure."""
         ...
 
@@ -58,7 +58,8 @@ class Outbox:
         self.senders = senders
         self._enqueue = enqueue
 
-    def queue(self, worker_id: int, channel: str, text: str, reason: str, hold: str | None = None) -> int:
+    def queue(self, worker_id: int, channel: str, text: str, reason: str, hold: str | None = None,
+              kind: str = "text") -> int:
         """Record a message for a worker on a channel and schedule its delivery. Returns its id.
 
         With ``hold`` the message is recorded as held for staff (with that reason) and not sent."""
@@ -74,7 +75,7 @@ class Outbox:
             elif identity.opted_out_at is not None:
                 status = "blocked"
             row = OutboundMessage(worker_id=worker_id, channel=channel, text=text, reason=reason, status=status,
-                                  attempts=0, error=error)
+                                  attempts=0, error=error, kind=kind)
             db.add(row)
             db.flush()
             outbound_id = row.id
@@ -124,7 +125,7 @@ class Outbox:
             row.status = "sending"
             address = self.cipher.decrypt(identity.address_enc)
             try:
-                row.provider_id = sender.send(address, row.text)
+                row.provider_id = sender.send(address, row.text, row.kind)
                 row.status = "sent"
             except OptedOut as exc:
                 row.status, row.error_code, row.error = "blocked", exc.code, str(exc)

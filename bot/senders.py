@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import requests
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client as TwilioClient
@@ -9,14 +11,28 @@ from twilio.rest import Client as TwilioClient
 from bot.outbox import HeldForStaff, OptedOut, PermanentFailure, TransientFailure
 from bot.wechat_api import WeChatApi, WeChatApiError, WindowClosed
 
+TEMPLATE_REMARK = "回复任意消息查看详情或联系工作人员"
+
 
 class WeChatSender:
-    def __init__(self, api: WeChatApi) -> None:
-        self.api = api
+    """Customer-service text messages; template messages (``kind="template"``) when a template is set.
 
-    def send(self, address: str, text: str) -> str | None:
+    The template is expected to have the fields ``first`` (the update), ``keyword1`` (the date) and
+    ``remark`` — as in WeChat's common 「业务进度通知」 templates; configure the id in the settings."""
+
+    def __init__(self, api: WeChatApi, template_id: str = "") -> None:
+        self.api = api
+        self.template_id = template_id
+
+    def send(self, address: str, text: str, kind: str = "text") -> str | None:
         try:
-            data = self.api.send_text(address, text)
+            if kind == "template":
+                if not self.template_id:
+                    raise PermanentFailure("no_template", "no WeChat template configured")
+                fields = {"first": text, "keyword1": date.today().isoformat(), "remark": TEMPLATE_REMARK}
+                data = self.api.send_template(address, self.template_id, fields)
+            else:
+                data = self.api.send_text(address, text)
         except WindowClosed as exc:
             raise HeldForStaff(str(exc.code), str(exc)) from exc
         except WeChatApiError as exc:
@@ -39,7 +55,7 @@ class TwilioSender:
         self.from_number = from_number
         self.status_callback = status_callback
 
-    def send(self, address: str, text: str) -> str | None:
+    def send(self, address: str, text: str, kind: str = "text") -> str | None:
         try:
             message = self.client.messages.create(
                 to=address, from_=self.from_number, body=text, status_callback=self.status_callback or None

@@ -104,6 +104,13 @@ class WeChatApi:
         """A customer-service text message (within 48 h of the worker's last message)."""
         return self._post("message/custom/send", {"touser": openid, "msgtype": "text", "text": {"content": text}})
 
+    def send_template(self, openid: str, template_id: str, data: dict[str, str]) -> dict[str, Any]:
+        """A template message (verified service accounts; not bound to the 48-hour window)."""
+        return self._post("message/template/send", {
+            "touser": openid, "template_id": template_id,
+            "data": {key: {"value": value} for key, value in data.items()},
+        })
+
     def create_menu(self, menu: dict[str, Any]) -> dict[str, Any]:
         return self._post("menu/create", menu)
 

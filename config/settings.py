@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     wechat_app_id: str = ""
     wechat_app_secret: str = ""
     wechat_api_base: str = "https://api.weixin.qq.com/cgi-bin"
+    # Template for case updates outside the 48-hour window (verified service accounts); fields
+    # first / keyword1 (date) / remark.
+    wechat_update_template_id: str = ""
     # WeChat drops a request after 5 s and retries: past this budget we answer "success" and send
     # the answer through the customer-service API when it is ready.
     wechat_reply_budget_seconds: float = Field(default=4.0, gt=0, le=4.5)

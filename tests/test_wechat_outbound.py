@@ -190,3 +190,25 @@ def test_notifier_reaches_the_worker_where_they_are(
         held = db.get(OutboundMessage, later)
         assert held is not None and held.status == "held" and "48-hour" in (held.error or "")
     assert len(wechat_api.sent) == 1
+
+
+def test_template_message_after_the_window_when_configured(
+    app_factory: Callable[..., Flask], rasa_url: str, wechat_api: WeChatApiStandIn
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.storage.models import Worker
+
+    app = wechat_app(app_factory, rasa_url, wechat_api, wechat_update_template_id="TPL_CASE_UPDATE")
+    app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN), data=text_xml("你好", sender="oT1"))
+    with app.extensions["gongyou.db"].session() as db:
+        worker_id = db.scalar(select(Worker.id))
+    outbound_id = app.extensions["gongyou.notifier"].notify(
+        worker_id, "案件TS001已转劳动监察", "case_update", now=datetime.now(UTC) + timedelta(days=5))
+    run_jobs(app)
+    (template,) = wechat_api.templates
+    assert template["touser"] == "oT1" and template["template_id"] == "TPL_CASE_UPDATE"
+    assert template["data"]["first"]["value"] == "案件TS001已转劳动监察"
+    with app.extensions["gongyou.db"].session() as db:
+        row = db.get(OutboundMessage, outbound_id)
+        assert row is not None and row.kind == "template" and row.status == "sent" and row.provider_id == "200228332"

@@ -139,6 +139,7 @@ class OutboundMessage(Base):
     channel: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(String(32))  # late_answer | staff_reply | notification
+    kind: Mapped[str] = mapped_column(String(16), default="text", server_default="text")  # text | template
     # queued → sending → sent → delivered | undelivered | failed; held (window closed: staff decide);
     # blocked (worker opted out)
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)

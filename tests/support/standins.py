@@ -35,6 +35,7 @@ class WeChatApiStandIn:
     token_fetches: int = 0
     sent: list[dict[str, Any]] = field(default_factory=list)
     menus: list[dict[str, Any]] = field(default_factory=list)
+    templates: list[dict[str, Any]] = field(default_factory=list)
     closed_window: set[str] = field(default_factory=set)  # openids answered with 45015
     valid_tokens: set[str] = field(default_factory=set)
 
@@ -64,6 +65,16 @@ class WeChatApiStandIn:
                 return jsonify(errcode=45015, errmsg="response out of time limit or subscription is canceled")
             self.sent.append(body)
             return jsonify(errcode=0, errmsg="ok")
+
+        @app.post("/cgi-bin/message/template/send")
+        def template_send():  # type: ignore[no-untyped-def]
+            if not authorised():
+                return jsonify(errcode=40001, errmsg="invalid credential")
+            body = request.get_json(force=True)
+            if not body.get("template_id"):
+                return jsonify(errcode=40037, errmsg="invalid template_id")
+            self.templates.append(body)
+            return jsonify(errcode=0, errmsg="ok", msgid=200228332)
 
         @app.post("/cgi-bin/menu/create")
         def menu_create():  # type: ignore[no-untyped-def]
