@@ -48,16 +48,24 @@ def _twiml(text: str | None) -> Response:
     return Response(str(resp), mimetype="application/xml")
 
 
-@bp.post("/sms")
-def receive() -> Response:
+def _signed_form(*required: str) -> dict[str, str] | Response:
+    """The posted parameters when Twilio's signature holds (else 403) and the required ones are there (else 400)."""
     settings = current_app.config["GONGYOU"]
     params = request.form.to_dict()
     if not signature_valid(settings.twilio_auth_token, public_url(settings.public_base_url), params,
                            request.headers.get("X-Twilio-Signature", "")):
         return Response("forbidden", status=403, mimetype="text/plain")
-    sender, sid = params.get("From", ""), params.get("MessageSid", "")
-    if not sender or not sid:
-        return Response("bad request: From and MessageSid are required", status=400, mimetype="text/plain")
+    if not all(params.get(name) for name in required):
+        return Response(f"bad request: {' and '.join(required)} are required", status=400, mimetype="text/plain")
+    return params
+
+
+@bp.post("/sms")
+def receive() -> Response:
+    params = _signed_form("From", "MessageSid")
+    if isinstance(params, Response):
+        return params
+    sender, sid = params["From"], params["MessageSid"]
     body = params.get("Body", "")
     action, payload = keyword_action(body)
     inbound = InboundMessage(channel=Channel.SMS, user_id=sender, text=body, message_id=sid,
@@ -75,14 +83,10 @@ def receive() -> Response:
 @bp.post("/sms/status")
 def status_callback() -> Response:
     """Twilio's delivery report for a message we sent: queued → sent → delivered / undelivered / failed."""
-    settings = current_app.config["GONGYOU"]
-    params = request.form.to_dict()
-    if not signature_valid(settings.twilio_auth_token, public_url(settings.public_base_url), params,
-                           request.headers.get("X-Twilio-Signature", "")):
-        return Response("forbidden", status=403, mimetype="text/plain")
-    sid, status = params.get("MessageSid", ""), params.get("MessageStatus", "")
-    if not sid or not status:
-        return Response("bad request: MessageSid and MessageStatus are required", status=400, mimetype="text/plain")
+    params = _signed_form("MessageSid", "MessageStatus")
+    if isinstance(params, Response):
+        return params
+    sid, status = params["MessageSid"], params["MessageStatus"]
     if not current_app.extensions["gongyou.outbox"].update_status(sid, status, params.get("ErrorCode") or None):
         log.info("status callback for unknown message %s", sid)
     return Response(status=204)

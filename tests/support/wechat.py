@@ -28,19 +28,19 @@ def text_xml(content: str, sender: str = "oWorker0001", msg_id: int | None = Non
     ).encode()
 
 
-def event_xml(event: str, sender: str = "oWorker0001", created: int | None = None, **fields: str) -> bytes:
+def _xml(msg_type: str, sender: str, created: int | None, fields: dict[str, str], msg_id: bool) -> bytes:
     extra = "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in fields.items())
+    tail = f"<MsgId>{next(_ids)}</MsgId>" if msg_id else ""
     return (
         "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName>"
         f"<FromUserName><![CDATA[{sender}]]></FromUserName><CreateTime>{created or int(time.time())}</CreateTime>"
-        f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{event}]]></Event>{extra}</xml>"
+        f"<MsgType><![CDATA[{msg_type}]]></MsgType>{extra}{tail}</xml>"
     ).encode()
+
+
+def event_xml(event: str, sender: str = "oWorker0001", created: int | None = None, **fields: str) -> bytes:
+    return _xml("event", sender, created, {"Event": event, **fields}, msg_id=False)
 
 
 def media_xml(msg_type: str, sender: str = "oWorker0001", **fields: str) -> bytes:
-    extra = "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in fields.items())
-    return (
-        "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName>"
-        f"<FromUserName><![CDATA[{sender}]]></FromUserName><CreateTime>{int(time.time())}</CreateTime>"
-        f"<MsgType><![CDATA[{msg_type}]]></MsgType>{extra}<MsgId>{next(_ids)}</MsgId></xml>"
-    ).encode()
+    return _xml(msg_type, sender, None, fields, msg_id=True)
