@@ -1,5 +1,5 @@
-"""Input normalisation before parsing: full-width → half-width, Traditional → Simplified,
-Chinese numerals that form amounts → digits. Also amount parsing for entity values."""
+"""Input normalisation before parsing: full-width → half-width, pinyin-only → Chinese, Traditional →
+Simplified, Chinese numerals that form amounts → digits. Also amount parsing for entity values."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from functools import lru_cache
 
 import cn2an
 from opencc import OpenCC
+
+from nlu.pinyin import from_pinyin, is_pinyin_only
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 # A Chinese-numeral run that is followed by a money/count unit: 八千五块, 三个月, 两个人, 五百元;
@@ -38,6 +40,8 @@ def _cn_number(token: str) -> int | None:
 def normalize(text: str) -> str:
     """The form every message is understood in (the worker's original is kept elsewhere)."""
     text = unicodedata.normalize("NFKC", text)  # full-width letters, digits, punctuation
+    if is_pinyin_only(text):  # 「shenzhen you pugong ma」 → 深圳有普工吗 (left alone if unreadable)
+        text = from_pinyin(text) or text
     text = _t2s().convert(text)
     text = _WS.sub(" ", text).strip()
 

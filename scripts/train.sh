@@ -19,6 +19,9 @@ RASA_TELEMETRY_ENABLED=false RASA_CACHE_DIRECTORY="$cache/rasa-train-cache" "$ve
   --out "$out" --fixed-model-name "nlu-$hash" >"$out/train.log" 2>&1 || { tail -40 "$out/train.log" >&2; exit 1; }
 grep -i "misaligned" "$out/train.log" | head -5 >&2 || true
 mv "$out/nlu-$hash.tar.gz" "$model"
-echo "Trained in $(( $(date +%s) - start )) s: $model" >&2
+seconds=$(( $(date +%s) - start ))
+printf '{"training_seconds": %d, "cores": %d, "trained_at": "%s"}\n' "$seconds" "$(nproc)" "$(date -u +%FT%TZ)" \
+  > "${model%.tar.gz}.json"
+echo "Trained in $seconds s: $model" >&2
 rm -rf "$out"
 echo "$model"

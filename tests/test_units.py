@@ -152,3 +152,12 @@ def test_number_followed_by_duo_is_approximate() -> None:
     raw = NluResult("report_wage_arrears", 0.99, (found,))
     (amount,) = service._clean(raw, text).entities
     assert amount.value == 20000 and amount.approximate
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("shenzhen you pugong ma", "深圳有普工吗"), ("laoban qian wo gongzi", "老板欠我工资"), ("zhuan rengong", "转人工"),
+     ("STOP", "STOP"), ("help", "help")],
+)
+def test_pinyin_only_messages_become_chinese(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
