@@ -34,6 +34,10 @@ class NluService:
             return text, self._clean(rule_parse(text, self.gazetteer), text)
         if result.intent != FALLBACK_INTENT and result.confidence < self.threshold:
             result = replace(result, intent=FALLBACK_INTENT)
+        if result.intent == FALLBACK_INTENT:  # the model is unsure: a clear keyword still counts
+            backstop = rule_parse(text, self.gazetteer)
+            if backstop.intent != FALLBACK_INTENT:
+                result = replace(result, intent=backstop.intent, confidence=backstop.confidence, source="rules")
         return text, self._clean(self._fill_gazetteer(text, result), text)
 
     def _fill_gazetteer(self, text: str, result: NluResult) -> NluResult:

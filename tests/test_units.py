@@ -161,3 +161,18 @@ def test_number_followed_by_duo_is_approximate() -> None:
 )
 def test_pinyin_only_messages_become_chinese(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
+
+
+class _UnsureRasa:
+    def parse(self, text: str):  # type: ignore[no-untyped-def]
+        from nlu.result import NluResult
+
+        return NluResult("nlu_fallback", 0.3)
+
+
+def test_keywords_back_up_an_unsure_model() -> None:
+    from nlu.service import NluService
+
+    service = NluService(_UnsureRasa(), load_gazetteer(), threshold=0.45)  # type: ignore[arg-type]
+    assert service.understand("干活把手弄伤了 算不算工伤")[1].intent == "ask_policy"
+    assert service.understand("今天吃什么")[1].intent == "nlu_fallback"
