@@ -12,6 +12,7 @@ from bot.storage.models import Worker, WorkerIdentity
 from handlers.base import Context, handler
 from handlers.menu import MAIN_MENU, menu_reply
 from nlu.gazetteer import load_gazetteer
+from nlu.geo import locate
 
 
 def _worker(ctx: Context) -> Worker:
@@ -106,7 +107,8 @@ class LocationHandler:
 
     def handle(self, ctx: Context) -> Reply:
         label = str(ctx.payload.get("label") or "")
-        cities = [e.value for e in load_gazetteer().find(label) if e.name == "city"]
+        found = [e.value for e in load_gazetteer().find(label) if e.name == "city"]
+        cities = [place.city if (place := locate(name)) else name for name in found]
         if not cities:
             return Reply("") if ctx.payload.get("silent") else menu_reply("收到位置。请告诉我您在哪个城市：")
         worker = _worker(ctx)

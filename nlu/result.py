@@ -30,6 +30,8 @@ class Entity:
     approximate: bool = False  # 「两万多」 → 20000, approximate
     start: int = -1  # offsets in the normalised text, when known
     end: int = -1
+    province: str | None = None  # for a city: its province (「宝安」 → 广东)
+    district: str | None = None  # for a city named by a district: the district (宝安区)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from nlu.client import NluUnavailable, RasaClient
 from nlu.gazetteer import GAZETTEER_ENTITIES, Gazetteer
+from nlu.geo import locate
 from nlu.normalize import normalize, parse_amount
 from nlu.result import FALLBACK_INTENT, Entity, NluResult
 from nlu.rules import rule_parse
@@ -63,5 +64,8 @@ class NluService:
                     ent = replace(ent, name="amount")
             elif ent.name in GAZETTEER_ENTITIES and isinstance(ent.value, str):
                 ent = replace(ent, value=self.gazetteer.canonical(ent.name, ent.value))
+                place = locate(ent.value) if ent.name == "city" else None
+                if place is not None:
+                    ent = replace(ent, value=place.city, province=place.province, district=place.district)
             cleaned.append(ent)
         return replace(result, entities=tuple(cleaned))

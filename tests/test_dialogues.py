@@ -115,3 +115,9 @@ def test_digit_outside_the_offer_asks_again_with_same_options(conversation: Conv
 def test_approximate_amount_is_said_to_be_approximate(conversation: Conversation) -> None:
     answer = conversation.say("老闆欠我們兩萬多塊工錢")
     assert "欠款20000元以上" in answer
+
+
+def test_a_district_finds_the_citys_jobs(conversation: Conversation) -> None:
+    answer = conversation.say("宝安有没有普工")
+    numbered = [line for line in answer.splitlines() if line[:1].isdigit()]
+    assert numbered and all("深圳" in line for line in numbered), answer

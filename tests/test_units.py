@@ -176,3 +176,21 @@ def test_keywords_back_up_an_unsure_model() -> None:
     service = NluService(_UnsureRasa(), load_gazetteer(), threshold=0.45)  # type: ignore[arg-type]
     assert service.understand("干活把手弄伤了 算不算工伤")[1].intent == "ask_policy"
     assert service.understand("今天吃什么")[1].intent == "nlu_fallback"
+
+
+def test_geography_table_is_closed_and_covers_every_lookup_city() -> None:
+    from nlu.geo import load_places
+
+    places = load_places()
+    lookup_cities = {surface for surface, entity, _ in load_gazetteer().terms if entity == "city"}
+    canonical = {load_gazetteer().canonical("city", s) for s in lookup_cities}
+    assert canonical - set(places) == set()
+    assert all(places[p.city].city == p.city for p in places.values())  # every city maps to itself
+
+
+def test_district_resolves_to_city_and_province() -> None:
+    from nlu.geo import locate
+
+    assert locate("宝安") == locate("宝安区".removesuffix("区")) and locate("宝安").city == "深圳"  # type: ignore[union-attr]
+    assert (locate("江阴").city, locate("江阴").province) == ("无锡", "江苏")  # type: ignore[union-attr]
+    assert locate("深圳市").province == "广东"  # type: ignore[union-attr]
