@@ -20,6 +20,8 @@ _CN_AMOUNT = re.compile(
     r"|([一二两三四五六七八九十][一二两三四五六七八九]?[十百千万][零〇一二两三四五六七八九十百千万]*)"
 )
 _MIXED = re.compile(r"(\d+(?:\.\d+)?)\s*([万千])\s*(\d)?(?!\d)")
+# Two neighbouring digits without a magnitude between them: a range (五六 = five or six), maybe of 万/千.
+_RANGE = re.compile(r"([一二两三四五六七八九])([一二两三四五六七八九])([十百千万]?)")
 _APPROX = re.compile(r"(多|几|左右|来块|上下)")
 _WS = re.compile(r"\s+")
 
@@ -47,6 +49,8 @@ def normalize(text: str) -> str:
 
     def repl(match: re.Match[str]) -> str:
         token = match.group(1) or match.group(2)
+        if _RANGE.fullmatch(token):  # 五六个人, 七八个月, 两三万: a range, not 56 — leave it in words
+            return token
         value = _cn_number(token)
         return str(value) if value is not None else token
 
@@ -63,6 +67,11 @@ def parse_amount(raw: str) -> tuple[int, bool] | None:
     core = re.sub(r"(块钱|块|元|人民币|多|几|左右|来|上下|个月|月|个人|人|天|工资|钱)", "", text).strip()
     if not core:
         return None
+    ranged = _RANGE.fullmatch(core)
+    if ranged:  # 七八 → 7, 两三万 → 20000: the lower bound, approximate
+        low = _cn_number(ranged.group(1)) or 0
+        unit = {"": 1, "十": 10, "百": 100, "千": 1000, "万": 10000}[ranged.group(3)]
+        return low * unit, True
     mixed = _MIXED.fullmatch(core)
     if mixed:  # 1万2 → 12000, 3千5 → 3500, 1.5万 → 15000
         base = float(mixed.group(1))

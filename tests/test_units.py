@@ -29,6 +29,7 @@ from nlu.rules import rule_parse
         ("包工头欠我八千五工钱", "包工头欠我8500工钱"),
         ("十分感谢 千万别忘了", "十分感谢 千万别忘了"),
         ("一万二", "12000"),
+        ("我们五六个人 干了七八个月", "我们五六个人 干了七八个月"),  # ranges stay in words
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:
@@ -38,7 +39,8 @@ def test_normalize(raw: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("raw", "value", "approx"),
     [("八千五", 8500, False), ("1万2", 12000, False), ("两万多", 20000, True), ("3千5", 3500, False),
-     ("1.5万", 15000, False), ("8500块", 8500, False), ("五百元", 500, False), ("3个月", 3, False)],
+     ("1.5万", 15000, False), ("8500块", 8500, False), ("五百元", 500, False), ("3个月", 3, False),
+     ("七八个月", 7, True), ("两三万", 20000, True), ("五六个人", 5, True)],
 )
 def test_parse_amount(raw: str, value: int, approx: bool) -> None:
     assert parse_amount(raw) == (value, approx)
