@@ -44,6 +44,24 @@ class Outcome:
     worker_id: int | None = None
 
 
+TASKS = {opt.action: opt for opt in MAIN_MENU}
+SECOND_TOPIC_MIN = 0.15  # the runner-up's confidence needed to offer it
+MAX_OPTIONS = 6
+
+
+def offer_second_topic(reply: Reply, nlu: NluResult) -> Reply:
+    """A story about an injury AND unpaid wages: answer the main need, offer the other as an option."""
+    if nlu.intent not in TASKS or len(nlu.ranking) < 2 or len(reply.options) >= MAX_OPTIONS:
+        return reply
+    second, confidence = nlu.ranking[1]
+    if second == nlu.intent or second not in TASKS or confidence < SECOND_TOPIC_MIN:
+        return reply
+    if any(opt.action == second for opt in reply.options):
+        return reply
+    option = TASKS[second]
+    return Reply(reply.text, (*reply.options, Option(f"还有{option.label}", option.action)))
+
+
 class Pipeline:
     def __init__(
         self,
@@ -97,6 +115,7 @@ class Pipeline:
             reply = self._answer(ctx, msg)
             if nlu.intent == "repeat_options" and offered:
                 reply = Reply(reply.text, tuple(offered))
+            reply = offer_second_topic(reply, nlu)
             state.options = offered if nlu.intent in KEEPS_OPTIONS else list(reply.options)
             reply = self._fit(reply, msg.channel, state)
             self.state.save(msg.channel.value, msg.user_id, state)

@@ -196,3 +196,16 @@ def test_district_resolves_to_city_and_province() -> None:
     assert locate("宝安") == locate("宝安区".removesuffix("区")) and locate("宝安").city == "深圳"  # type: ignore[union-attr]
     assert (locate("江阴").city, locate("江阴").province) == ("无锡", "江苏")  # type: ignore[union-attr]
     assert locate("深圳市").province == "广东"  # type: ignore[union-attr]
+
+
+def test_second_topic_is_offered() -> None:
+    from bot.pipeline import offer_second_topic
+    from nlu.result import NluResult
+
+    reply = Reply("讨薪先做三件事", (Option("转人工", "human_agent"),))
+    story = NluResult("report_wage_arrears", 0.6, ranking=(("report_wage_arrears", 0.6), ("ask_policy", 0.3)))
+    offered = offer_second_topic(reply, story)
+    assert [o.action for o in offered.options] == ["human_agent", "ask_policy"]
+    assert offered.options[-1].label == "还有政策咨询"
+    clear = NluResult("report_wage_arrears", 0.97, ranking=(("report_wage_arrears", 0.97), ("ask_policy", 0.02)))
+    assert offer_second_topic(reply, clear) == reply
