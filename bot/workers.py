@@ -68,16 +68,6 @@ def record_outbound(db: Session, worker: Worker, channel: str, reply: Reply) -> 
     return row
 
 
-def normalise_phone(raw: str) -> str | None:
-    """A mainland mobile number in E.164 (+86…), or None."""
-    digits = "".join(ch for ch in raw if ch.isdigit())
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
-        return f"+86{digits}"
-    return None
-
-
 def link_phone(db: Session, cipher: DataCipher, worker_id: int, phone: str) -> WorkerIdentity:
     """Give a worker an SMS identity for ``phone`` with consent recorded now.
 

@@ -7,9 +7,10 @@ from typing import ClassVar
 
 from bot.crypto import mask_address
 from bot.messages import Option, Reply
-from bot.workers import link_phone, normalise_phone
+from bot.workers import link_phone
 from handlers.base import Context, handler
 from handlers.menu import menu_reply
+from nlu.phone import normalise_phone
 
 
 @handler

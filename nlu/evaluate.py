@@ -36,7 +36,9 @@ from pypinyin import lazy_pinyin
 
 from nlu.client import RasaClient
 from nlu.gazetteer import GAZETTEER_ENTITIES, load_gazetteer
+from nlu.geo import locate
 from nlu.normalize import parse_amount
+from nlu.phone import normalise_phone
 from nlu.result import NluResult
 from nlu.service import NUMERIC_ENTITIES, NluService
 
@@ -88,6 +90,12 @@ def canonical(name: str, value: Any) -> str:
     if name in NUMERIC_ENTITIES:
         parsed = parse_amount(str(value))
         return str(parsed[0]) if parsed else str(value)
+    if name == "city":  # compared as the city it lies in: 「南海」 and 「佛山」 both find 佛山's jobs
+        value = load_gazetteer().canonical(name, str(value))
+        place = locate(value)
+        return place.city if place else value
+    if name == "phone":
+        return (normalise_phone(str(value)) or str(value)).removeprefix("+86")
     if name in GAZETTEER_ENTITIES:
         return load_gazetteer().canonical(name, str(value))
     return str(value).strip().upper()

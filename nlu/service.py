@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 
 from nlu.client import NluUnavailable, RasaClient
 from nlu.gazetteer import GAZETTEER_ENTITIES, Gazetteer
 from nlu.geo import locate
 from nlu.normalize import normalize, parse_amount
+from nlu.phone import normalise_phone
 from nlu.result import FALLBACK_INTENT, Entity, NluResult
-from nlu.rules import rule_parse
+from nlu.rules import CASE_ID, rule_parse
 
 log = logging.getLogger(__name__)
 NUMERIC_ENTITIES = ("amount", "salary", "months", "person_count")
 MAX_MONTHS = 60
+MIN_AMOUNT = 10  # yuan: smaller numbers are counts, dates or months
+MIN_MONEY = 100  # a bare number this big in a money conversation is money
+MONEY_INTENTS = frozenset({"report_wage_arrears", "file_complaint", "ask_policy"})
+# A number (maybe with 万/千 and a digit after: 1万3) not followed by a count or time unit.
+MONEY = re.compile(
+    r"(?<![\d.A-Za-z])(\d+(?:\.\d+)?(?:[万千]\d?)?(?:多)?(?:块钱|块|元)?)"
+    r"(?![\d.]|\s*(?:天|个月|月|人|个|号|点|岁|年|楼|栋|层|小时|次|%|分|斤|平|米|公里|台|辆))"
+)
 
 
 class NluService:
@@ -39,12 +49,44 @@ class NluService:
             backstop = rule_parse(text, self.gazetteer)
             if backstop.intent != FALLBACK_INTENT:
                 result = replace(result, intent=backstop.intent, confidence=backstop.confidence, source="rules")
-        return text, self._clean(self._fill_gazetteer(text, result), text)
+        return text, self._clean(self._fill_money(text, self._fill_gazetteer(text, result)), text)
+
+    def _fill_money(self, text: str, result: NluResult) -> NluResult:
+        """In a money conversation, bare numbers the model missed (「欠薪12000」) are amounts, and a
+        longer reading (「1万3」) replaces a fragment the model tagged (「1万」)."""
+        if result.intent not in MONEY_INTENTS:
+            return result
+        found = [m for m in MONEY.finditer(text) if (parse_amount(m.group(1)) or (0, False))[0] >= MIN_MONEY]
+        if not found:
+            return result
+        spans = [(m.start(1), m.end(1)) for m in found]
+
+        def covered(ent: Entity) -> bool:  # a model entity inside (or equal to) one of our readings
+            return any(s <= ent.start and ent.end <= e for s, e in spans) and ent.start >= 0
+
+        kept = [e for e in result.entities if not (e.name in ("amount", "phone") and covered(e))]
+        taken = [(e.start, e.end) for e in kept if e.start >= 0]
+        added = [Entity("amount", m.group(1), m.group(1), "money", start=s, end=e)
+                 for m, (s, e) in zip(found, spans, strict=True)
+                 if not any(ts < e and s < te for ts, te in taken)]
+        return replace(result, entities=tuple(kept + added))
 
     def _fill_gazetteer(self, text: str, result: NluResult) -> NluResult:
         """Add a city or trade the model missed but the dictionary knows."""
         missing = [e for e in self.gazetteer.find(text) if e.name in GAZETTEER_ENTITIES and not result.has(e.name)]
         return replace(result, entities=result.entities + tuple(missing)) if missing else result
+
+    def _city(self, ent: Entity) -> Entity | None:
+        """A known place, as its city and province; a span that swallowed more (「绍兴纺织厂」) is
+        trimmed to the place inside it; anything else is not a city."""
+        value = self.gazetteer.canonical("city", str(ent.value))
+        place = locate(value)
+        if place is None:
+            inside = [e.value for e in self.gazetteer.find(value) if e.name == "city"]
+            place = locate(inside[0]) if inside else None
+        if place is None:
+            return None
+        return replace(ent, value=place.city, province=place.province, district=place.district)
 
     def _clean(self, result: NluResult, text: str = "") -> NluResult:
         # A regex match is exact where DIET may tag fragments (「1万」「2」 of 「1万2」): the regex wins.
@@ -62,10 +104,25 @@ class NluService:
                 ent = replace(ent, value=parsed[0], approximate=approx)
                 if ent.name == "months" and ent.value > MAX_MONTHS:  # nobody is owed 8500 months
                     ent = replace(ent, name="amount")
-            elif ent.name in GAZETTEER_ENTITIES and isinstance(ent.value, str):
+                if ent.name == "amount" and ent.value < MIN_AMOUNT:  # 「8月份」「6个人」: not money
+                    continue
+                if ent.name == "amount" and result.intent == "search_vacancy":
+                    ent = replace(ent, name="salary")  # in a job search, money named is the pay wanted
+            elif ent.name == "city":
+                located = self._city(ent)
+                if located is None:
+                    continue
+                ent = located
+            elif ent.name == "job_type" and isinstance(ent.value, str):
                 ent = replace(ent, value=self.gazetteer.canonical(ent.name, ent.value))
-                place = locate(ent.value) if ent.name == "city" else None
-                if place is not None:
-                    ent = replace(ent, value=place.city, province=place.province, district=place.district)
+            elif ent.name == "phone":
+                phone = normalise_phone(str(ent.value))
+                if phone is None:
+                    continue
+                ent = replace(ent, value=phone.removeprefix("+86"))
+            elif ent.name == "case_id":
+                if not CASE_ID.fullmatch(str(ent.value)):
+                    continue
+                ent = replace(ent, value=str(ent.value).upper())
             cleaned.append(ent)
         return replace(result, entities=tuple(cleaned))

@@ -209,3 +209,42 @@ def test_second_topic_is_offered() -> None:
     assert offered.options[-1].label == "还有政策咨询"
     clear = NluResult("report_wage_arrears", 0.97, ranking=(("report_wage_arrears", 0.97), ("ask_policy", 0.02)))
     assert offer_second_topic(reply, clear) == reply
+
+
+class _FixedRasa:
+    def __init__(self, result):  # type: ignore[no-untyped-def]
+        self.result = result
+
+    def parse(self, text: str):  # type: ignore[no-untyped-def]
+        return self.result
+
+
+def _understand(text: str, intent: str, *entities):  # type: ignore[no-untyped-def]
+    from nlu.result import NluResult
+    from nlu.service import NluService
+
+    service = NluService(_FixedRasa(NluResult(intent, 0.99, tuple(entities))), load_gazetteer(), 0.45)
+    return service.understand(text)[1]
+
+
+def test_model_entities_are_validated() -> None:
+    from nlu.result import Entity
+
+    result = _understand("老板转了1000 说剩下的7000 在绍兴纺织厂 石沉大海", "report_wage_arrears",
+                         Entity("phone", "1000", extractor="DIETClassifier", start=4, end=8),
+                         Entity("city", "绍兴纺织厂", extractor="DIETClassifier"),
+                         Entity("city", "石沉大海", extractor="DIETClassifier"),
+                         Entity("case_id", "两周", extractor="DIETClassifier"))
+    assert sorted((e.name, e.value) for e in result.entities) == [("amount", 1000), ("amount", 7000), ("city", "绍兴")]
+    city = next(e for e in result.entities if e.name == "city")
+    assert city.province == "浙江"
+
+
+def test_money_read_from_text_in_money_talk_only() -> None:
+    from nlu.result import Entity
+
+    arrears = _understand("一天260 干了38天 老板给了5000 还差4880 2个月工钱1万3", "report_wage_arrears",
+                          Entity("amount", "1万", extractor="DIETClassifier", start=33, end=35))
+    assert sorted(e.value for e in arrears.entities if e.name == "amount") == [260, 4880, 5000, 13000]
+    job = _understand("找活 徐州 月薪1万", "search_vacancy")
+    assert not [e for e in job.entities if e.name == "amount"]
