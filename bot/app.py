@@ -37,6 +37,7 @@ from config.menu import MENU_FILE, MenuError, wechat_payload
 from handlers import default_registry
 from nlu.client import RasaClient
 from nlu.gazetteer import load_gazetteer
+from nlu.pinyin import warm as warm_pinyin
 from nlu.service import NluService
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return Response("500 Internal Server Error", status=500, mimetype="text/plain")
 
+    if settings.env != "test":  # the pinyin reader's index takes ~3 s: build it before a worker needs it
+        threading.Thread(target=warm_pinyin, name="gongyou-warm-pinyin", daemon=True).start()
     register_cli(app)
     return app
 

@@ -2,9 +2,10 @@
 
 Measures the production path — normalisation, the Rasa server over HTTP, the confidence threshold,
 entity clean-up — on:
-  * the held-out file nlu/tests/heldout.yml (never trained on): intent macro-F1, per-entity F1
-    (matched on entity and canonical value), and the same for Traditional-character and pinyin
-    variants of every example;
+  * two test files, never trained on: nlu/tests/heldout.yml (written with the data and used for error
+    analysis, so it is a dev set) and nlu/tests/blind.yml (written by someone who saw neither the
+    data nor heldout.yml): intent macro-F1, per-entity F1 (matched on entity and canonical value),
+    and the same for Traditional-character and pinyin variants of every example;
   * ../shared/eval/real_worker_questions.tsv (held out; never train on it): the share of rows whose top
     intent is accepted, by the NLU and through the whole pipeline (the flow the bot starts);
   * parse latency over HTTP after warm-up, and the model's training time;
@@ -43,7 +44,9 @@ from nlu.result import NluResult
 from nlu.service import NUMERIC_ENTITIES, NluService
 
 ROOT = Path(__file__).resolve().parents[1]
-HELDOUT = ROOT / "nlu" / "tests" / "heldout.yml"
+HELDOUT = ROOT / "nlu" / "tests" / "heldout.yml"  # written with the data; used for error analysis (a dev set)
+BLIND = ROOT / "nlu" / "tests" / "blind.yml"  # written by someone who saw neither data nor heldout.yml
+TEST_SETS = {"heldout": HELDOUT, "blind": BLIND}
 REAL = ROOT.parent / "shared" / "eval" / "real_worker_questions.tsv"
 OUT = ROOT / "var" / "nlu-eval"
 SUMMARY = ROOT / "bench" / "results" / "nlu-eval.json"
@@ -162,7 +165,8 @@ def _s2t() -> OpenCC:
 
 def pinyin(text: str) -> str:
     """How a worker without a Chinese keyboard writes it: syllables, digits kept, no punctuation."""
-    return " ".join(p for p in lazy_pinyin(text) if re.fullmatch(r"[A-Za-z]+|[A-Za-z]*\d+[\d.]*", p.strip()))
+    tokens = [t for p in lazy_pinyin(text) for t in p.split()]
+    return " ".join(t for t in tokens if re.fullmatch(r"[A-Za-z]+|[A-Za-z]*\d+[\d.]*", t))
 
 
 def run(service: NluService, texts: Iterable[str], latencies: list[float] | None = None) -> list[NluResult]:
@@ -251,32 +255,34 @@ def main() -> int:
     with services.rasa_server() as url:
         _SERVER.update(url=url, token=services.RASA_TOKEN)
         service = NluService(RasaClient(url, services.RASA_TOKEN, 10.0), load_gazetteer(), threshold=0.45)
-        examples = load_examples(HELDOUT)
-        run(service, [e.text for e in examples[:20]])  # warm-up
+        reports: dict[str, dict[str, Any]] = {}
         latencies: list[float] = []
-        variants = {
-            "simplified": run(service, [e.text for e in examples], latencies),
-            "traditional": run(service, [traditional(e.text) for e in examples]),
-            "pinyin": run(service, [pinyin(e.text) for e in examples]),
-        }
-        reports = {name: score(examples, results) for name, results in variants.items()}
+        for set_name, path in TEST_SETS.items():
+            examples = load_examples(path)
+            run(service, [e.text for e in examples[:20]])  # warm-up
+            variants = {
+                "simplified": run(service, [e.text for e in examples], latencies),
+                "traditional": run(service, [traditional(e.text) for e in examples]),
+                "pinyin": run(service, [pinyin(e.text) for e in examples]),
+            }
+            for variant, results in variants.items():
+                reports[f"{set_name}-{variant}"] = score(examples, results)
+            errors = [{"text": e.text, "expected": e.intent, "got": r.intent}
+                      for e, r in zip(examples, variants["simplified"], strict=True) if e.intent != r.intent]
+            (OUT / f"{set_name}-errors.json").write_text(json.dumps(errors, ensure_ascii=False, indent=2))
         intent_of, close = pipeline_runner()
         try:
             real = real_questions(service, intent_of)
         finally:
             close()
     for name, report in reports.items():
-        (OUT / f"heldout-{name}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
-    errors = [{"text": e.text, "expected": e.intent, "got": r.intent} for e, r in
-              zip(examples, variants["simplified"], strict=True) if e.intent != r.intent]
-    (OUT / "heldout-errors.json").write_text(json.dumps(errors, ensure_ascii=False, indent=2))
+        (OUT / f"{name}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     (OUT / "real-worker-questions.json").write_text(json.dumps(real, ensure_ascii=False, indent=2))
-    simple = reports["simplified"]
     summary = {
-        "heldout_examples": simple["examples"],
+        "examples": {n: reports[f"{n}-simplified"]["examples"] for n in TEST_SETS},
         "intent_macro_f1": {name: r["intent_macro_f1"] for name, r in reports.items()},
         "intent_accuracy": {name: r["intent_accuracy"] for name, r in reports.items()},
-        "entity_f1": {name: v["f1"] for name, v in simple["entities"].items()},
+        "entity_f1": {n: {k: v["f1"] for k, v in reports[f"{n}-simplified"]["entities"].items()} for n in TEST_SETS},
         "real_worker_questions": {k: real[k] for k in ("rows", "nlu_accepted", "pipeline_accepted")},
         "parse_latency_ms": {"p50": round(statistics.median(latencies), 1),
                              "p99": round(sorted(latencies)[int(0.99 * len(latencies))], 1)},

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nlu.evaluate import HELDOUT, load_examples
+from nlu.evaluate import BLIND, HELDOUT, load_examples
 from nlu.result import CONTRACT_ENTITIES, CONTRACT_INTENTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,9 +44,10 @@ def test_entities_are_in_the_contract(train: list, heldout: list) -> None:  # ty
     assert used <= CONTRACT_ENTITIES, used - CONTRACT_ENTITIES
 
 
-def test_no_training_example_is_in_the_heldout_file(train: list, heldout: list) -> None:  # type: ignore[type-arg]
+@pytest.mark.parametrize("test_file", [HELDOUT, BLIND], ids=["heldout", "blind"])
+def test_no_training_example_is_in_a_test_file(train: list, test_file: Path) -> None:  # type: ignore[type-arg]
     seen = {squash(e.text) for e in train}
-    leaked = [e.text for e in heldout if squash(e.text) in seen]
+    leaked = [e.text for e in load_examples(test_file) if squash(e.text) in seen]
     assert not leaked, leaked[:10]
 
 
