@@ -208,7 +208,8 @@ def pipeline_runner() -> tuple[Callable[[str], str], Callable[[], None]]:
     from config import Settings
 
     tmp = tempfile.TemporaryDirectory()
-    app = create_app(Settings(_env_file=None, database_url=f"sqlite:///{tmp.name}/eval.db",  # type: ignore[call-arg]
+    app = create_app(Settings(_env_file=None, env="test",  # type: ignore[call-arg]
+                              database_url=f"sqlite:///{tmp.name}/eval.db",
                               redis_url="redis://127.0.0.1:1/0", redis_fallback=True,
                               rasa_url=_SERVER["url"], rasa_token=_SERVER["token"], rasa_timeout_seconds=10))
     app.extensions["gongyou.db"].upgrade()

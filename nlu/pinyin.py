@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import threading
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -45,8 +46,16 @@ def training_texts(data_dir: Path = DATA) -> list[str]:
     return texts
 
 
-@lru_cache(maxsize=1)
+_BUILD = threading.Lock()
+
+
 def _index() -> dict[str, tuple[str, float]]:
+    with _BUILD:  # the start-up warm-up and a first pinyin message must not build it twice at once
+        return _build_index()
+
+
+@lru_cache(maxsize=1)
+def _build_index() -> dict[str, tuple[str, float]]:
     """Pinyin (no tones) → (the likeliest Chinese for it, its cost = -log frequency).
 
     Words and two- and three-word phrases of the training text are counted, so a reading that
