@@ -53,3 +53,19 @@ def test_model_extracts_city_and_trade(rasa_url: str) -> None:
                          json={"text": "苏州有电子厂招普工吗"}, timeout=10)
     entities = {(e["entity"], e["value"]) for e in resp.json()["entities"]}
     assert ("city", "苏州") in entities and ("job_type", "普工") in entities
+
+
+def test_understanding_does_not_regress_on_the_blind_test_set(rasa_url: str) -> None:
+    """The blind set (never trained on) through the production path; `make nlu-eval` has the full report."""
+    from nlu.client import RasaClient
+    from nlu.evaluate import BLIND, load_examples, run, score, traditional
+    from nlu.gazetteer import load_gazetteer
+    from nlu.service import NluService
+
+    service = NluService(RasaClient(rasa_url, RASA_TOKEN, 10.0), load_gazetteer(), threshold=0.45)
+    examples = load_examples(BLIND)
+    simplified = score(examples, run(service, [e.text for e in examples]))
+    assert simplified["intent_macro_f1"] >= 0.90, simplified["per_intent"]
+    assert simplified["entities"]["city"]["f1"] >= 0.90 and simplified["entities"]["amount"]["f1"] >= 0.85
+    trad = score(examples, run(service, [traditional(e.text) for e in examples]))
+    assert trad["intent_macro_f1"] >= simplified["intent_macro_f1"] - 0.03
