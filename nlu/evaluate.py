@@ -27,11 +27,9 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from opencc import OpenCC
 from pypinyin import lazy_pinyin
 
@@ -42,6 +40,7 @@ from nlu.normalize import parse_amount
 from nlu.phone import normalise_phone
 from nlu.result import NluResult
 from nlu.service import NUMERIC_ENTITIES, NluService
+from nlu.training_data import Example, load_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 HELDOUT = ROOT / "nlu" / "tests" / "heldout.yml"  # written with the data; used for error analysis (a dev set)
@@ -50,43 +49,8 @@ TEST_SETS = {"heldout": HELDOUT, "blind": BLIND}
 REAL = ROOT.parent / "shared" / "eval" / "real_worker_questions.tsv"
 OUT = ROOT / "var" / "nlu-eval"
 SUMMARY = ROOT / "bench" / "results" / "nlu-eval.json"
-ANNOTATION = re.compile(r"\[([^\]]+)\](\(([^)]*)\)|(\{[^}]*\}))")
 SCORED_ENTITIES = ("city", "job_type", "amount", "months", "employer", "person_count", "salary", "phone",
                    "case_id", "policy_topic")
-
-
-@dataclass(frozen=True)
-class Example:
-    text: str
-    intent: str
-    entities: tuple[tuple[str, str], ...]
-
-
-def parse_example(line: str, intent: str) -> Example:
-    entities: list[tuple[str, str]] = []
-
-    def repl(m: re.Match[str]) -> str:
-        surface = m.group(1)
-        if m.group(3) is not None:
-            name, _, value = m.group(3).partition(":")
-            entities.append((name, value or surface))
-        else:
-            spec = json.loads(m.group(4))
-            entities.append((spec["entity"], str(spec.get("value", surface))))
-        return surface
-
-    return Example(ANNOTATION.sub(repl, line), intent, tuple(entities))
-
-
-def load_examples(path: Path) -> list[Example]:
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    out: list[Example] = []
-    for item in doc.get("nlu") or []:
-        if "intent" in item:
-            for line in str(item.get("examples", "")).splitlines():
-                if line.strip().startswith("- "):
-                    out.append(parse_example(line.strip()[2:], item["intent"]))
-    return out
 
 
 def canonical(name: str, value: Any) -> str:

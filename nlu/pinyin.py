@@ -15,13 +15,12 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pypinyin import lazy_pinyin
 
 from nlu.gazetteer import DATA, load_gazetteer
+from nlu.training_data import load_examples
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 CASE_NUMBER = re.compile(r"(?:ts|qx)\d{11,12}")
 MIN_COVERAGE = 0.8
 UNREAD_COST = 40.0  # a letter read as nothing costs more than any known word
@@ -36,14 +35,8 @@ def is_pinyin_only(text: str) -> bool:
 
 
 def training_texts(data_dir: Path = DATA) -> list[str]:
-    """The plain text of every training example (annotations stripped)."""
-    texts: list[str] = []
-    for path in sorted(data_dir.glob("*.yml")):
-        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            if "intent" in item:
-                texts += [ANNOTATION.sub(r"\1", line.strip()[2:]) for line in str(item.get("examples", "")).splitlines()
-                          if line.strip().startswith("- ")]
-    return texts
+    """The plain text of every training example."""
+    return [e.text for path in sorted(data_dir.glob("*.yml")) for e in load_examples(path)]
 
 
 _BUILD = threading.Lock()
