@@ -176,6 +176,18 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(wechat_cli)
 
+    @app.cli.command("kb-check")
+    def kb_check() -> None:
+        """Validate the knowledge base (required fields, source, short-answer length, links)."""
+        from knowledge_base import load_articles, validate
+
+        problems = validate()
+        for line in problems:
+            click.echo(line, err=True)
+        if problems:
+            raise click.ClickException(f"{len(problems)} problem(s) in the knowledge base")
+        click.echo(f"knowledge base ok: {len(load_articles())} articles")
+
     @app.cli.command("init-db")
     @click.option("--demo/--no-demo", default=True, help="Load the demo vacancies too.")
     def init_db(demo: bool) -> None:

@@ -23,18 +23,6 @@ FIRST_RESPONSE = timedelta(hours=24)
 
 
 @handler
-class PolicyHandler:
-    intents: ClassVar[tuple[str, ...]] = ("ask_policy",)
-
-    def handle(self, ctx: Context) -> Reply:
-        return Reply(
-            "政策咨询：人社服务热线12333，法律援助热线12348。劳动仲裁不收费"
-            "（依据：《劳动争议调解仲裁法》第五十三条）。",
-            (Option("欠薪求助", "report_wage_arrears"), Option("投诉举报", "file_complaint"), TO_PERSON, HOME),
-        )
-
-
-@handler
 class WageArrearsHandler:
     intents: ClassVar[tuple[str, ...]] = ("report_wage_arrears",)
 

@@ -121,3 +121,20 @@ def test_a_district_finds_the_citys_jobs(conversation: Conversation) -> None:
     answer = conversation.say("宝安有没有普工")
     numbered = [line for line in answer.splitlines() if line[:1].isdigit()]
     assert numbered and all("深圳" in line for line in numbered), answer
+
+
+def test_policy_question_answered_from_the_knowledge_base_with_its_source(conversation: Conversation) -> None:
+    answer = conversation.say("没签合同能要双倍工资吗")
+    assert "依据：《劳动合同法》第八十二条" in answer and "1 详细说明" in answer
+    assert len(answer.split("\n1 ")[0]) <= 134
+    detail = conversation.say("1")
+    assert "《劳动合同法》第八十二条" in detail and len(detail) > len(answer.split("\n1 ")[0])
+
+
+def test_policy_from_the_menu_asks_for_the_question_then_answers(conversation: Conversation) -> None:
+    verify_dialog(conversation, [("你好", MENU), ("2", "请直接说您想问的"), ("打官司仲裁要交钱吗", "依据：")])
+
+
+def test_policy_question_nobody_wrote_an_article_for_is_not_guessed(conversation: Conversation) -> None:
+    answer = conversation.say("外国人来中国打工要办什么签证")
+    assert ("没把握" in answer and "转人工" in answer) or "依据：" not in answer

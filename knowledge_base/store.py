@@ -1,0 +1,177 @@
+"""Articles as Markdown files with YAML front matter; a BM25 index over their Jieba tokens.
+
+Staff add or edit files without retraining Rasa: ``current()`` rebuilds the index when a file in
+the folder changed. ``validate`` lists every problem (the `flask kb check` command prints them).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ARTICLES = Path(__file__).resolve().parent / "articles"
+TOPICS = frozenset({"工资支付", "劳动合同", "身份证押金", "黑中介", "工伤", "社保", "医保", "子女上学", "土地承包",
+                    "培训补贴", "交通补贴", "劳动仲裁", "法律援助", "维权热线", "返乡创业"})
+SHORT_MAX = 90  # characters: with the citation the answer stays within two SMS segments
+REQUIRED = ("id", "title", "topic", "questions", "short", "source", "region", "region_level", "review")
+STOP = frozenset(
+    "的 了 吗 呢 啊 吧 呀 么 是 我 你 他 她 们 在 有 和 就 都 也 还 这 那 个".split()
+    + "要 会 能 可以 怎么 怎么办 什么 给 被 把 让 没 不 啥 咋 嘛".split()
+)
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    topic: str
+    questions: tuple[str, ...]
+    short: str
+    source: str
+    article: str
+    region: str
+    region_level: str
+    body: str
+    also: str = ""
+    related: tuple[str, ...] = ()
+    effective: str = ""
+    review: str = ""
+
+    @property
+    def citation(self) -> str:
+        return f"依据：{self.source}{self.article}"
+
+
+def _front_matter(text: str) -> tuple[dict[str, Any], str]:
+    match = re.match(r"^---\s*\n(.*?)\n---\s*\n?(.*)$", text, re.S)
+    if not match:
+        raise ValueError("no front matter between --- lines")
+    meta = yaml.safe_load(match.group(1)) or {}
+    if not isinstance(meta, dict):
+        raise ValueError("front matter is not a mapping")
+    return meta, match.group(2).strip()
+
+
+def _as_text(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value or "")
+
+
+def parse_article(path: Path) -> Article:
+    meta, body = _front_matter(path.read_text(encoding="utf-8"))
+    return Article(
+        id=str(meta.get("id", "")), title=str(meta.get("title", "")), topic=str(meta.get("topic", "")),
+        questions=tuple(str(q) for q in meta.get("questions") or []), short=str(meta.get("short", "")).strip(),
+        source=str(meta.get("source", "")), article=str(meta.get("article") or ""),
+        region=str(meta.get("region", "")), region_level=str(meta.get("region_level", "")), body=body,
+        also=str(meta.get("also") or ""), related=tuple(str(r) for r in meta.get("related") or []),
+        effective=_as_text(meta.get("effective")), review=_as_text(meta.get("review")),
+    )
+
+
+def load_articles(folder: Path = ARTICLES) -> list[Article]:
+    return [parse_article(p) for p in sorted(folder.glob("*.md"))]
+
+
+def validate(folder: Path = ARTICLES) -> list[str]:
+    """Every problem in the folder, as 'file: problem' lines; empty when all is well."""
+    problems: list[str] = []
+    articles: dict[str, Article] = {}
+    for path in sorted(folder.glob("*.md")):
+        try:
+            meta, body = _front_matter(path.read_text(encoding="utf-8"))
+            art = parse_article(path)
+        except (ValueError, yaml.YAMLError) as exc:
+            problems.append(f"{path.name}: {exc}")
+            continue
+        missing = [key for key in REQUIRED if not meta.get(key)]
+        if missing:
+            problems.append(f"{path.name}: missing {', '.join(missing)}")
+        if art.id != path.stem:
+            problems.append(f"{path.name}: id {art.id!r} differs from the file name")
+        if art.topic not in TOPICS:
+            problems.append(f"{path.name}: unknown topic {art.topic!r}")
+        if len(art.short) > SHORT_MAX:
+            problems.append(f"{path.name}: short answer is {len(art.short)} characters (max {SHORT_MAX})")
+        if len(art.questions) < 3:
+            problems.append(f"{path.name}: give at least 3 question forms")
+        if not body:
+            problems.append(f"{path.name}: no longer answer under the front matter")
+        articles[art.id] = art
+    for art in articles.values():
+        for rel in art.related:
+            if rel not in articles:
+                problems.append(f"{art.id}.md: related article {rel!r} does not exist")
+    return problems
+
+
+def tokens(text: str) -> list[str]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    words = jieba.lcut_for_search(text.lower())
+    return [t for t in words if t.strip() and t not in STOP and not re.fullmatch(r"\W+", t)]
+
+
+@dataclass
+class KnowledgeBase:
+    """BM25 over each article's title, question forms, short answer and topic."""
+
+    articles: list[Article]
+    k1: float = 1.5
+    b: float = 0.75
+    _docs: list[Counter[str]] = field(default_factory=list)
+    _df: Counter[str] = field(default_factory=Counter)
+    _avg: float = 1.0
+
+    def __post_init__(self) -> None:
+        for art in self.articles:
+            words = tokens(" ".join([art.title, art.title, *art.questions, art.short, art.topic]))
+            doc = Counter(words)
+            self._docs.append(doc)
+            self._df.update(doc.keys())
+        self._avg = sum(sum(d.values()) for d in self._docs) / max(len(self._docs), 1)
+        self.by_id = {a.id: a for a in self.articles}
+
+    def search(self, query: str, topic: str | None = None, limit: int = 3) -> list[tuple[Article, float]]:
+        """Best articles for the question, with their scores; the NLU's topic, if any, counts double."""
+        q = tokens(query)
+        n = len(self.articles)
+        scored: list[tuple[Article, float]] = []
+        for art, doc in zip(self.articles, self._docs, strict=True):
+            length = sum(doc.values())
+            score = 0.0
+            for term in q:
+                tf = doc.get(term, 0)
+                if tf:
+                    idf = math.log(1 + (n - self._df[term] + 0.5) / (self._df[term] + 0.5))
+                    score += idf * tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * length / self._avg))
+            if topic and art.topic == topic:
+                score *= 2.0
+            if score > 0:
+                scored.append((art, score))
+        scored.sort(key=lambda item: -item[1])
+        return scored[:limit]
+
+
+_lock = threading.Lock()
+_cache: dict[str, object] = {}
+
+
+def current(folder: Path = ARTICLES) -> KnowledgeBase:
+    """The index of the folder as it is now (rebuilt when a file was added, changed or removed)."""
+    signature = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.md")))
+    with _lock:
+        if _cache.get("signature") != signature or _cache.get("folder") != str(folder):
+            _cache.update(signature=signature, folder=str(folder), kb=KnowledgeBase(load_articles(folder)))
+        kb = _cache["kb"]
+    assert isinstance(kb, KnowledgeBase)
+    return kb

@@ -1,0 +1,69 @@
+"""The knowledge base: every article valid and cited, and retrieval measured on workers' questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from knowledge_base import current, load_articles, validate
+from knowledge_base.store import SHORT_MAX
+
+QUESTIONS = Path(__file__).resolve().parent / "data" / "policy_questions.yml"
+NEW_ARTICLE = """---
+id: zz-new
+title: 高温津贴
+topic: 工资支付
+questions: [高温补贴有没有, 夏天高温费, 防暑降温费给不给]
+short: 高温天气作业应发高温津贴。
+source: 《防暑降温措施管理办法》
+article: 第十七条
+region: 全国
+region_level: national
+review: 2027-11-01
+---
+高温天气下作业，单位应发高温津贴。
+"""
+
+
+def test_every_article_is_valid_and_cites_a_source() -> None:
+    assert validate() == []
+    articles = load_articles()
+    assert len(articles) >= 40
+    for art in articles:
+        assert art.source.startswith("《") or "〔" in art.source, art.id
+        assert len(art.short) <= SHORT_MAX
+        assert len(f"{art.short}\n{art.citation}") <= 134, art.id  # two SMS segments
+
+
+def test_validator_names_the_problems(tmp_path: Path) -> None:
+    (tmp_path / "bad.md").write_text("---\nid: other\ntopic: 天气\nshort: " + "长" * 120 + "\n---\n", encoding="utf-8")
+    problems = "\n".join(validate(tmp_path))
+    expected = ("missing", "differs from the file name", "unknown topic", "short answer is 120", "no longer answer")
+    assert all(e in problems for e in expected), problems
+
+
+def test_retrieval_top1_on_workers_questions() -> None:
+    cases = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["questions"]
+    kb = current()
+    assert len(cases) >= 80 and all(c["expected"] in kb.by_id for c in cases)
+    misses = []
+    for case in cases:
+        hits = kb.search(case["q"])
+        if not hits or hits[0][0].id != case["expected"]:
+            misses.append((case["q"], case["expected"], hits[0][0].id if hits else None))
+    top1 = 1 - len(misses) / len(cases)
+    print(f"\nknowledge-base retrieval: top-1 {top1:.3f} on {len(cases)} questions")
+    assert top1 >= 0.85, misses[:15]
+
+
+def test_an_edited_article_is_answered_without_restart(tmp_path: Path) -> None:
+    import shutil
+
+    for art in load_articles()[:3]:
+        shutil.copy(Path("knowledge_base/articles") / f"{art.id}.md", tmp_path)
+    first = current(tmp_path)
+    new = tmp_path / "zz-new.md"
+    new.write_text(NEW_ARTICLE, encoding="utf-8")
+    second = current(tmp_path)
+    assert second is not first and second.search("夏天高温费给不给")[0][0].id == "zz-new"
