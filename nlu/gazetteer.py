@@ -5,7 +5,7 @@ and to fill a city or trade the model missed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -36,13 +36,13 @@ class Gazetteer:
                 start = lowered.find(surface, end)
         return [ent for _, ent in sorted(found, key=lambda item: item[0])]
 
+    @cached_property
+    def _canonical(self) -> dict[tuple[str, str], str]:
+        return {(ent, surface): canonical for surface, ent, canonical in self.terms}
+
     def canonical(self, entity: str, value: str) -> str:
         """Map a surface form to its canonical value (identity when unknown)."""
-        v = value.strip().lower()
-        for surface, ent, canonical in self.terms:
-            if ent == entity and surface == v:
-                return canonical
-        return value.strip()
+        return self._canonical.get((entity, value.strip().lower()), value.strip())
 
 
 def _examples(block: str) -> list[str]:
