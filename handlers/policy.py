@@ -15,6 +15,8 @@ MIN_SCORE = 6.0  # BM25: every right answer in tests/data/policy_questions.yml s
 ASK = "请直接说您想问的，比如「工伤怎么认定」「没签合同怎么办」「仲裁要钱吗」。"
 NOT_SURE = "这个问题我没把握答准，不乱说。可以转人工，或打12333（人社）、12348（法律援助）问。"
 TO_PERSON = Option("转人工", "human_agent")
+LONG_QUESTION = 40  # characters: past this a question is usually a whole story
+COMPLEX = "您说的情况比较复杂，建议转人工一起看。先看一条相关规定："
 NEXT_STEP = {
     "工资支付": Option("欠薪求助", "report_wage_arrears"),
     "黑中介": Option("投诉举报", "file_complaint"),
@@ -44,7 +46,11 @@ class PolicyHandler:
         hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"))
         if not hits or hits[0][1] < MIN_SCORE:
             return Reply(NOT_SURE, (TO_PERSON, Option("主菜单", "help")))
-        return article_reply(hits[0][0], kb)
+        reply = article_reply(hits[0][0], kb)
+        if len(ctx.text) > LONG_QUESTION:  # a whole story: one article rarely answers it, a person should look
+            others = tuple(o for o in reply.options if o.action != "human_agent")
+            return Reply(f"{COMPLEX}\n{reply.text}", (TO_PERSON, *others))
+        return reply
 
 
 @handler

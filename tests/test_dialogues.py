@@ -138,3 +138,9 @@ def test_policy_from_the_menu_asks_for_the_question_then_answers(conversation: C
 def test_policy_question_nobody_wrote_an_article_for_is_not_guessed(conversation: Conversation) -> None:
     answer = conversation.say("外国人来中国打工要办什么签证")
     assert ("没把握" in answer and "转人工" in answer) or "依据：" not in answer
+
+
+def test_a_long_story_gets_a_person_first_and_the_article_as_related(conversation: Conversation) -> None:
+    story = "上个月在厂里搬货把腰闪了 老板说是我自己不小心 不给报工伤 医药费都是我自己垫的 这种情况能认定工伤吗"
+    answer = conversation.say(story)
+    assert "比较复杂" in answer and "\n1 转人工" in answer and "依据：" in answer
