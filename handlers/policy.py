@@ -9,12 +9,12 @@ from typing import ClassVar
 
 from bot.messages import Option, Reply
 from handlers.base import Context, handler
+from handlers.guidance import TO_PERSON
 from knowledge_base import Article, KnowledgeBase, current
 
 MIN_SCORE = 6.0  # BM25: every right answer in tests/data/policy_questions.yml scores ≥ 7.3, unrelated questions 0–5
 ASK = "请直接说您想问的，比如「工伤怎么认定」「没签合同怎么办」「仲裁要钱吗」。"
 NOT_SURE = "这个问题我没把握答准，不乱说。可以转人工，或打12333（人社）、12348（法律援助）问。"
-TO_PERSON = Option("转人工", "human_agent")
 LONG_QUESTION = 40  # characters: past this a question is usually a whole story
 COMPLEX = "您说的情况比较复杂，建议转人工一起看。先看一条相关规定："
 NEXT_STEP = {
