@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +18,7 @@ from rq import Queue, Retry
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import health, jobs
+from bot import alerts, health, jobs
 from bot.channels import sms, wechat
 from bot.channels.wechat_security import WeChatSecurity
 from bot.crypto import DataCipher, MaskingFilter
@@ -188,6 +189,8 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(f"{len(problems)} problem(s) in the knowledge base")
         click.echo(f"knowledge base ok: {len(load_articles())} articles")
 
+    app.cli.add_command(_vacancies_cli(app))
+
     @app.cli.command("init-db")
     @click.option("--demo/--no-demo", default=True, help="Load the demo vacancies too.")
     def init_db(demo: bool) -> None:
@@ -202,3 +205,47 @@ def register_cli(app: Flask) -> None:
             click.echo(f"database ready; {count} demo vacancies loaded")
         else:
             click.echo("database ready")
+
+
+def _vacancies_cli(app: Flask) -> AppGroup:
+    group = AppGroup("vacancies", help="Vacancy data: import files, send alerts.")
+
+    @group.command("import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--skip-bad", is_flag=True, help="Import the good rows even if some rows are bad.")
+    def import_command(path: Path, skip_bad: bool) -> None:
+        """Import vacancies from a CSV or XLSX file; bad rows are listed with their line numbers."""
+        from bot.vacancy_import import ImportFileError, import_rows, read_rows
+
+        db: Database = app.extensions["gongyou.db"]
+        try:
+            rows = list(read_rows(path))
+        except ImportFileError as exc:
+            raise click.ClickException(f"{path.name}: {exc}") from exc
+        with db.session() as session:
+            with click.progressbar(length=len(rows), label="检查", file=sys.stderr) as bar:
+                report = import_rows(session, rows, skip_bad, bar.update)
+        for error in report.errors:
+            click.echo(f"{path.name} {error}", err=True)
+        if not report.imported:
+            raise click.ClickException(
+                f"{len(report.errors)} bad row(s) of {report.rows}: nothing imported. "
+                "Fix them, or use --skip-bad to import the good rows only.")
+        click.echo(f"imported {len(report.created)} new, updated {report.updated}"
+                   + (f", skipped {len(report.errors)} bad row(s)" if report.errors else ""))
+        _send_alerts(app)
+
+    @group.command("alerts")
+    def alerts_command() -> None:
+        """Announce new vacancies to workers with matching alerts (run daily, or after adding by hand)."""
+        _send_alerts(app)
+
+    return group
+
+
+def _send_alerts(app: Flask) -> None:
+    db: Database = app.extensions["gongyou.db"]
+    notifier: Notifier = app.extensions["gongyou.notifier"]
+    with db.session() as session:
+        sent = alerts.announce(session, date.today(), notifier.notify)
+    click.echo(f"alerts: {sent} notice(s) queued")

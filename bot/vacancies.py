@@ -2,43 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Collection
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.storage.models import Vacancy
+from bot.vacancy_query import WORK_DAYS_PER_MONTH, VacancyQuery
 
 DEMO_FILE = Path(__file__).resolve().parent / "seed_data" / "vacancies.yml"
-INDUSTRIES = ("电子", "服装", "建筑", "物流", "餐饮", "家政", "农业", "机械", "食品", "汽配",
-              "装修", "物业", "纺织", "化工", "制造", "快递", "酒店", "工地")
-DAILY_WORDS = ("日结", "按天", "天结", "当天结")
 PAY_UNITS = {"month": "元/月", "day": "元/天", "piece": "元/月(计件)"}
 PERIODS = {"long_term": "长期", "seasonal": "季节工", "daily": "日结"}
-
-
-@dataclass(frozen=True)
-class VacancyQuery:
-    city: str | None = None
-    job_type: str | None = None
-    min_pay: int | None = None
-    daily: bool = False
-    industries: tuple[str, ...] = ()
-
-    @classmethod
-    def from_text(cls, text: str, city: str | None, job_type: str | None, min_pay: int | None) -> VacancyQuery:
-        return cls(
-            city=city,
-            job_type=job_type,
-            min_pay=min_pay,
-            daily=any(w in text for w in DAILY_WORDS),
-            industries=tuple(i for i in INDUSTRIES if i in text),
-        )
 
 
 def _filters(q: VacancyQuery, today: date) -> list[ColumnElement[bool]]:
@@ -47,28 +26,53 @@ def _filters(q: VacancyQuery, today: date) -> list[ColumnElement[bool]]:
         Vacancy.headcount > 0,
         Vacancy.expires_on >= today,
     ]
-    if q.city:
-        conds.append(Vacancy.city == q.city)
-    if q.job_type:
+    if q.place_filter:
+        conds.append(Vacancy.city.in_(q.place_filter))
+    if q.job_types:
+        conds.append(Vacancy.job_type.in_(q.job_types))
+    elif q.job_type:
         conds.append(Vacancy.job_type == q.job_type)
     if q.daily:
         conds.append(Vacancy.period == "daily")
-    if q.min_pay:
-        conds.append(Vacancy.pay_max >= q.min_pay)
+    if q.min_monthly_pay:
+        conds.append(monthly_pay_max() >= q.min_monthly_pay)
+    if q.board_lodging:
+        conds.append(Vacancy.board_lodging.is_(True))
+    if q.age:
+        conds.append(or_(Vacancy.age_min.is_(None), Vacancy.age_min <= q.age))
+        conds.append(or_(Vacancy.age_max.is_(None), Vacancy.age_max >= q.age))
+    if q.gender:
+        conds.append(or_(Vacancy.gender.is_(None), Vacancy.gender == "", Vacancy.gender == q.gender))
     return conds
 
 
-def search(db: Session, q: VacancyQuery, today: date, offset: int = 0, limit: int = 5) -> tuple[list[Vacancy], int]:
-    """Matching open vacancies ranked by industry match, freshness and pay; and the total count."""
+def monthly_pay_max() -> ColumnElement[int]:
+    """The best pay of a vacancy as a month's pay (a day rate × 26 working days)."""
+    return case((Vacancy.pay_unit == "day", Vacancy.pay_max * WORK_DAYS_PER_MONTH), else_=Vacancy.pay_max)
+
+
+def search(db: Session, q: VacancyQuery, today: date, offset: int = 0, limit: int = 5,
+           only_ids: Collection[int] | None = None, created_after: datetime | None = None,
+           ) -> tuple[list[Vacancy], int]:
+    """Matching open vacancies ranked by match quality (the industry named, the city asked rather
+    than a nearby one, the trade asked rather than a related one), freshness and pay; and the count."""
     conds = _filters(q, today)
+    if only_ids is not None:
+        conds.append(Vacancy.id.in_(list(only_ids)))
+    if created_after is not None:
+        conds.append(Vacancy.created_at > created_after)
     total = db.scalar(select(func.count()).select_from(Vacancy).where(*conds)) or 0
-    industry_first = (
-        case((Vacancy.industry.in_(q.industries), 0), else_=1) if q.industries else case((Vacancy.id > 0, 0))
-    )
+    quality = []
+    if q.industries:
+        quality.append(case((Vacancy.industry.in_(q.industries), 0), else_=1))
+    if q.cities and q.city:
+        quality.append(case((Vacancy.city == q.city, 0), else_=1))
+    if q.job_types and q.job_type:
+        quality.append(case((Vacancy.job_type == q.job_type, 0), else_=1))
     stmt = (
         select(Vacancy)
         .where(*conds)
-        .order_by(industry_first, Vacancy.posted_on.desc(), Vacancy.pay_max.desc(), Vacancy.id)
+        .order_by(*quality, Vacancy.posted_on.desc(), monthly_pay_max().desc(), Vacancy.id)
         .offset(offset)
         .limit(limit)
     )

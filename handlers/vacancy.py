@@ -1,23 +1,41 @@
-"""Vacancy lookup: jobs by city and trade from the database, paged, a digit for the full entry."""
+"""Vacancy lookup: jobs from the worker's words, widened step by step when nothing matches, paged,
+a digit for the full entry; and alerts for new vacancies (「有新岗位通知我」/「取消订阅」)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import ClassVar
 
-from bot import vacancies
+from bot import alerts, vacancies
 from bot.messages import Option, Reply
 from bot.storage.models import Worker
-from bot.vacancies import VacancyQuery
+from bot.vacancy_query import VacancyQuery, read_query, widenings
 from handlers.base import Context, handler
 from handlers.menu import menu_reply
 
-ASK = "您想在哪个城市、做什么工？直接回复，比如「苏州 普工」「深圳 日结」。"
+ASK = "您想在哪个城市、做什么工？直接回复，比如「苏州 普工」「东莞 包吃住 5000以上」。"
+ASK_ALERT = "想收到哪里、什么工的新岗位？回复比如「东莞 普工」，有新的就通知您。"
+LAST_QUERY = "last_query"  # state.data key: the last search, for 「有新岗位通知我」 right after it
 
 
-def _where(q: VacancyQuery) -> str:
-    parts = [p for p in (q.city, q.job_type, "日结" if q.daily else None) if p]
-    return "·".join(parts) if parts else "全部"
+def _query(ctx: Context) -> tuple[VacancyQuery, str | None]:
+    """The search asked for (from a picked option or the message) and the worker's home city when
+    that, not their words, supplied the city."""
+    if "query" in ctx.payload:
+        return VacancyQuery.from_payload(dict(ctx.payload["query"])), ctx.payload.get("home")
+    city, job_type, salary = ctx.entity("city"), ctx.entity("job_type"), ctx.entity("salary")
+    home = None
+    if not city and (job_type or "daily" in ctx.payload) and "city" not in ctx.payload:
+        worker = ctx.db.get(Worker, ctx.worker_id)
+        home = city = worker.city if worker else None  # the city they shared or told us
+    q = read_query(ctx.text, city, job_type, int(salary) if salary else None)
+    if "daily" in ctx.payload:
+        q = VacancyQuery.from_payload({**q.to_payload(), "daily": bool(ctx.payload["daily"])})
+    return q, home
+
+
+def _alert_option(q: VacancyQuery) -> Option:
+    return Option("有新岗位通知我", "vacancy_alert_on", {"query": q.to_payload()})
 
 
 @handler
@@ -25,48 +43,40 @@ class VacancySearchHandler:
     intents: ClassVar[tuple[str, ...]] = ("search_vacancy",)
 
     def handle(self, ctx: Context) -> Reply:
-        city, job_type = ctx.entity("city"), ctx.entity("job_type")
-        home = None
-        if not city and (job_type or "daily" in ctx.payload) and "city" not in ctx.payload:
-            worker = ctx.db.get(Worker, ctx.worker_id)
-            home = city = worker.city if worker else None  # the city they shared or told us
-        min_pay = ctx.entity("salary")
-        q = VacancyQuery.from_text(ctx.text, city, job_type, int(min_pay) if min_pay else None)
-        if "daily" in ctx.payload:
-            q = VacancyQuery(q.city, q.job_type, q.min_pay, bool(ctx.payload["daily"]), q.industries)
-        if not (q.city or q.job_type or q.daily):
+        q, home = _query(ctx)
+        if not q.has_criteria:
             ctx.state.flow = "search_vacancy"
             return Reply(ASK)
         ctx.state.flow = None
+        ctx.state.data[LAST_QUERY] = q.to_payload()
         offset = int(ctx.payload.get("offset", 0))
         today = date.today()
+        note = str(ctx.payload.get("note", ""))
         found, total = vacancies.search(ctx.db, q, today, offset, ctx.page_size)
-        note = ""
-        if total == 0 and home:  # nothing where they are: look everywhere
-            note = f"{home}暂时没有，看看其他城市的：\n"
-            q = VacancyQuery(None, q.job_type, q.min_pay, q.daily, q.industries)
-            found, total = vacancies.search(ctx.db, q, today, 0, ctx.page_size)
-        elif total == 0 and q.city and q.job_type:  # widen: same city, any trade
-            note = f"{q.city}暂时没有{q.job_type}岗位，先看看{q.city}的其他岗位：\n"
-            q = VacancyQuery(city=q.city, daily=q.daily)
-            found, total = vacancies.search(ctx.db, q, today, 0, ctx.page_size)
+        asked = q
+        if total == 0 and offset == 0:
+            for step in widenings(q, home):
+                found, total = vacancies.search(ctx.db, step.query, today, 0, ctx.page_size)
+                if total:
+                    q, note = step.query, step.note + "\n" if step.note else ""
+                    break
         if total == 0:
             return Reply(
-                f"暂时没有{_where(q)}的岗位。换个城市或工种试试，比如「东莞 普工」。",
-                (Option("换个条件再找", "search_vacancy"), Option("主菜单", "help")),
+                f"暂时没有{asked.label()}的岗位。可以换个城市或工种，或者有新岗位时通知您：",
+                (_alert_option(asked), Option("换个条件再找", "search_vacancy"), Option("主菜单", "help")),
             )
         end = offset + len(found)
         span = f"（第{offset + 1}-{end}个）" if total > len(found) else ""
-        head = f"{note}{_where(q)} 共{total}个岗位{span}，回复序号看详情："
-        options = tuple(Option(vacancies.summary_line(v), "vacancy_detail", {"ref": v.ref}) for v in found)
+        head = f"{note or q.label() + ' '}共{total}个岗位{span}，回复序号看详情："
+        options = [Option(vacancies.summary_line(v), "vacancy_detail", {"ref": v.ref}) for v in found]
         tail = ""
         if end < total:
-            ctx.state.more = Option(
-                "看更多", "search_vacancy",
-                {"city": q.city, "job_type": q.job_type, "daily": q.daily, "offset": end},
-            )
+            ctx.state.more = Option("看更多", "search_vacancy",
+                                    {"query": q.to_payload(), "offset": end, "note": note})
             tail = "\n回复0看更多"
-        return Reply(head + tail, options)
+        if end >= total or offset == 0:
+            options.append(_alert_option(asked))
+        return Reply(head + tail, tuple(options))
 
 
 @handler
@@ -85,3 +95,37 @@ class VacancyDetailHandler:
                 Option("主菜单", "help"),
             ),
         )
+
+
+@handler
+class VacancyAlertOnHandler:
+    """「有新岗位通知我」: save the search named in the message, else the one just made."""
+
+    intents: ClassVar[tuple[str, ...]] = ("vacancy_alert_on",)
+
+    def handle(self, ctx: Context) -> Reply:
+        q, _ = _query(ctx)
+        if not q.has_criteria and ctx.state.data.get(LAST_QUERY):
+            q = VacancyQuery.from_payload(dict(ctx.state.data[LAST_QUERY]))
+        q = VacancyQuery.from_payload({k: v for k, v in q.to_payload().items() if k not in ("cities", "job_types")})
+        if not q.has_criteria:
+            ctx.state.flow = "vacancy_alert_on"
+            return Reply(ASK_ALERT)
+        ctx.state.flow = None
+        alert, created = alerts.subscribe(ctx.db, ctx.worker_id, q)
+        said = "好的，" if created else "已经订阅过了，"
+        return Reply(
+            f"{said}有新的{alert.label}岗位会发消息通知您，每天最多1条。回复「取消订阅」可停止。",
+            (Option("看现在的岗位", "search_vacancy", {"query": q.to_payload()}), Option("主菜单", "help")),
+        )
+
+
+@handler
+class VacancyAlertOffHandler:
+    intents: ClassVar[tuple[str, ...]] = ("vacancy_alert_off",)
+
+    def handle(self, ctx: Context) -> Reply:
+        stopped = alerts.cancel_all(ctx.db, ctx.worker_id)
+        if not stopped:
+            return menu_reply("您没有订阅岗位通知。请回复数字：")
+        return menu_reply(f"已取消{'、'.join(stopped)}的岗位通知，不会再发了。请回复数字：")

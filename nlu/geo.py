@@ -35,3 +35,19 @@ def load_places(path: Path = GEO_FILE) -> dict[str, Place]:
 
 def locate(name: str) -> Place | None:
     return load_places().get(name.strip().removesuffix("市"))
+
+
+@lru_cache(maxsize=64)
+def cities_in(province: str) -> tuple[str, ...]:
+    """The cities vacancies are listed under in a province, in the order geo.yml names them."""
+    return tuple(dict.fromkeys(p.city for p in load_places().values() if p.province == province))
+
+
+@lru_cache(maxsize=1)
+def provinces() -> frozenset[str]:
+    return frozenset(p.province for p in load_places().values())
+
+
+def province_in(text: str) -> str | None:
+    """A province named in the text (「新疆拾花」 → 新疆), longest name first."""
+    return next((p for p in sorted(provinces(), key=len, reverse=True) if p in text), None)

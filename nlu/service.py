@@ -7,8 +7,9 @@ import re
 from dataclasses import replace
 
 from nlu.client import NluUnavailable, RasaClient
+from nlu.commands import match_command
 from nlu.gazetteer import GAZETTEER_ENTITIES, Gazetteer
-from nlu.geo import locate
+from nlu.geo import locate, province_in
 from nlu.normalize import normalize, parse_amount
 from nlu.phone import normalise_phone
 from nlu.result import FALLBACK_INTENT, Entity, NluResult
@@ -19,11 +20,18 @@ NUMERIC_ENTITIES = ("amount", "salary", "months", "person_count")
 MAX_MONTHS = 60
 MIN_AMOUNT = 10  # yuan: smaller numbers are counts, dates or months
 MIN_MONEY = 100  # a bare number this big in a money conversation is money
+# What is left of a message after its places and trades: if only these, it is a job search
+# (「新疆拾花」「拾花工」「东莞 普工?」), whatever the model thought.
+SEARCH_FILLER = re.compile(r"[\s,.，。?？!！~找有没的活儿吗呢嘛招去想个要人在哪里干做还么]|工作")
 MONEY_INTENTS = frozenset({"report_wage_arrears", "file_complaint", "ask_policy"})
 # A number (maybe with 万/千 and a digit after: 1万3) not followed by a count or time unit.
 MONEY = re.compile(
     r"(?<![\d.A-Za-z])(\d+(?:\.\d+)?(?:[万千]\d?)?(?:多)?(?:块钱|块|元)?)"
     r"(?![\d.]|\s*(?:天|个月|月|人|个|号|点|岁|年|楼|栋|层|小时|次|%|分|斤|平|米|公里|台|辆))"
+)
+# A count of months: 3个月, 三个多月, 七八个月, 欠两月 — not a calendar month (8月份, 3月底, 5月1号).
+MONTHS = re.compile(
+    r"(?<![\d.])(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:个\s*)?(?:多\s*)?月(?![份底初中号日])"
 )
 
 
@@ -42,14 +50,53 @@ class NluService:
             result = self.rasa.parse(text)
         except NluUnavailable as exc:
             log.warning("Rasa unavailable, using the rule layer: %s", exc)
-            return text, self._clean(rule_parse(text, self.gazetteer), text)
+            fallback = rule_parse(text, self.gazetteer)
+            command = match_command(text)
+            return text, self._clean(replace(fallback, intent=command) if command else fallback, text)
         if result.intent != FALLBACK_INTENT and result.confidence < self.threshold:
             result = replace(result, intent=FALLBACK_INTENT)
+        command = match_command(text)
+        if command:
+            result = replace(result, intent=command, confidence=1.0, source="rules")
+        elif result.intent != "search_vacancy" and self._only_places_and_trades(text):
+            result = replace(result, intent="search_vacancy", confidence=1.0, source="rules")
         if result.intent == FALLBACK_INTENT:  # the model is unsure: a clear keyword still counts
             backstop = rule_parse(text, self.gazetteer)
             if backstop.intent != FALLBACK_INTENT:
                 result = replace(result, intent=backstop.intent, confidence=backstop.confidence, source="rules")
-        return text, self._clean(self._fill_money(text, self._fill_gazetteer(text, result)), text)
+        filled = self._fill_months(text, self._fill_money(text, self._fill_gazetteer(text, result)))
+        return text, self._clean(filled, text)
+
+    def _only_places_and_trades(self, text: str) -> bool:
+        found = [e for e in self.gazetteer.find(text) if e.name in GAZETTEER_ENTITIES]
+        province = province_in(text)
+        if not (found or province):
+            return False
+        rest = text
+        for ent in found:
+            rest = rest.replace(ent.text, "", 1)
+        if province:
+            rest = rest.replace(province, "", 1)
+        return not SEARCH_FILLER.sub("", rest)
+
+    def _fill_months(self, text: str, result: NluResult) -> NluResult:
+        """In a money conversation, 「欠了三个多月」 is a number of months whether or not the model tagged
+        it; the reading replaces a model entity on the same span (a fragment, or the number taken for
+        an amount), so handlers get one months value per mention."""
+        if result.intent not in MONEY_INTENTS:
+            return result
+        found = [m for m in MONTHS.finditer(text)  # a bare 3月 is March, unless it is what is owed: 欠了2月
+                 if "个" in m.group() or re.search(r"(?:欠|拖|差)了?$", text[:m.start()])]
+        if not found:
+            return result
+        spans = [(m.start(1), m.end(1)) for m in found]
+        def overlaps(ent: Entity) -> bool:
+            return ent.start >= 0 and any(s < ent.end and ent.start < t for s, t in spans)
+
+        kept = [e for e in result.entities if not (e.name in NUMERIC_ENTITIES and overlaps(e))]
+        added = [Entity("months", m.group(1), m.group(1), "rules", approximate="多" in m.group(), start=s, end=t)
+                 for m, (s, t) in zip(found, spans, strict=True)]
+        return replace(result, entities=tuple(kept + added))
 
     def _fill_money(self, text: str, result: NluResult) -> NluResult:
         """In a money conversation, bare numbers the model missed (「欠薪12000」) are amounts, and a
@@ -100,7 +147,7 @@ class NluService:
                 if parsed is None:
                     continue
                 after = text[ent.end:ent.end + 2] if ent.end >= 0 else ""
-                approx = parsed[1] or after.startswith(("多", "几", "来", "左右", "上下"))
+                approx = ent.approximate or parsed[1] or after.startswith(("多", "几", "来", "左右", "上下"))
                 ent = replace(ent, value=parsed[0], approximate=approx)
                 if ent.name == "months" and ent.value > MAX_MONTHS:  # nobody is owed 8500 months
                     ent = replace(ent, name="amount")

@@ -16,6 +16,7 @@ from bot.storage.db import Database
 from config import Settings
 from tests.support import services
 from tests.support.dialog import Conversation
+from tests.support.standins import WeChatApiStandIn, serve
 
 WECHAT_TOKEN = "gongyou-test-token"
 TWILIO_TOKEN = "12345"
@@ -105,6 +106,15 @@ def app_factory(database_url: str, redis_url: str) -> Iterator[Callable[..., Fla
     yield build
     for app in made:
         reset(app)
+
+
+@pytest.fixture
+def wechat_api() -> Iterator[WeChatApiStandIn]:
+    """A local stand-in of api.weixin.qq.com (token, custom/template send, menu)."""
+    standin = WeChatApiStandIn()
+    with serve(standin.app()) as url:
+        standin.url = url
+        yield standin
 
 
 @pytest.fixture

@@ -248,3 +248,22 @@ def test_money_read_from_text_in_money_talk_only() -> None:
     assert sorted(e.value for e in arrears.entities if e.name == "amount") == [260, 4880, 5000, 13000]
     job = _understand("找活 徐州 月薪1万", "search_vacancy")
     assert not [e for e in job.entities if e.name == "amount"]
+
+
+@pytest.mark.parametrize(("text", "months", "approx"), [
+    ("老板欠了我们三个多月工资", [3], True),
+    ("欠我2个月工钱 8千5", [2], False),
+    ("工地拖了七八个月没结账", [7], True),
+    ("欠两月工资了", [2], False),
+    ("3月份的工资和4月底的都没发", [], False),  # calendar months are not a count
+])
+def test_months_owed_read_from_text(text: str, months: list[int], approx: bool) -> None:
+    from nlu.result import Entity
+
+    # the model tagged the 「2」 of 「2个月」 as an amount: the months reading replaces it
+    result = _understand(text, "report_wage_arrears", Entity("amount", "2", extractor="DIETClassifier", start=3, end=4))
+    found = [e for e in result.entities if e.name == "months"]
+    assert [e.value for e in found] == months
+    assert all(e.approximate == approx for e in found)
+    assert len([e for e in result.entities if e.name in ("months", "amount")]) == len(
+        {(e.start, e.end) for e in result.entities if e.name in ("months", "amount")})

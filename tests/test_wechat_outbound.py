@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 import redis
 from flask import Flask
 from rq import Queue, SimpleWorker
@@ -19,14 +18,6 @@ from bot.wechat_api import WeChatApi
 from tests.conftest import WECHAT_TOKEN
 from tests.support.standins import WeChatApiStandIn, delaying_proxy, serve
 from tests.support.wechat import signed_query, text_xml
-
-
-@pytest.fixture
-def wechat_api() -> Iterator[WeChatApiStandIn]:
-    standin = WeChatApiStandIn()
-    with serve(standin.app()) as url:
-        standin.url = url
-        yield standin
 
 
 def wechat_app(app_factory: Callable[..., Flask], rasa_url: str, api: WeChatApiStandIn, **extra: object) -> Flask:

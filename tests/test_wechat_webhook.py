@@ -36,7 +36,7 @@ def test_vacancy_question_lists_matching_demo_jobs(app: Flask) -> None:
     assert root.findtext("ToUserName") == "oSuzhou01"
     assert root.findtext("FromUserName") == "gh_10f6c3c3ac5a"
     assert root.findtext("MsgType") == "text"
-    lines = [line for line in content.splitlines() if line[:1].isdigit()]
+    lines = [line for line in content.splitlines() if "｜" in line]
     assert len(lines) >= 3, content
     assert all("苏州" in line for line in lines), content
     assert "电子" in content and "回复序号看详情" in content

@@ -126,6 +126,23 @@ class Vacancy(Base):
     posted_on: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | filled | withdrawn
+    # when it entered our database (alerts announce vacancies added since they last wrote)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class VacancyAlert(Base):
+    """A saved search: 「有新岗位通知我」. New matching vacancies are announced, at most once a day."""
+
+    __tablename__ = "vacancy_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    query: Mapped[dict[str, object]] = mapped_column(JSON)  # VacancyQuery.to_payload()
+    label: Mapped[str] = mapped_column(String(64))  # 东莞·普工·包吃住, as the worker is told
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class OutboundMessage(Base):
