@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from bot.messages import Option, Reply
+from bot.storage.models import Worker
 from handlers.base import Context, handler
 from handlers.guidance import TO_PERSON
 from knowledge_base import Article, KnowledgeBase, current
+from nlu.geo import locate
 
 MIN_SCORE = 6.0  # BM25: every right answer in tests/data/policy_questions.yml scores ≥ 7.3, unrelated questions 0–5
 ASK = "请直接说您想问的，比如「工伤怎么认定」「没签合同怎么办」「仲裁要钱吗」。"
@@ -43,14 +45,30 @@ class PolicyHandler:
             ctx.state.flow = "ask_policy"
             return Reply(ASK)
         kb = current()
-        hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"))
+        where = _places(ctx)
+        hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where)
         if not hits or hits[0][1] < MIN_SCORE:
             return Reply(NOT_SURE, (TO_PERSON, Option("主菜单", "help")))
-        reply = article_reply(hits[0][0], kb)
+        art = hits[0][0]
+        reply = article_reply(art, kb)
+        if where and not art.holds_in(where):  # another place's rule: say so, and where to ask
+            reply = Reply(f"{reply.text}\n这是{art.region}的规定，{where[0]}的做法请问当地12333。", reply.options)
         if len(ctx.text) > LONG_QUESTION:  # a whole story: one article rarely answers it, a person should look
             others = tuple(o for o in reply.options if o.action != "human_agent")
             return Reply(f"{COMPLEX}\n{reply.text}", (TO_PERSON, *others))
         return reply
+
+
+def _places(ctx: Context) -> tuple[str, ...]:
+    """Where the worker is: the city in the message, else the one they shared; with its province."""
+    city = ctx.entity("city")
+    if not city:
+        worker = ctx.db.get(Worker, ctx.worker_id)
+        city = worker.city if worker else None
+    if not city:
+        return ()
+    place = locate(str(city))
+    return (str(city), place.province) if place else (str(city),)
 
 
 @handler

@@ -22,6 +22,8 @@ ARTICLES = Path(__file__).resolve().parent / "articles"
 TOPICS = frozenset({"工资支付", "劳动合同", "身份证押金", "黑中介", "工伤", "社保", "医保", "子女上学", "土地承包",
                     "培训补贴", "交通补贴", "劳动仲裁", "法律援助", "维权热线", "返乡创业"})
 SHORT_MAX = 90  # characters: with the citation the answer stays within two SMS segments
+LOCAL_MATCH = 1.25  # a local rule of the worker's own place
+LOCAL_ELSEWHERE = 0.7  # a local rule of another place: still shown when nothing national fits
 REQUIRED = ("id", "title", "topic", "questions", "short", "source", "region", "region_level", "review")
 STOP = frozenset(
     "的 了 吗 呢 啊 吧 呀 么 是 我 你 他 她 们 在 有 和 就 都 也 还 这 那 个".split()
@@ -45,6 +47,15 @@ class Article:
     related: tuple[str, ...] = ()
     effective: str = ""
     review: str = ""
+
+    @property
+    def national(self) -> bool:
+        return self.region in ("全国", "")
+
+    def holds_in(self, places: tuple[str, ...]) -> bool:
+        """Whether this article's region is one of the places (「临汾市」 holds in 临汾)."""
+        region = self.region.removesuffix("市").removesuffix("省")
+        return self.national or any(p and (p == region or p.removesuffix("市") == region) for p in places)
 
     @property
     def citation(self) -> str:
@@ -141,8 +152,11 @@ class KnowledgeBase:
         self._avg = sum(sum(d.values()) for d in self._docs) / max(len(self._docs), 1)
         self.by_id = {a.id: a for a in self.articles}
 
-    def search(self, query: str, topic: str | None = None, limit: int = 3) -> list[tuple[Article, float]]:
-        """Best articles for the question, with their scores; the NLU's topic, if any, counts double."""
+    def search(self, query: str, topic: str | None = None, limit: int = 3,
+               where: tuple[str, ...] = ()) -> list[tuple[Article, float]]:
+        """Best articles for the question, with their scores; the NLU's topic, if any, counts double.
+        ``where``: the worker's places when known (city, province): a local article for that place
+        ranks higher, a local article for somewhere else lower (a national one is unchanged)."""
         q = tokens(query)
         n = len(self.articles)
         scored: list[tuple[Article, float]] = []
@@ -156,6 +170,8 @@ class KnowledgeBase:
                     score += idf * tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * length / self._avg))
             if topic and art.topic == topic:
                 score *= 2.0
+            if where and not art.national:
+                score *= LOCAL_MATCH if art.holds_in(where) else LOCAL_ELSEWHERE
             if score > 0:
                 scored.append((art, score))
         scored.sort(key=lambda item: -item[1])

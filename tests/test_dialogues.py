@@ -145,3 +145,9 @@ def test_a_long_story_gets_a_person_first_and_the_article_as_related(conversatio
     story = "上个月在厂里搬货把腰闪了 老板说是我自己不小心 不给报工伤 医药费都是我自己垫的 这种情况能认定工伤吗"
     answer = conversation.say(story)
     assert "比较复杂" in answer and "\n1 转人工" in answer and "依据：" in answer
+
+
+def test_another_places_local_rule_is_named_as_such(conversation: Conversation) -> None:
+    answer = conversation.say("我在深圳打工 灵活就业怎么交医保")
+    assert "临汾" in answer and "这是临汾市的规定，深圳的做法请问当地12333" in answer
+    assert "依据：" in answer

@@ -67,3 +67,13 @@ def test_an_edited_article_is_answered_without_restart(tmp_path: Path) -> None:
     new.write_text(NEW_ARTICLE, encoding="utf-8")
     second = current(tmp_path)
     assert second is not first and second.search("夏天高温费给不给")[0][0].id == "zz-new"
+
+
+def test_the_workers_region_is_preferred() -> None:
+    kb = current()
+    question = "就业服务补贴"
+    in_linfen = kb.search(question, where=("临汾", "山西"))[0][0]
+    in_shenzhen = kb.search(question, where=("深圳", "广东"))[0][0]
+    assert in_linfen.region == "临汾市"
+    assert in_shenzhen.region == "全国"  # another city's local rule drops below the national one
+    assert in_linfen.holds_in(("临汾",)) and not in_linfen.holds_in(("深圳", "广东"))
