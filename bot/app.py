@@ -23,6 +23,7 @@ from bot.channels import sms, wechat
 from bot.channels.wechat_security import WeChatSecurity
 from bot.crypto import DataCipher, MaskingFilter
 from bot.dedupe import Deduper
+from bot.handoff import OfficeHours
 from bot.kv import connect_redis
 from bot.messages import Channel
 from bot.notify import Notifier
@@ -88,6 +89,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         page_sizes={Channel.WECHAT: settings.page_size_wechat, Channel.SMS: settings.page_size_sms,
                     Channel.CLI: settings.page_size_wechat},
         budgets={Channel.SMS: sms_fits(settings.sms_max_segments), Channel.WECHAT: bytes_fit(WECHAT_PASSIVE_BUDGET)},
+        office=OfficeHours.parse(settings.office_days, settings.office_open, settings.office_close,
+                                 settings.office_timezone),
     )
     wechat_security = WeChatSecurity(
         settings.wechat_token, settings.wechat_app_id,

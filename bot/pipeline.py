@@ -9,9 +9,12 @@ import logging
 import re
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from bot.crypto import DataCipher, mask_address
 from bot.dedupe import Deduper
 from bot.errors import UserFacingError
+from bot.handoff import OfficeHours
 from bot.messages import Channel, InboundMessage, Option, Reply
 from bot.paging import Fits, paginate
 from bot.state import DialogueState, StateStore
@@ -33,6 +36,11 @@ KEEPS_OPTIONS = frozenset({"next_page", "repeat_options"})
 ONLY_A_PHONE = re.compile(
     r"(?:我的)?(?:电话|手机|手机号|号码|联系方式|电话号码)?(?:是|:)?\s*(?:\+?86)?1[3-9]\d(?:[\s-]?\d){8}"
 )
+# Channel actions an open form takes as evidence (a photo, a voice note the platform could not read).
+MEDIA_ACTIONS = frozenset({"image_received", "voice_unheard"})
+# What still leaves an open form: the worker asks for a person (「取消」 is the form's own business).
+ESCAPES = frozenset({"human_agent"})
+MISSES_BEFORE_HANDOFF = 3
 # What an opted-out worker can still do; anything else is recorded and not answered.
 OPT_IN_ACTIONS = frozenset({"opt_in", "subscribe"})
 
@@ -73,6 +81,7 @@ class Pipeline:
         cipher: DataCipher,
         page_sizes: dict[Channel, int],
         budgets: dict[Channel, Fits] | None = None,
+        office: OfficeHours | None = None,
     ) -> None:
         self.db = db
         self.state = state
@@ -82,6 +91,7 @@ class Pipeline:
         self.cipher = cipher
         self.page_sizes = page_sizes
         self.budgets = budgets or {}
+        self.office = office or OfficeHours()
 
     def handle(self, msg: InboundMessage) -> Outcome:
         if not self.dedupe.claim(msg.channel.value, msg.message_id):
@@ -102,14 +112,18 @@ class Pipeline:
             inbound = record_inbound(db, worker, msg)
             db.commit()  # what the worker said is kept even if answering fails
             state = self.state.load(msg.channel.value, msg.user_id)
+            if state.fresh:  # Redis has nothing for this worker: an unfinished form may be in the database
+                self._resume(db, worker.id, state)
             text, nlu, payload = self._understand(msg, state)
             annotate(inbound, nlu)
             if identity.opted_out_at is not None and nlu.intent not in OPT_IN_ACTIONS:
                 return Reply(""), worker.id  # opted out: kept on record, nothing sent
+            if worker.handed_off_at is not None:
+                return Reply(""), worker.id  # staff have this conversation: kept on record, the bot is silent
             ctx = Context(
                 text=text, nlu=nlu, state=state, db=db, worker_id=worker.id,
                 page_size=self.page_sizes.get(msg.channel, 5), payload=payload, origin=msg.channel.value,
-                cipher=self.cipher,
+                cipher=self.cipher, office=self.office, raw=msg.text,
             )
             offered = list(state.options)
             reply = self._answer(ctx, msg)
@@ -136,25 +150,47 @@ class Pipeline:
         state.more = Option("下一页", "next_page")
         return pages[0]
 
+    def _resume(self, db: Session, worker_id: int, state: DialogueState) -> None:
+        """Redis lost the conversation (restart, TTL) but a form's draft is in the database: go on."""
+        for handler in self.registry.capturing():
+            resume = getattr(handler, "resume", None)
+            data = resume(db, worker_id) if resume else None
+            if data:
+                state.flow = str(data.pop("flow"))
+                state.data.update(data)
+                return
+
     def _understand(self, msg: InboundMessage, state: DialogueState) -> tuple[str, NluResult, dict[str, object]]:
         """The channel's own action (menu click, follow, photo); a digit picks an offered option
-        (0: more); otherwise the NLU decides."""
+        (0: more); otherwise the NLU decides. An open form takes every message as its answer."""
         raw = msg.text
         text = normalize(raw)
+        capturing = self.registry.captures(state.flow)
         if msg.action:
+            if capturing is not None and msg.action in MEDIA_ACTIONS:  # a photo or voice note for the form
+                return text, NluResult(state.flow or "", 1.0, source="event"), {"media": list(msg.media)}
             return text, NluResult(msg.action, 1.0, source="event"), dict(msg.payload)
-        if text.isdigit() and len(text) <= 2:
+        offered_digit = text.isdigit() and 1 <= int(text) <= len(state.options)
+        if text.isdigit() and len(text) <= 2 and (capturing is None or offered_digit):  # a form's own numbers
             pick = self._pick(int(text), state)
             if pick is not None:
                 state.more = None
                 return text, NluResult(pick.action, 1.0, source="option"), dict(pick.payload)
         text, nlu = self.nlu.understand(raw)
         state.more = None if nlu.intent not in FLOW_CONTINUES_ON else state.more
+        payload: dict[str, object] = {"media": list(msg.media)} if msg.media and capturing is not None else {}
+        if capturing is not None and nlu.intent not in ESCAPES:
+            return text, NluResult(state.flow or "", nlu.confidence, nlu.entities, nlu.source, nlu.ranking), payload
         if state.flow and nlu.intent in FLOW_CONTINUES_ON | {"search_vacancy"} and self.registry.serves(state.flow):
             nlu = NluResult(state.flow, nlu.confidence, nlu.entities, nlu.source, nlu.ranking)
         elif not state.flow and ONLY_A_PHONE.fullmatch(text):  # 「我的电话138 0013 8000」 and nothing else
             phone = Entity("phone", re.sub(r"\D", "", text)[-11:], text, "pipeline")
             nlu = NluResult("phone_given", 1.0, (phone,), nlu.source, nlu.ranking)
+        misses = int(state.data.get("misses", 0)) + 1 if nlu.intent in FLOW_CONTINUES_ON else 0
+        state.data["misses"] = misses
+        if misses >= MISSES_BEFORE_HANDOFF:  # three times in a row we did not understand: a person should
+            state.data["misses"] = 0
+            return text, NluResult("human_agent", nlu.confidence, nlu.entities, "pipeline"), {"reason": "misunderstood"}
         return text, nlu, {}
 
     @staticmethod

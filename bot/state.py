@@ -24,6 +24,7 @@ class DialogueState:
     more: Option | None = None
     flow: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    fresh: bool = False  # nothing was stored (new worker, TTL passed, Redis lost it); not saved
 
     def to_json(self) -> str:
         return json.dumps(
@@ -64,7 +65,7 @@ class RedisStateStore:
 
     def load(self, channel: str, user_id: str) -> DialogueState:
         raw = self._redis.get(self._key(channel, user_id))
-        return DialogueState.from_json(raw) if raw else DialogueState()  # type: ignore[arg-type]
+        return DialogueState.from_json(raw) if raw else DialogueState(fresh=True)  # type: ignore[arg-type]
 
     def save(self, channel: str, user_id: str, state: DialogueState) -> None:
         self._redis.set(self._key(channel, user_id), state.to_json(), ex=self._ttl)

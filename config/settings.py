@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     # computed over it. Empty: the URL of the incoming request is used.
     public_base_url: str = ""
 
+    # When staff answer conversations handed to them (转人工): ISO weekdays (1 = Monday), hours, zone.
+    office_days: str = "12345"
+    office_open: str = "09:00"
+    office_close: str = "18:00"
+    office_timezone: str = "Asia/Shanghai"
+
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     page_size_wechat: int = 5
     page_size_sms: int = 3

@@ -2,6 +2,7 @@
 
 from handlers import contact, events, guidance, menu, policy, vacancy  # noqa: F401  (registration by decorator)
 from handlers.base import HANDLER_CLASSES, HandlerRegistry, build_registry
+from handlers.intake import engine  # noqa: F401
 from handlers.menu import FallbackHandler
 
 

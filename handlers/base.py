@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 from sqlalchemy.orm import Session
 
 from bot.crypto import DataCipher
+from bot.handoff import OfficeHours
 from bot.messages import Reply
 from bot.state import DialogueState
 from nlu.result import NluResult
@@ -29,6 +30,8 @@ class Context:
     origin: str = ""  # the channel's name, for records only (a case remembers where to answer)
     cipher: DataCipher | None = None  # for handlers that store personal data (phone numbers)
     payload: dict[str, Any] = field(default_factory=dict)  # from a picked numbered option
+    office: OfficeHours = field(default_factory=OfficeHours)  # when staff answer hand-offs
+    raw: str = ""  # the message as the worker wrote it (「两万多」, before normalisation)
 
     def entity(self, name: str) -> Any | None:
         """An entity from the option picked, else from the message."""
@@ -72,6 +75,14 @@ class HandlerRegistry:
                     f"intent {intent!r} served by both {other} and {type(instance).__name__}"
                 )
             self._by_intent[intent] = instance
+
+    def captures(self, intent: str | None) -> Handler | None:
+        """The handler of a flow that takes every message as an answer (an intake form), if so."""
+        found = self._by_intent.get(intent or "")
+        return found if getattr(found, "captures_input", False) else None
+
+    def capturing(self) -> list[Handler]:
+        return list({id(h): h for h in self._by_intent.values() if getattr(h, "captures_input", False)}.values())
 
     def resolve(self, intent: str) -> Handler:
         return self._by_intent.get(intent, self.fallback)

@@ -151,6 +151,8 @@ class NluService:
                 ent = replace(ent, value=parsed[0], approximate=approx)
                 if ent.name == "months" and ent.value > MAX_MONTHS:  # nobody is owed 8500 months
                     ent = replace(ent, name="amount")
+                if ent.name in ("amount", "salary") and after.startswith("年") and 1990 <= ent.value <= 2100:
+                    continue  # 「2022年」 is a year
                 if ent.name == "amount" and ent.value < MIN_AMOUNT:  # 「8月份」「6个人」: not money
                     continue
                 if ent.name == "amount" and result.intent == "search_vacancy":

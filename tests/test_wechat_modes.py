@@ -120,7 +120,7 @@ def test_unfollow_opts_out_and_refollow_opts_back_in(app: Flask) -> None:
 
 
 def test_menu_click_runs_the_same_action_as_the_numbered_menu(app: Flask) -> None:
-    assert "12333" in content(post(app, event_xml("CLICK", sender="oClick", EventKey="MENU_ARREARS")))
+    assert "老板或公司叫什么" in content(post(app, event_xml("CLICK", sender="oClick", EventKey="MENU_ARREARS")))
     assert "哪个城市" in content(post(app, event_xml("CLICK", sender="oClick2", EventKey="MENU_JOBS")))
     assert "1 找工作" in content(post(app, event_xml("CLICK", sender="oClick3", EventKey="NO_SUCH_KEY")))
     view = post(app, event_xml("VIEW", sender="oClick4", EventKey="https://example.org"))

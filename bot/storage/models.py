@@ -36,6 +36,8 @@ class Worker(Base):
     pseudonym: Mapped[str] = mapped_column(String(32), unique=True)
     city: Mapped[str | None] = mapped_column(String(32))  # from a shared location or what they said
     source: Mapped[str | None] = mapped_column(String(64))  # how they found us, e.g. a QR poster's scene
+    # Set when the conversation was handed to staff: the bot stays silent until staff release it.
+    handed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     identities: Mapped[list[WorkerIdentity]] = relationship(back_populates="worker")
 
@@ -80,7 +82,13 @@ class Message(Base):
 
 
 class Case(Base):
-    """A complaint or wage-arrears report (filled in by the case-intake work)."""
+    """A complaint, a wage-arrears report or a hand-off to staff.
+
+    A form in progress is a case with status ``draft`` (its answers in ``details``), so a Redis
+    restart mid-form loses nothing; filing gives it a number and the 24-hour first-answer clock.
+    Personal data (the contact phone) is encrypted; staff see the worker's pseudonym unless
+    ``consent_share`` is set.
+    """
 
     __tablename__ = "cases"
 
@@ -88,13 +96,59 @@ class Case(Base):
     number: Mapped[str] = mapped_column(String(32), unique=True)
     kind: Mapped[str] = mapped_column(String(16))  # complaint | wage_arrears | handoff
     category: Mapped[str | None] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    # draft → new → accepted → referred → resolved → closed; cancelled (a draft the worker dropped)
+    status: Mapped[str] = mapped_column(String(16), default="new", index=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
     summary: Mapped[str] = mapped_column(Text, default="")
     details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    filed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     first_response_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    employer: Mapped[str | None] = mapped_column(String(128))
+    employer_key: Mapped[str | None] = mapped_column(String(128), index=True)  # normalised, for grouping
+    city: Mapped[str | None] = mapped_column(String(32))
+    amount: Mapped[int | None] = mapped_column(Integer)
+    workers_affected: Mapped[int | None] = mapped_column(Integer)
+    phone_enc: Mapped[str | None] = mapped_column(Text)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_masked: Mapped[str | None] = mapped_column(String(32))
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_share: Mapped[bool] = mapped_column(Boolean, default=False)
+    priority: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("case_groups.id"), index=True)
+
+
+class CaseGroup(Base):
+    """Reports naming the same employer or site in the same city: one group, totals, urgency."""
+
+    __tablename__ = "case_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_key: Mapped[str] = mapped_column(String(128), index=True)
+    employer: Mapped[str] = mapped_column(String(128))
+    city: Mapped[str] = mapped_column(String(32), default="")
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+    workers_total: Mapped[int] = mapped_column(Integer, default=0)
+    amount_total: Mapped[int] = mapped_column(Integer, default=0)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgent_reason: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CaseEvent(Base):
+    """Every state change of a case (the audit trail): who, when, what."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))  # worker | bot | staff:<id> | system
+    kind: Mapped[str] = mapped_column(String(32))  # drafted | filed | cancelled | grouped | status | ...
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
 
 
 class Vacancy(Base):

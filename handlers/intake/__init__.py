@@ -1,0 +1,1 @@
+"""Case intake forms: complaints and wage-arrears reports."""

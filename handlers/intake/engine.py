@@ -1,0 +1,299 @@
+"""Complaint and wage-arrears intake: a short form, one question a turn, filled from the first message
+where it already says a lot; a summary with 「1 确认提交 2 修改 3 取消」; a case number on filing.
+
+While a form is open every message is an answer (the pipeline routes it here; only 转人工 escapes),
+「取消」 works at every step, and a photo or voice note is kept as evidence. The draft is a case row
+updated every turn, so a Redis restart mid-form resumes from the database.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, ClassVar
+
+from sqlalchemy.orm import Session
+
+from bot import cases
+from bot.crypto import mask_address
+from bot.messages import Option, Reply
+from bot.storage.models import Case, CaseGroup
+from handlers.base import Context, handler
+from handlers.guidance import HOME, TO_PERSON
+from handlers.intake import fields
+from handlers.intake.forms import CATEGORY_BY_KEY, FORMS, TITLES, Slot, guess_category
+from handlers.menu import menu_reply
+
+KIND_OF_INTENT = {"file_complaint": "complaint", "report_wage_arrears": "wage_arrears"}
+CANCEL = re.compile(r"^(取消|取消登记|不弄了|不办了|算了|算了吧|退出|不报了|不投诉了|不登记了)[!！。 ]*$")
+EDIT = re.compile(r"^(修改|改|改一下|我要改|写错了|不对)[!！。 ]*$")
+CONFIRM, CHANGE, DROP = "确认提交", "修改", "取消"
+SUMMARY_OPTIONS = (Option(CONFIRM, "intake", {"answer": CONFIRM}), Option(CHANGE, "intake", {"answer": CHANGE}),
+                   Option(DROP, "intake", {"answer": DROP}))
+TIME_LIMIT = ("提醒：超过2年的欠薪，劳动监察可能不再查处（《劳动保障监察条例》第二十条）；可以申请劳动仲裁，"
+              "在职期间不受1年时效限制，离职的要在1年内申请（《劳动争议调解仲裁法》第二十七条）。")
+STAGE = "_stage"  # slot:<name> | summary | edit | edit:<name>
+
+
+@handler
+class IntakeHandler:
+    intents: ClassVar[tuple[str, ...]] = ("file_complaint", "report_wage_arrears", "intake")
+    captures_input: ClassVar[bool] = True  # while a form is open, every message is an answer
+
+    def resume(self, db: Session, worker_id: int) -> dict[str, Any] | None:
+        """State to rebuild when Redis lost the conversation but the draft is in the database."""
+        draft = cases.open_draft(db, worker_id)
+        return {"flow": "intake", "case": draft.id, "resumed": True} if draft is not None else None
+
+    def handle(self, ctx: Context) -> Reply:
+        draft = self._draft(ctx)
+        if draft is None:
+            kind = KIND_OF_INTENT.get(ctx.nlu.intent)
+            if kind is None:  # an old option picked after the form ended
+                ctx.state.flow = None
+                return menu_reply("这次登记已经结束了。请回复数字：")
+            return self._start(ctx, kind)
+        ctx.state.flow = "intake"
+        prefix = "接着上次没填完的登记：\n" if ctx.state.data.pop("resumed", False) else ""
+        reply = self._answer(ctx, draft)
+        return Reply(prefix + reply.text, reply.options) if prefix else reply
+
+    # --- the turns ---------------------------------------------------------------------------
+
+    def _draft(self, ctx: Context) -> Case | None:
+        case_id = ctx.state.data.get("case")
+        if ctx.state.flow != "intake" or not case_id:
+            return None
+        draft = ctx.db.get(Case, int(case_id))
+        return draft if draft is not None and draft.status == "draft" and draft.worker_id == ctx.worker_id else None
+
+    def _start(self, ctx: Context, kind: str) -> Reply:
+        details = prefill(kind, ctx)
+        draft = cases.start_draft(ctx.db, ctx.worker_id, kind, ctx.origin, details)
+        ctx.state.flow = "intake"
+        ctx.state.data["case"] = draft.id
+        heard = heard_from_first(kind, details)
+        reply = self._next(ctx, draft, dict(details))
+        intro = f"好的，登记{TITLES[kind]}，几个问题，随时回复「取消」可退出。{heard}\n"
+        return Reply(intro + reply.text, reply.options)
+
+    def _answer(self, ctx: Context, draft: Case) -> Reply:
+        d: dict[str, Any] = dict(draft.details)
+        answer = str(ctx.payload.get("answer") or ctx.text).strip()
+        stage = str(d.get(STAGE, ""))
+        if CANCEL.match(answer) or answer == DROP:
+            return self._cancel(ctx, draft)
+        media = [str(m) for m in ctx.payload.get("media") or []]
+        if media:
+            d["media"] = [*d.get("media", []), *media]
+            cases.event(ctx.db, draft, "evidence", count=len(media))
+            slot = _slot(d, stage)
+            if slot is not None and slot.name in ("evidence", "story"):
+                if slot.name == "evidence":
+                    d["evidence"] = [*d.get("evidence", [])]
+                else:
+                    d["story"] = "（见照片或语音）"
+                return self._next(ctx, draft, d, said="收到，已附在这次登记里。")
+            self._save(draft, d)
+            return self._ask(ctx, draft, d, stage, said="收到，已附在这次登记里。")
+        if stage == "summary":
+            if fields.YES.match(answer) or answer == CONFIRM:
+                return self._file(ctx, draft, d)
+            if EDIT.match(answer) or answer == CHANGE:
+                d[STAGE] = "edit"
+                self._save(draft, d)
+                return self._edit_menu(d)
+            named = next((s for s in _slots(d) if answer.removeprefix("改") in (s.label, s.name)), None)
+            if named is not None:  # 「改时间」: straight to that field
+                d[STAGE] = f"edit:{named.name}"
+                self._save(draft, d)
+                return Reply(named.ask, named.options)
+            return self._summary(ctx, draft, d, said="请回复1确认提交、2修改或3取消。")
+        if stage == "edit":
+            slot = next((s for s in _slots(d) if answer in (s.label, s.name)), None)
+            if slot is None:
+                return self._edit_menu(d, said="请回复要改的那一项的数字。")
+            d[STAGE] = f"edit:{slot.name}"
+            self._save(draft, d)
+            return Reply(slot.ask, slot.options)
+        slot = _slot(d, stage)
+        if slot is None:
+            return self._next(ctx, draft, d)
+        filled = slot.read(answer, ctx.nlu)
+        if filled is not None and "amount_said" in filled and ctx.raw and len(ctx.raw) <= 12:
+            filled["amount_said"] = ctx.raw.strip()  # read back in the worker's own words: 「两万多」
+        if filled is None:
+            return self._ask(ctx, draft, d, stage, said="没看明白。")
+        d.update(filled)
+        _note_age(d, answer)
+        if stage.startswith("edit:"):
+            return self._summary(ctx, draft, d)
+        return self._next(ctx, draft, d)
+
+    def _next(self, ctx: Context, draft: Case, d: dict[str, Any], said: str = "") -> Reply:
+        slot = next((s for s in _slots(d) if s.name not in d and s.needed(d)), None)
+        if slot is None:
+            return self._summary(ctx, draft, d, said)
+        d[STAGE] = f"slot:{slot.name}"
+        self._save(draft, d)
+        return Reply(f"{said}{slot.ask}", slot.options)
+
+    def _ask(self, ctx: Context, draft: Case, d: dict[str, Any], stage: str, said: str) -> Reply:
+        if stage == "summary":
+            return self._summary(ctx, draft, d, said)
+        if stage == "edit":
+            return self._edit_menu(d, said)
+        slot = _slot(d, stage)
+        return Reply(f"{said}{slot.ask}", slot.options) if slot else self._next(ctx, draft, d, said)
+
+    def _summary(self, ctx: Context, draft: Case, d: dict[str, Any], said: str = "") -> Reply:
+        d[STAGE] = "summary"
+        self._save(draft, d)
+        lines = [f"{said}请核对{TITLES[d['kind']]}："] if said else [f"请核对{TITLES[d['kind']]}："]
+        lines += [f"{s.label}：{show(s.name, d)}" for s in _slots(d) if s.needed(d) or s.name in d]
+        if time_limit_applies(d):
+            lines.append(TIME_LIMIT)
+        return Reply("\n".join(lines), SUMMARY_OPTIONS)
+
+    def _edit_menu(self, d: dict[str, Any], said: str = "") -> Reply:
+        options = tuple(Option(s.label, "intake", {"answer": s.label}) for s in _slots(d) if s.needed(d) or s.name in d)
+        return Reply(f"{said}改哪一项？", options)
+
+    def _cancel(self, ctx: Context, draft: Case) -> Reply:
+        cases.cancel_draft(ctx.db, draft)
+        ctx.state.flow = None
+        ctx.state.data.pop("case", None)
+        return menu_reply("已取消，这次登记没有提交（您发的内容仍保存着，需要时可以再登记）。请回复数字：")
+
+    def _file(self, ctx: Context, draft: Case, d: dict[str, Any]) -> Reply:
+        d.pop(STAGE, None)
+        draft.details = d
+        case = cases.file_case(ctx.db, draft, ctx.cipher)
+        ctx.state.flow = None
+        ctx.state.data.pop("case", None)
+        spoken = " ".join(re.findall(r"[A-Z]+|\d{4}", case.number))
+        lines = [f"已提交。编号{case.number}（{spoken}），请记下。",
+                 "24小时内工作人员会在这里答复您。回复「查询进度」随时查看。"]
+        group = ctx.db.get(CaseGroup, case.group_id) if case.group_id else None
+        if group is not None and group.cases > 1:
+            lines.append(f"同一老板已有{group.cases}份反映（约{group.workers_total}人），会一起处理。")
+        if case.kind == "wage_arrears":
+            place = f"{d.get('city', '')}{d.get('district', '')}" or "干活所在地"
+            lines.append(f"核实后会转给{place}的劳动保障监察部门。考勤、工资条、聊天记录请留好。")
+        if time_limit_applies(d):
+            lines.append(TIME_LIMIT)
+        if case.anonymous:
+            lines.append("您选择了匿名：工作人员只能在这里回复您。")
+        return Reply("\n".join(lines), (Option("查询进度", "check_status"), TO_PERSON, HOME))
+
+    @staticmethod
+    def _save(draft: Case, d: dict[str, Any]) -> None:
+        draft.details = dict(d)  # a new dict: SQLAlchemy saves a reassigned JSON value
+
+
+def _slots(d: dict[str, Any]) -> tuple[Slot, ...]:
+    return FORMS[str(d["kind"])]
+
+
+def _slot(d: dict[str, Any], stage: str) -> Slot | None:
+    name = stage.split(":", 1)[1] if ":" in stage else ""
+    return next((s for s in _slots(d) if s.name == name), None)
+
+
+def prefill(kind: str, ctx: Context) -> dict[str, Any]:
+    """What the first message already says (「老板欠我们三个月工资 二十多个人」: 3 months, ~20 people)."""
+    text = ctx.text if ctx.nlu.source not in ("option", "event") else ""
+    d: dict[str, Any] = {"kind": kind}
+    if not text:
+        return d
+    d["first"] = text
+    city = next((e for e in ctx.nlu.entities if e.name == "city"), None)
+    if city is not None:
+        d["city"] = str(city.value)
+        if city.district:
+            d["district"] = city.district
+    employer = ctx.nlu.first("employer")
+    if employer:
+        d["employer"] = str(employer)
+    amount = next((e for e in ctx.nlu.entities if e.name == "amount"), None)
+    if amount is not None:
+        said = fields.words_for_amount(ctx.raw, int(amount.value)) if ctx.raw else None
+        d.update(amount=int(amount.value), amount_said=said or amount.text or str(amount.value),
+                 amount_approx=bool(amount.approximate))
+    if kind == "complaint":
+        category = guess_category(text)
+        if category:
+            d["category"] = category
+        if len(text) >= 8:
+            d["story"] = text
+    else:
+        months = ctx.nlu.first("months")
+        if months is not None:
+            d["months"] = int(months)
+        people = fields.read_people(text)
+        if people is None:
+            count = ctx.nlu.first("person_count")
+            people = int(count) if count else None
+        if people is not None:
+            d["people"] = people
+            d["people_approx"] = bool(re.search(r"\d+\s*多", text))
+        d["story"] = text
+    _note_age(d, text)
+    return d
+
+
+def heard_from_first(kind: str, d: dict[str, Any]) -> str:
+    parts = []
+    if kind == "complaint" and d.get("category"):
+        parts.append(f"类别：{CATEGORY_BY_KEY[d['category']].label}")
+    if d.get("months") is not None:
+        parts.append(f"欠{d['months']}个月")
+    if d.get("amount"):
+        parts.append(f"金额{show('amount', d)}")
+    if d.get("people") is not None:
+        parts.append(f"{show('people', d)}")
+    return f"已记下：{'，'.join(parts)}。" if parts else ""
+
+
+def _note_age(d: dict[str, Any], text: str) -> None:
+    ago = fields.years_ago(text, date.today())
+    if ago is not None:
+        d["years_ago"] = max(ago, int(d.get("years_ago") or 0))
+
+
+def time_limit_applies(d: dict[str, Any]) -> bool:
+    return d.get("kind") == "wage_arrears" and (int(d.get("years_ago") or 0) >= 2 or int(d.get("months") or 0) > 24)
+
+
+def show(name: str, d: dict[str, Any]) -> str:
+    """A slot's value as the worker reads it back in the summary."""
+    if name == "category":
+        return CATEGORY_BY_KEY[str(d["category"])].label if d.get("category") in CATEGORY_BY_KEY else "未选"
+    if name == "employer":
+        extra = f"（包工头{d['contractor']}）" if d.get("contractor") else ""
+        complaint_place = d.get("kind") == "complaint" and d.get("city")
+        where = f"，{d.get('city', '')}{d.get('district', '')}" if complaint_place else ""
+        return f"{d.get('employer', '不知道')}{extra}{where}"
+    if name == "site":
+        return f"{d.get('city', '')}{d.get('district', '')} {d.get('site', '')}".strip()
+    if name == "months":
+        return f"{d['months']}个月" if d.get("months") is not None else "不清楚"
+    if name == "amount":
+        if not d.get("amount"):
+            return "不清楚"
+        approx = "多" if d.get("amount_approx") else ""
+        said = str(d.get("amount_said") or "")
+        read = f"（按「{said}」记）" if said and said != str(d["amount"]) else ""
+        return f"{d['amount']}{approx}元{read}"
+    if name == "people":
+        return f"{d['people']}{'多' if d.get('people_approx') else ''}人" if d.get("people") is not None else "不清楚"
+    if name == "evidence":
+        items = list(d.get("evidence") or [])
+        if d.get("media"):
+            items.append(f"照片或语音{len(d['media'])}份")
+        return "、".join(items) if items else "暂无"
+    if name == "phone":
+        return "匿名" if d.get("anonymous") or not d.get("phone") else mask_address(str(d["phone"]))
+    if name == "consent":
+        return "告诉处理部门" if d.get("consent") else "不告诉（只用化名）"
+    return str(d.get(name, ""))

@@ -1,0 +1,111 @@
+"""The two intake forms as data: which slots, in which order, how each is asked and read, how the
+summary shows it. The engine (handlers/intake/engine.py) walks any form the same way."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.messages import Option
+from handlers.intake import fields
+from nlu.result import NluResult
+
+Reader = Callable[[str, NluResult], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str  # the detail it fills (a reader may fill others too)
+    label: str  # in the summary and the 「修改」 list
+    ask: str
+    read: Reader
+    options: tuple[Option, ...] = ()  # offered with the question; a digit answers with its label
+    needed: Callable[[dict[str, Any]], bool] = lambda d: True  # ask only when this holds
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    words: re.Pattern[str]
+
+
+# Most specific first: 「中介扣了身份证」 is an ID card held by an agent → id_held.
+CATEGORIES: tuple[Category, ...] = tuple(Category(k, label, re.compile(words)) for k, label, words in (
+    ("child_labour", "使用童工", r"童工|未成年|不满16|十四岁|十五岁"),
+    ("violence", "打人或限制自由", r"打人|打我|殴打|威胁|不让走|关起来|限制自由|扣人"),
+    ("id_held", "扣身份证或证件", r"身份证|证件|押证|扣证|毕业证"),
+    ("agent", "黑中介或乱收费", r"中介|介绍费|报名费|押金|体检费|服装费|培训费|骗"),
+    ("no_contract", "不签劳动合同", r"合同"),
+    ("insurance", "不交社保", r"社保|保险|五险|医保"),
+    ("unsafe", "不安全或受了伤", r"安全|危险|受伤|工伤|防护|中毒|粉尘|摔"),
+    ("overtime", "加班不给钱", r"加班"),
+    ("dismissal", "被辞退", r"辞退|开除|炒了|赶走|逼.{0,4}辞职|不让干"),
+    ("discrimination", "歧视", r"怀孕|歧视|年纪大|外地人|残疾"),
+    ("dormitory", "宿舍条件差", r"宿舍|住的地方|睡觉的地方"),
+    ("other", "其他", r"其他|别的"),
+))
+CATEGORY_BY_KEY = {c.key: c for c in CATEGORIES}
+CATEGORY_MENU: tuple[Category, ...] = tuple(
+    CATEGORY_BY_KEY[k] for k in ("agent", "id_held", "no_contract", "insurance", "unsafe", "other"))
+
+
+def guess_category(text: str) -> str | None:
+    return next((c.key for c in CATEGORIES if c.key != "other" and c.words.search(text)), None)
+
+
+def read_category(text: str, nlu: NluResult) -> dict[str, Any] | None:
+    picked = next((c for c in CATEGORIES if text.strip() == c.label), None)
+    key = picked.key if picked else guess_category(text)
+    if key is None and text.strip() in ("6", "其他", "别的"):
+        key = "other"
+    return {"category": key} if key else None
+
+
+def _has_story(d: dict[str, Any]) -> bool:
+    return len(str(d.get("story") or "")) >= 8
+
+
+ANON_NOTE = "不想留就回复「匿名」（匿名的话工作人员只能在这里回复您，没法打电话核实）。"
+PHONE = Slot("phone", "联系电话", "留个手机号方便工作人员联系您？" + ANON_NOTE, fields.phone)
+CONSENT = Slot(
+    "consent", "身份", "同意把您的电话告诉处理部门吗？不同意的话，工作人员只看到化名。",
+    fields.consent,
+    options=(Option("同意", "intake", {"answer": "同意"}), Option("不同意", "intake", {"answer": "不同意"})),
+    needed=lambda d: not d.get("anonymous"),
+)
+
+COMPLAINT: tuple[Slot, ...] = (
+    Slot("category", "类别", "您要反映什么问题？回复数字，或直接说：", read_category,
+         options=tuple(Option(c.label, "intake", {"answer": c.label}) for c in CATEGORY_MENU)),
+    Slot("employer", "单位/中介",
+         "中介或单位叫什么名字？在哪个城市？比如「东莞长安 华达劳务」。不知道名字就说「不知道」。", fields.who_where),
+    Slot("story", "经过", "发生了什么？简单说说，也可以发语音或照片。", fields.free_text("story"),
+         needed=lambda d: not _has_story(d)),
+    Slot("when", "时间", "什么时候的事？比如「上个月」「今年3月」。", fields.free_text("when", 60)),
+    PHONE,
+    CONSENT,
+)
+
+WAGE_ARREARS: tuple[Slot, ...] = (
+    Slot("employer", "老板/单位",
+         "欠钱的老板或公司叫什么？有包工头的也写上，比如「华达建筑 包工头老李」。"
+         "不知道就说「不知道」。", fields.employer),
+    Slot("site", "干活地点", "在哪干的活？城市和工地或厂名，比如「郑州金水区 锦绣小区工地」。", fields.site),
+    Slot("months", "欠了几个月", "欠了几个月的工资？", fields.months, needed=lambda d: d.get("months") is None),
+    Slot("amount", "欠多少钱", "一共欠多少钱？说个大概也行，比如「两万多」。", fields.amount,
+         needed=lambda d: "amount" not in d),
+    Slot("people", "被欠人数", "一共几个人被欠？就您自己就回复「1」。", fields.people,
+         needed=lambda d: d.get("people") is None),
+    Slot("evidence", "证据材料",
+         "有这些材料吗？可多选，比如回复「12」；有照片可以直接发过来：\n"
+         "1 劳动合同\n2 考勤或工资条\n3 聊天记录或转账截图\n4 都没有",
+         fields.evidence),
+    PHONE,
+    CONSENT,
+)
+
+FORMS: dict[str, tuple[Slot, ...]] = {"complaint": COMPLAINT, "wage_arrears": WAGE_ARREARS}
+TITLES = {"complaint": "投诉举报", "wage_arrears": "欠薪求助"}
