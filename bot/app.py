@@ -15,10 +15,11 @@ import redis
 from flask import Flask, Response, request
 from flask.cli import AppGroup
 from rq import Queue, Retry
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import alerts, health, jobs
+from bot import alerts, cases, handoff, health, jobs
 from bot.channels import sms, wechat
 from bot.channels.wechat_security import WeChatSecurity
 from bot.crypto import DataCipher, MaskingFilter
@@ -33,6 +34,7 @@ from bot.pipeline import Pipeline
 from bot.senders import TwilioSender, WeChatSender
 from bot.state import RedisStateStore
 from bot.storage.db import Database
+from bot.storage.models import Case, CaseGroup, Worker
 from bot.wechat_api import WeChatApi
 from config import Settings, load_settings
 from config.menu import MENU_FILE, MenuError, wechat_payload
@@ -193,6 +195,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"knowledge base ok: {len(load_articles())} articles")
 
     app.cli.add_command(_vacancies_cli(app))
+    app.cli.add_command(_cases_cli(app))
 
     @app.cli.command("init-db")
     @click.option("--demo/--no-demo", default=True, help="Load the demo vacancies too.")
@@ -252,3 +255,55 @@ def _send_alerts(app: Flask) -> None:
     with db.session() as session:
         sent = alerts.announce(session, date.today(), notifier.notify)
     click.echo(f"alerts: {sent} notice(s) queued")
+
+
+def _cases_cli(app: Flask) -> AppGroup:
+    group = AppGroup("cases", help="Cases: deadline reminders, inspection reports, hand-offs.")
+
+    @group.command("sweep")
+    def sweep_command() -> None:
+        """Tell workers whose case passed a deadline without news (run hourly, e.g. from cron)."""
+        db: Database = app.extensions["gongyou.db"]
+        notifier: Notifier = app.extensions["gongyou.notifier"]
+        with db.session() as session:
+            sent = cases.sweep_overdue(session, notifier.notify)
+            late = len(cases.overdue_cases(session))
+        click.echo(f"overdue cases: {late}; worker updates queued: {sent}")
+
+    @group.command("export")
+    @click.argument("number")
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+    @click.option("--reveal", is_flag=True, help="Show the phone number where the worker consented.")
+    def export_command(number: str, out: Path | None, reveal: bool) -> None:
+        """The inspection-ready report of a case, as print-friendly HTML."""
+        from bot.reports import inspection_html
+
+        db: Database = app.extensions["gongyou.db"]
+        pipeline: Pipeline = app.extensions["gongyou.pipeline"]
+        with db.session() as session:
+            case = session.scalar(select(Case).where(Case.number == number.upper()))
+            if case is None:
+                raise click.ClickException(f"no case {number}")
+            worker = session.get(Worker, case.worker_id)
+            group_row = session.get(CaseGroup, case.group_id) if case.group_id else None
+            html = inspection_html(case, worker, group_row, pipeline.cipher, reveal=reveal)
+            cases.event(session, case, "exported", "cli", reveal=reveal)
+        if out:
+            out.write_text(html, encoding="utf-8")
+            click.echo(f"written {out}")
+        else:
+            click.echo(html)
+
+    @group.command("release")
+    @click.argument("number")
+    def release_command(number: str) -> None:
+        """Give a handed-off conversation (RG… case) back to the bot."""
+        db: Database = app.extensions["gongyou.db"]
+        with db.session() as session:
+            case = session.scalar(select(Case).where(Case.number == number.upper()))
+            if case is None:
+                raise click.ClickException(f"no case {number}")
+            handoff.release(session, case.worker_id, actor="cli")
+        click.echo(f"released: the bot answers this worker again ({number})")
+
+    return group

@@ -123,3 +123,84 @@ def worker_cases(db: Session, worker_id: int, number: str | None = None, limit: 
 
 def status_line(case: Case) -> str:
     return f"{case.number}：{STATUS_TEXT.get(case.status, case.status)}，{NEXT_STEP.get(case.status, '')}"
+
+
+# Staff move a case along; every move is an event with its reason.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "new": frozenset({"accepted", "referred", "closed"}),
+    "accepted": frozenset({"referred", "resolved", "closed"}),
+    "referred": frozenset({"resolved", "closed"}),
+    "resolved": frozenset({"closed", "accepted"}),
+    "closed": frozenset({"accepted"}),  # reopened
+}
+OPEN_STATUSES = ("new", "accepted", "referred")
+OVERDUE_TEXT = {
+    "first": "【工友】您的{number}超过24小时还没答复，很抱歉，我们已经催办。着急可打12333，或回复「转人工」。",
+    "accept": "【工友】您的{number}转到劳动保障监察已超过5个工作日，我们正在跟进是否受理。着急可打12333。",
+    "investigate": "【工友】您的{number}已超过法定调查期限（60个工作日），我们会催办；"
+                   "也可以申请劳动仲裁或法律援助（12348）。",
+}
+
+
+class StatusChangeError(ValueError):
+    pass
+
+
+def change_status(db: Session, case: Case, new: str, actor: str, reason: str = "", extended: bool = False,
+                  now: datetime | None = None) -> None:
+    """Move a case (new → accepted → referred → resolved → closed), starting the legal clocks on
+    referral and stopping the first-answer clock on the first staff action."""
+    from bot.clock import legal_deadlines
+
+    now = now or datetime.now(UTC)
+    if new not in TRANSITIONS.get(case.status, frozenset()):
+        raise StatusChangeError(f"{case.number}: {case.status} → {new} is not a step a case can take")
+    old = case.status
+    case.status = new
+    if new == "referred":
+        case.details = {**case.details, "deadlines": legal_deadlines(now.date(), extended)}
+    if case.first_response_at is None and actor.startswith("staff"):
+        case.first_response_at = now
+    event(db, case, "status", actor, old=old, new=new, reason=reason)
+
+
+def deadlines(case: Case) -> dict[str, datetime | str | None]:
+    """The clocks running on a case now: the first answer until staff act, the legal ones once referred."""
+    found: dict[str, datetime | str | None] = {}
+    if case.first_response_at is None and case.status in OPEN_STATUSES:
+        found["first"] = case.first_response_due
+    legal = (case.details or {}).get("deadlines")
+    if case.status == "referred" and isinstance(legal, dict):
+        found.update({k: str(v) for k, v in legal.items()})
+    return found
+
+
+def overdue_cases(db: Session, now: datetime | None = None) -> list[tuple[Case, list[str]]]:
+    """Open cases with a deadline passed, and which ones: for the staff queue."""
+    from bot.clock import overdue
+
+    now = now or datetime.now(UTC)
+    found = []
+    for case in db.scalars(select(Case).where(Case.status.in_(OPEN_STATUSES), Case.kind != "handoff")):
+        late = [name for name, due in deadlines(case).items() if overdue(due, now)]
+        if late:
+            found.append((case, late))
+    return found
+
+
+def sweep_overdue(db: Session, send: Any, now: datetime | None = None) -> int:
+    """Tell each worker, once per deadline, that a deadline passed without news and what we do."""
+    now = now or datetime.now(UTC)
+    sent = 0
+    for case, late in overdue_cases(db, now):
+        raw = (case.details or {}).get("overdue_told")
+        told = {str(name) for name in raw} if isinstance(raw, list) else set()
+        for name in late:
+            if name in told:
+                continue
+            send(case.worker_id, OVERDUE_TEXT[name].format(number=case.number))
+            told.add(name)
+            event(db, case, "overdue_notice", "system", deadline=name)
+            sent += 1
+        case.details = {**case.details, "overdue_told": sorted(told)}
+    return sent

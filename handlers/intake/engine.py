@@ -15,13 +15,14 @@ from typing import Any, ClassVar
 from sqlalchemy.orm import Session
 
 from bot import cases
+from bot.case_facts import CATEGORY_BY_KEY, TIME_LIMIT, guess_category, time_limit_applies
 from bot.crypto import mask_address
 from bot.messages import Option, Reply
 from bot.storage.models import Case, CaseGroup
 from handlers.base import Context, handler
 from handlers.guidance import HOME, TO_PERSON
 from handlers.intake import fields
-from handlers.intake.forms import CATEGORY_BY_KEY, FORMS, TITLES, Slot, guess_category
+from handlers.intake.forms import FORMS, TITLES, Slot
 from handlers.menu import menu_reply
 
 KIND_OF_INTENT = {"file_complaint": "complaint", "report_wage_arrears": "wage_arrears"}
@@ -30,8 +31,6 @@ EDIT = re.compile(r"^(修改|改|改一下|我要改|写错了|不对)[!！。 ]
 CONFIRM, CHANGE, DROP = "确认提交", "修改", "取消"
 SUMMARY_OPTIONS = (Option(CONFIRM, "intake", {"answer": CONFIRM}), Option(CHANGE, "intake", {"answer": CHANGE}),
                    Option(DROP, "intake", {"answer": DROP}))
-TIME_LIMIT = ("提醒：超过2年的欠薪，劳动监察可能不再查处（《劳动保障监察条例》第二十条）；可以申请劳动仲裁，"
-              "在职期间不受1年时效限制，离职的要在1年内申请（《劳动争议调解仲裁法》第二十七条）。")
 STAGE = "_stage"  # slot:<name> | summary | edit | edit:<name>
 
 
@@ -259,10 +258,6 @@ def _note_age(d: dict[str, Any], text: str) -> None:
     ago = fields.years_ago(text, date.today())
     if ago is not None:
         d["years_ago"] = max(ago, int(d.get("years_ago") or 0))
-
-
-def time_limit_applies(d: dict[str, Any]) -> bool:
-    return d.get("kind") == "wage_arrears" and (int(d.get("years_ago") or 0) >= 2 or int(d.get("months") or 0) > 24)
 
 
 def show(name: str, d: dict[str, Any]) -> str:

@@ -3,11 +3,11 @@ summary shows it. The engine (handlers/intake/engine.py) walks any form the same
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.case_facts import CATEGORIES, CATEGORY_MENU, guess_category
 from bot.messages import Option
 from handlers.intake import fields
 from nlu.result import NluResult
@@ -23,37 +23,6 @@ class Slot:
     read: Reader
     options: tuple[Option, ...] = ()  # offered with the question; a digit answers with its label
     needed: Callable[[dict[str, Any]], bool] = lambda d: True  # ask only when this holds
-
-
-@dataclass(frozen=True)
-class Category:
-    key: str
-    label: str
-    words: re.Pattern[str]
-
-
-# Most specific first: 「中介扣了身份证」 is an ID card held by an agent → id_held.
-CATEGORIES: tuple[Category, ...] = tuple(Category(k, label, re.compile(words)) for k, label, words in (
-    ("child_labour", "使用童工", r"童工|未成年|不满16|十四岁|十五岁"),
-    ("violence", "打人或限制自由", r"打人|打我|殴打|威胁|不让走|关起来|限制自由|扣人"),
-    ("id_held", "扣身份证或证件", r"身份证|证件|押证|扣证|毕业证"),
-    ("agent", "黑中介或乱收费", r"中介|介绍费|报名费|押金|体检费|服装费|培训费|骗"),
-    ("no_contract", "不签劳动合同", r"合同"),
-    ("insurance", "不交社保", r"社保|保险|五险|医保"),
-    ("unsafe", "不安全或受了伤", r"安全|危险|受伤|工伤|防护|中毒|粉尘|摔"),
-    ("overtime", "加班不给钱", r"加班"),
-    ("dismissal", "被辞退", r"辞退|开除|炒了|赶走|逼.{0,4}辞职|不让干"),
-    ("discrimination", "歧视", r"怀孕|歧视|年纪大|外地人|残疾"),
-    ("dormitory", "宿舍条件差", r"宿舍|住的地方|睡觉的地方"),
-    ("other", "其他", r"其他|别的"),
-))
-CATEGORY_BY_KEY = {c.key: c for c in CATEGORIES}
-CATEGORY_MENU: tuple[Category, ...] = tuple(
-    CATEGORY_BY_KEY[k] for k in ("agent", "id_held", "no_contract", "insurance", "unsafe", "other"))
-
-
-def guess_category(text: str) -> str | None:
-    return next((c.key for c in CATEGORIES if c.key != "other" and c.words.search(text)), None)
 
 
 def read_category(text: str, nlu: NluResult) -> dict[str, Any] | None:
