@@ -98,9 +98,11 @@ def file_case(db: Session, case: Case, cipher: DataCipher | None, now: datetime 
     case.workers_affected = int(str(d["people"])) if d.get("people") else None
     case.anonymous = bool(d.get("anonymous"))
     case.consent_share = bool(d.get("consent")) and not case.anonymous
-    phone = str(d.pop("phone", "") or "")
-    if phone and cipher is not None:
-        case.phone_enc = cipher.encrypt(phone)
+    d.pop("phone", None)  # the masked copy shown in the form; the number itself is sealed
+    sealed = str(d.pop("phone_enc", "") or "")
+    if sealed and cipher is not None:
+        phone = cipher.decrypt(sealed)
+        case.phone_enc = sealed
         case.phone_hash = cipher.blind_index(phone)
         case.phone_masked = mask_address(phone)
     case.summary = str(d.get("story") or d.get("first") or "")[:500]

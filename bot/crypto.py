@@ -47,6 +47,18 @@ def mask_text(text: str) -> str:
     return PHONE_RE.sub(lambda m: f"{m.group(1) or ''}{m.group(2)}****{m.group(4)}", text)
 
 
+def seal_text(cipher: DataCipher, text: str) -> tuple[str, str | None]:
+    """Free text as stored: phone and ID numbers masked in the readable copy, and the original
+    encrypted beside it when masking changed anything (most messages carry no personal data)."""
+    masked = mask_text(text)
+    return masked, (cipher.encrypt(text) if masked != text else None)
+
+
+def open_text(cipher: DataCipher, masked: str, sealed: str | None) -> str:
+    """The original of a sealed text (for staff, audited by the caller)."""
+    return cipher.decrypt(sealed) if sealed else masked
+
+
 class MaskingFilter(logging.Filter):
     """Logging filter that masks phone and ID numbers in every record's message."""
 

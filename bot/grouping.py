@@ -84,8 +84,9 @@ def assign_group(db: Session, case: Case, today: date) -> CaseGroup | None:
 def refresh(db: Session, group: CaseGroup, today: date) -> None:
     members = list(db.scalars(select(Case).where(Case.group_id == group.id)))
     group.cases = len(members)
-    # Reports from one crew each name the crew's size: the largest figure, or the count of reports.
-    group.workers_total = max([len(members), *[c.workers_affected or 1 for c in members]])
+    # Each report counts the workers it speaks for (one, unless it said how many); staff merge
+    # duplicates from one crew by hand.
+    group.workers_total = sum(c.workers_affected or 1 for c in members)
     group.amount_total = sum(c.amount or 0 for c in members)
     reasons = []
     if group.workers_total >= URGENT_WORKERS:

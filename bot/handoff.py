@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import cases
+from bot.crypto import mask_text
 from bot.storage.models import Case, Worker
 
 WEEKDAYS = "一二三四五六日"
@@ -63,7 +64,7 @@ def hand_off(db: Session, worker: Worker, channel: str, reason: str, text: str) 
                                         Case.status.in_(("new", "accepted"))))
     if case is None:
         case = Case(number=f"draft-{now:%H%M%S%f}-{worker.id}", kind="handoff", status="new", worker_id=worker.id,
-                    channel=channel, summary=text[:500], details={"reason": reason}, filed_at=now,
+                    channel=channel, summary=mask_text(text)[:500], details={"reason": reason}, filed_at=now,
                     first_response_due=now + cases.FIRST_RESPONSE)
         db.add(case)
         db.flush()

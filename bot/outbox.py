@@ -14,7 +14,7 @@ from typing import Protocol
 
 from sqlalchemy import select
 
-from bot.crypto import DataCipher
+from bot.crypto import DataCipher, open_text, seal_text
 from bot.storage.db import Database
 from bot.storage.models import OutboundMessage, WorkerIdentity, utcnow
 
@@ -74,8 +74,9 @@ class Outbox:
                 status, error = "failed", "no address on this channel"
             elif identity.opted_out_at is not None:
                 status = "blocked"
-            row = OutboundMessage(worker_id=worker_id, channel=channel, text=text, reason=reason, status=status,
-                                  attempts=0, error=error, kind=kind)
+            masked, sealed = seal_text(self.cipher, text)
+            row = OutboundMessage(worker_id=worker_id, channel=channel, text=masked, text_enc=sealed, reason=reason,
+                                  status=status, attempts=0, error=error, kind=kind)
             db.add(row)
             db.flush()
             outbound_id = row.id
@@ -107,7 +108,7 @@ class Outbox:
             row = db.get(OutboundMessage, outbound_id)
             if row is None:
                 return "missing", 0, "", ""
-            result = (row.worker_id, row.channel, row.text)
+            result = (row.worker_id, row.channel, open_text(self.cipher, row.text, row.text_enc))
             if row.status not in ("queued", "sending"):
                 return (row.status, *result)
             identity = db.scalar(
@@ -125,7 +126,7 @@ class Outbox:
             row.status = "sending"
             address = self.cipher.decrypt(identity.address_enc)
             try:
-                row.provider_id = sender.send(address, row.text, row.kind)
+                row.provider_id = sender.send(address, result[2], row.kind)
                 row.status = "sent"
             except OptedOut as exc:
                 row.status, row.error_code, row.error = "blocked", exc.code, str(exc)

@@ -109,7 +109,7 @@ class Pipeline:
         with self.db.session() as db:
             identity = identity_for(db, self.cipher, msg.channel.value, msg.user_id)
             worker = identity.worker
-            inbound = record_inbound(db, worker, msg)
+            inbound = record_inbound(db, self.cipher, worker, msg)
             db.commit()  # what the worker said is kept even if answering fails
             state = self.state.load(msg.channel.value, msg.user_id)
             if state.fresh:  # Redis has nothing for this worker: an unfinished form may be in the database
@@ -134,7 +134,7 @@ class Pipeline:
             reply = self._fit(reply, msg.channel, state)
             self.state.save(msg.channel.value, msg.user_id, state)
             if reply.text or reply.options:
-                record_outbound(db, worker, msg.channel.value, reply)
+                record_outbound(db, self.cipher, worker, msg.channel.value, reply)
             return reply, worker.id
 
     def _fit(self, reply: Reply, channel: Channel, state: DialogueState) -> Reply:

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.crypto import DataCipher, mask_address
+from bot.crypto import DataCipher, mask_address, seal_text
 from bot.messages import InboundMessage, Reply
 from bot.storage.models import Case, Message, OutboundMessage, Worker, WorkerIdentity, utcnow
 from nlu.result import NluResult
@@ -38,14 +38,16 @@ def identity_for(db: Session, cipher: DataCipher, channel: str, address: str) ->
     return identity
 
 
-def record_inbound(db: Session, worker: Worker, msg: InboundMessage) -> Message:
+def record_inbound(db: Session, cipher: DataCipher, worker: Worker, msg: InboundMessage) -> Message:
+    text, sealed = seal_text(cipher, msg.text)
     row = Message(
         worker_id=worker.id,
         channel=msg.channel.value,
         direction="in",
         kind=msg.kind,
         platform_id=msg.message_id,
-        text=msg.text,
+        text=text,
+        text_enc=sealed,
         media=list(msg.media),
         created_at=msg.received_at,
     )
@@ -60,8 +62,9 @@ def annotate(row: Message, nlu: NluResult) -> None:
     row.nlu_source = nlu.source
 
 
-def record_outbound(db: Session, worker: Worker, channel: str, reply: Reply) -> Message:
-    row = Message(worker_id=worker.id, channel=channel, direction="out", kind="text", text=reply.render_text(),
+def record_outbound(db: Session, cipher: DataCipher, worker: Worker, channel: str, reply: Reply) -> Message:
+    text, sealed = seal_text(cipher, reply.render_text())
+    row = Message(worker_id=worker.id, channel=channel, direction="out", kind="text", text=text, text_enc=sealed,
                   media=[])
     db.add(row)
     db.flush()

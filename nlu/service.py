@@ -11,7 +11,7 @@ from nlu.commands import match_command
 from nlu.gazetteer import GAZETTEER_ENTITIES, Gazetteer
 from nlu.geo import locate, province_in
 from nlu.normalize import normalize, parse_amount
-from nlu.phone import normalise_phone
+from nlu.phone import normalise_phone, shield
 from nlu.result import FALLBACK_INTENT, Entity, NluResult
 from nlu.rules import CASE_ID, rule_parse
 
@@ -46,13 +46,17 @@ class NluService:
         text = normalize(raw_text)
         if not text:
             return text, NluResult(FALLBACK_INTENT, 0.0, source="rules")
+        model_text, phones = shield(text)  # offsets below are in model_text
+        return text, self._with_phones(self._understand(model_text), phones)
+
+    def _understand(self, text: str) -> NluResult:
         try:
             result = self.rasa.parse(text)
         except NluUnavailable as exc:
             log.warning("Rasa unavailable, using the rule layer: %s", exc)
             fallback = rule_parse(text, self.gazetteer)
             command = match_command(text)
-            return text, self._clean(replace(fallback, intent=command) if command else fallback, text)
+            return self._clean(replace(fallback, intent=command) if command else fallback, text)
         if result.intent != FALLBACK_INTENT and result.confidence < self.threshold:
             result = replace(result, intent=FALLBACK_INTENT)
         command = match_command(text)
@@ -65,7 +69,16 @@ class NluService:
             if backstop.intent != FALLBACK_INTENT:
                 result = replace(result, intent=backstop.intent, confidence=backstop.confidence, source="rules")
         filled = self._fill_months(text, self._fill_money(text, self._fill_gazetteer(text, result)))
-        return text, self._clean(filled, text)
+        return self._clean(filled, text)
+
+    @staticmethod
+    def _with_phones(result: NluResult, phones: list[str]) -> NluResult:
+        """Mobile numbers, read by pattern rather than by the model."""
+        found = [Entity("phone", number.removeprefix("+86"), raw, "regex")
+                 for raw in phones if (number := normalise_phone(re.sub(r"[\s-]", "", raw)))]
+        if not found:
+            return result
+        return replace(result, entities=tuple(e for e in result.entities if e.name != "phone") + tuple(found))
 
     def _only_places_and_trades(self, text: str) -> bool:
         found = [e for e in self.gazetteer.find(text) if e.name in GAZETTEER_ENTITIES]

@@ -153,22 +153,22 @@ def test_status_shows_only_the_workers_own_cases(app: Flask, pipeline: Pipeline)
 
 
 def test_reports_about_one_employer_are_grouped_and_a_big_group_is_urgent(app: Flask, pipeline: Pipeline) -> None:
-    def report(employer: str, people: str) -> str:
+    def report(employer: str, people: str, amount: str) -> str:
         worker = Conversation(pipeline)
-        for said in (f"老板欠了我们三个月工资 {people}", employer, "深圳宝安 华达工业园", "五万", "4", "匿名"):
+        for said in (f"老板欠了我们三个月工资 {people}", employer, "深圳宝安 恒达工业园", amount, "4", "匿名"):
             worker.say(said)
         return worker.say("1")
 
-    first = report("深圳市华达电子有限公司", "6个人")
+    first = report("恒达建筑", "4个人", "三万")
     assert "已提交" in first and "一起处理" not in first
-    second = report("华达电子厂", "我们8个人")
-    assert "同一老板已有2份反映" in second
-    report("鸿运五金", "3个人")  # another employer: its own case
+    assert "同一老板已有2份反映" in report("恒达建筑公司", "我们3个人", "两万")
+    assert "同一老板已有3份反映" in report("恒达建筑工程有限公司", "5个人", "五万")
+    report("鸿运五金", "3个人", "一万")  # another employer: its own case
     with app.extensions["gongyou.db"].session() as db:
         group = db.scalar(select(CaseGroup))
-        assert group is not None and group.cases == 2 and group.city == "深圳"
-        assert group.workers_total == 8 and group.amount_total == 100000
-        assert group.urgent and "100000元" in group.urgent_reason
+        assert group is not None and group.cases == 3 and group.city == "深圳"
+        assert group.workers_total == 12 and group.amount_total == 100000  # summed over the three reports
+        assert group.urgent and group.urgent_reason.startswith("12人")
         grouped = db.scalars(select(Case).where(Case.group_id == group.id)).all()
         alone = db.scalar(select(Case).where(Case.employer == "鸿运五金"))
         assert alone is not None and alone.group_id is None

@@ -267,3 +267,13 @@ def test_months_owed_read_from_text(text: str, months: list[int], approx: bool) 
     assert all(e.approximate == approx for e in found)
     assert len([e for e in result.entities if e.name in ("months", "amount")]) == len(
         {(e.start, e.end) for e in result.entities if e.name in ("months", "amount")})
+
+
+def test_personal_numbers_are_kept_from_the_model() -> None:
+    from nlu.phone import shield
+
+    text, phones = shield("老板电话139 1111 2222 我证号11010119900307451X 欠我8500")
+    assert phones == ["139 1111 2222"]
+    assert "1111" not in text and "451X" not in text and "8500" in text
+    result = _understand("老板电话13911112222 欠我8500", "report_wage_arrears")
+    assert sorted((e.name, e.value) for e in result.entities) == [("amount", 8500), ("phone", "13911112222")]

@@ -73,7 +73,8 @@ class Message(Base):
     direction: Mapped[str] = mapped_column(String(3))  # in | out
     kind: Mapped[str] = mapped_column(String(16), default="text")
     platform_id: Mapped[str | None] = mapped_column(String(128), index=True)
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")  # phone and ID numbers masked
+    text_enc: Mapped[str | None] = mapped_column(Text)  # the original, encrypted, when masking changed it
     media: Mapped[list[str]] = mapped_column(JSON, default=list)
     intent: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[float | None] = mapped_column(Float)
@@ -208,7 +209,8 @@ class OutboundMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)  # phone and ID numbers masked
+    text_enc: Mapped[str | None] = mapped_column(Text)  # the text as sent, encrypted, when masking changed it
     reason: Mapped[str] = mapped_column(String(32))  # late_answer | staff_reply | notification
     kind: Mapped[str] = mapped_column(String(16), default="text", server_default="text")  # text | template
     # queued → sending → sent → delivered | undelivered | failed; held (window closed: staff decide);

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot import cases
 from bot.case_facts import CATEGORY_BY_KEY, TIME_LIMIT, guess_category, time_limit_applies
-from bot.crypto import mask_address
+from bot.crypto import mask_address, mask_text
 from bot.messages import Option, Reply
 from bot.storage.models import Case, CaseGroup
 from handlers.base import Context, handler
@@ -123,7 +123,7 @@ class IntakeHandler:
             filled["amount_said"] = ctx.raw.strip()  # read back in the worker's own words: 「两万多」
         if filled is None:
             return self._ask(ctx, draft, d, stage, said="没看明白。")
-        d.update(filled)
+        d.update(seal(filled, ctx))
         _note_age(d, answer)
         if stage.startswith("edit:"):
             return self._summary(ctx, draft, d)
@@ -190,6 +190,19 @@ class IntakeHandler:
         draft.details = dict(d)  # a new dict: SQLAlchemy saves a reassigned JSON value
 
 
+def seal(filled: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """Personal data never sits in the draft in plain text: the phone is encrypted (shown masked),
+    phone and ID numbers inside free text are masked (the original stays in the sealed transcript)."""
+    out = {k: mask_text(v) if isinstance(v, str) and k != "phone" else v for k, v in filled.items()}
+    phone = str(out.get("phone") or "")
+    if phone:
+        if ctx.cipher is None:
+            raise RuntimeError("a phone number cannot be kept without the data cipher")
+        out["phone_enc"] = ctx.cipher.encrypt(phone)
+        out["phone"] = mask_address(phone)
+    return out
+
+
 def _slots(d: dict[str, Any]) -> tuple[Slot, ...]:
     return FORMS[str(d["kind"])]
 
@@ -205,7 +218,7 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
     d: dict[str, Any] = {"kind": kind}
     if not text:
         return d
-    d["first"] = text
+    d["first"] = text = mask_text(text)
     city = next((e for e in ctx.nlu.entities if e.name == "city"), None)
     if city is not None:
         d["city"] = str(city.value)
@@ -288,7 +301,7 @@ def show(name: str, d: dict[str, Any]) -> str:
             items.append(f"照片或语音{len(d['media'])}份")
         return "、".join(items) if items else "暂无"
     if name == "phone":
-        return "匿名" if d.get("anonymous") or not d.get("phone") else mask_address(str(d["phone"]))
+        return "匿名" if d.get("anonymous") or not d.get("phone") else str(d["phone"])  # masked when read
     if name == "consent":
         return "告诉处理部门" if d.get("consent") else "不告诉（只用化名）"
     return str(d.get(name, ""))

@@ -1,5 +1,5 @@
 """Case intake: case fields for forms, grouping and priority; case groups; the case event log;
-the hand-off flag on workers.
+the hand-off flag on workers; transcripts sealed (phone and ID numbers masked, original encrypted).
 
 Revision ID: 0007
 Revises: 0006
@@ -67,9 +67,15 @@ def upgrade() -> None:
     op.create_index("ix_case_events_case_id", "case_events", ["case_id"])
     with op.batch_alter_table("workers") as batch:
         batch.add_column(sa.Column("handed_off_at", TZ))
+    for table in ("messages", "outbound_messages"):
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column("text_enc", sa.Text))
 
 
 def downgrade() -> None:
+    for table in ("messages", "outbound_messages"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("text_enc")
     with op.batch_alter_table("workers") as batch:
         batch.drop_column("handed_off_at")
     op.drop_index("ix_case_events_case_id", table_name="case_events")
