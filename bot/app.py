@@ -87,7 +87,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         dedupe=Deduper(redis_client, settings.dedupe_ttl_seconds),
         nlu=nlu,
         registry=default_registry(),
-        cipher=DataCipher(settings.data_key or settings.secret_key),
+        cipher=DataCipher(settings.data_key or settings.secret_key,
+                          [k.strip() for k in settings.data_key_previous.split(",") if k.strip()]),
         page_sizes={Channel.WECHAT: settings.page_size_wechat, Channel.SMS: settings.page_size_sms,
                     Channel.CLI: settings.page_size_wechat},
         budgets={Channel.SMS: sms_fits(settings.sms_max_segments), Channel.WECHAT: bytes_fit(WECHAT_PASSIVE_BUDGET)},
@@ -196,6 +197,17 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(_vacancies_cli(app))
     app.cli.add_command(_cases_cli(app))
+
+    @app.cli.command("data-rekey")
+    def data_rekey() -> None:
+        """After a data-key rotation: rewrite all sealed personal data under the current key."""
+        from bot.rekey import rekey
+
+        db: Database = app.extensions["gongyou.db"]
+        pipeline: Pipeline = app.extensions["gongyou.pipeline"]
+        with db.session() as session:
+            counts = rekey(session, pipeline.cipher)
+        click.echo("re-encrypted: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
     @app.cli.command("init-db")
     @click.option("--demo/--no-demo", default=True, help="Load the demo vacancies too.")

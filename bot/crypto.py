@@ -7,20 +7,23 @@ import hashlib
 import hmac
 import logging
 import re
+from collections.abc import Sequence
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, MultiFernet
 
 PHONE_RE = re.compile(r"(?<!\d)(\+?86)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
 
 
 class DataCipher:
-    """Encrypts addresses (phone numbers, openids) and gives a stable blind index for lookups."""
+    """Encrypts personal data (phone numbers, openids, sealed texts) and gives a keyed blind index
+    for lookups. During a key rotation the previous keys still decrypt and still find (their
+    indexes are tried too); ``flask data rekey`` then rewrites everything under the current key."""
 
-    def __init__(self, key_material: str) -> None:
-        enc_key = hashlib.sha256(b"gongyou:enc:" + key_material.encode()).digest()
-        self._fernet = Fernet(base64.urlsafe_b64encode(enc_key))
-        self._index_key = hashlib.sha256(b"gongyou:idx:" + key_material.encode()).digest()
+    def __init__(self, key_material: str, previous: Sequence[str] = ()) -> None:
+        keys = [key_material, *[k for k in previous if k and k != key_material]]
+        self._fernet = MultiFernet([Fernet(base64.urlsafe_b64encode(_derive(b"enc", k))) for k in keys])
+        self._index_keys = [_derive(b"idx", k) for k in keys]
 
     def encrypt(self, value: str) -> str:
         return self._fernet.encrypt(value.encode()).decode()
@@ -28,8 +31,20 @@ class DataCipher:
     def decrypt(self, token: str) -> str:
         return self._fernet.decrypt(token.encode()).decode()
 
+    def reencrypt(self, token: str) -> str:
+        """The same value sealed under the current key."""
+        return self._fernet.rotate(token.encode()).decode()
+
     def blind_index(self, value: str) -> str:
-        return hmac.new(self._index_key, value.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._index_keys[0], value.encode(), hashlib.sha256).hexdigest()
+
+    def blind_indexes(self, value: str) -> list[str]:
+        """The index under the current key first, then under each previous key (for lookups)."""
+        return [hmac.new(k, value.encode(), hashlib.sha256).hexdigest() for k in self._index_keys]
+
+
+def _derive(purpose: bytes, key_material: str) -> bytes:
+    return hashlib.sha256(b"gongyou:" + purpose + b":" + key_material.encode()).digest()
 
 
 def mask_address(value: str) -> str:

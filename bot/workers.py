@@ -16,11 +16,15 @@ from nlu.result import NluResult
 
 def identity_for(db: Session, cipher: DataCipher, channel: str, address: str) -> WorkerIdentity:
     """The channel identity (and so the worker) behind an address, created on first contact."""
-    digest = cipher.blind_index(f"{channel}:{address}")
+    digests = cipher.blind_indexes(f"{channel}:{address}")
+    digest = digests[0]
     found = db.scalar(
-        select(WorkerIdentity).where(WorkerIdentity.channel == channel, WorkerIdentity.address_hash == digest)
+        select(WorkerIdentity).where(WorkerIdentity.channel == channel, WorkerIdentity.address_hash.in_(digests))
     )
     if found is not None:
+        if found.address_hash != digest:  # found under a previous key: move it to the current one
+            found.address_hash = digest
+            found.address_enc = cipher.encrypt(address)
         return found
     worker = Worker(pseudonym=f"工友{secrets.token_hex(3).upper()}")
     identity = WorkerIdentity(

@@ -60,3 +60,28 @@ def test_database_dump_shows_no_plaintext_phone_or_id_number(app: Flask, pipelin
         case = db.scalar(select(Case).where(Case.kind == "wage_arrears"))
         assert case is not None and case.phone_enc and cipher.decrypt(case.phone_enc) == PHONES[0]
         assert case.phone_hash == cipher.blind_index(PHONES[0])  # found by the number, never stored as it
+
+
+def test_data_key_rotation_keeps_every_record_readable(app_factory, rasa_url: str) -> None:  # type: ignore[no-untyped-def]
+    old = app_factory(rasa_url, data_key="old-data-key")
+    worker = Conversation(old.extensions["gongyou.pipeline"], user_id="oRotating")
+    for said in ("老板欠我两个月工资", "宏达建筑", "东莞 宏达工地", "一万", "就我一个", "4", PHONES[0], "2", "1"):
+        worker.say(said)
+    worker.say(f"谢谢 我电话{PHONES[1]}")
+
+    both = app_factory(rasa_url, data_key="new-data-key", data_key_previous="old-data-key")
+    during = Conversation(both.extensions["gongyou.pipeline"], user_id="oRotating")
+    assert "QX" in during.say("查询进度")  # the same worker, found under the old key's index
+    result = both.test_cli_runner().invoke(args=["data-rekey"])
+    assert result.exit_code == 0 and "re-encrypted" in result.output
+
+    new = app_factory(rasa_url, data_key="new-data-key")  # the old key is gone
+    after = Conversation(new.extensions["gongyou.pipeline"], user_id="oRotating")
+    assert "QX" in after.say("查询进度")
+    cipher = new.extensions["gongyou.pipeline"].cipher
+    with new.extensions["gongyou.db"].session() as db:
+        case = db.scalar(select(Case).where(Case.kind == "wage_arrears"))
+        assert case is not None and case.phone_enc and cipher.decrypt(case.phone_enc) == PHONES[0]
+        assert case.phone_hash == cipher.blind_index(PHONES[0])
+        sealed = db.scalar(select(Message).where(Message.text.like("谢谢%"), Message.direction == "in"))
+        assert sealed is not None and PHONES[1] in open_text(cipher, sealed.text, sealed.text_enc)
