@@ -283,7 +283,8 @@ def show(name: str, d: dict[str, Any]) -> str:
         where = f"，{d.get('city', '')}{d.get('district', '')}" if complaint_place else ""
         return f"{d.get('employer', '不知道')}{extra}{where}"
     if name == "site":
-        return f"{d.get('city', '')}{d.get('district', '')} {d.get('site', '')}".strip()
+        period = f"（{d['period']}）" if d.get("period") else ""
+        return f"{d.get('city', '')}{d.get('district', '')} {d.get('site', '')}{period}".strip()
     if name == "months":
         return f"{d['months']}个月" if d.get("months") is not None else "不清楚"
     if name == "amount":

@@ -85,15 +85,26 @@ def who_where(text: str, nlu: NluResult) -> Filled | None:
     return out
 
 
+# When the work ran, said along with the place: 「今年3月开始」「去年10月到今年1月」「从2023年干到现在」
+PERIOD = re.compile(
+    r"从?((?:20\d\d年|今年|去年|前年)?\s*(?:\d{1,2}月份?)?(?:\d{1,2}[号日])?)\s*(?:开始|起|干到|到|至)[^，,。 ]*"
+)
+
+
 def site(text: str, nlu: NluResult) -> Filled | None:
     if not clean(text):
         return None
+    period = next((m for m in PERIOD.finditer(text) if m.group(1).strip()), None)
+    if period is not None:
+        text = text.replace(period.group(), " ")
     found = place_and_name(text, nlu)
     out: Filled = {"site": found.get("name", clean(text))[:80]}
     for key in ("city", "district"):
         if key in found:
             out[key] = found[key]
     out["construction"] = bool(CONSTRUCTION.search(text))
+    if period is not None:
+        out["period"] = clean(period.group())
     return out
 
 

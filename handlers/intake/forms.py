@@ -62,7 +62,8 @@ WAGE_ARREARS: tuple[Slot, ...] = (
     Slot("employer", "老板/单位",
          "欠钱的老板或公司叫什么？有包工头的也写上，比如「华达建筑 包工头老李」。"
          "不知道就说「不知道」。", fields.employer),
-    Slot("site", "干活地点", "在哪干的活？城市和工地或厂名，比如「郑州金水区 锦绣小区工地」。", fields.site),
+    Slot("site", "干活地点",
+         "在哪干的活，从什么时候干起？城市、工地或厂名，比如「郑州金水区 锦绣小区工地 今年3月开始」。", fields.site),
     Slot("months", "欠了几个月", "欠了几个月的工资？", fields.months, needed=lambda d: d.get("months") is None),
     Slot("amount", "欠多少钱", "一共欠多少钱？说个大概也行，比如「两万多」。", fields.amount,
          needed=lambda d: "amount" not in d),
