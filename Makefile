@@ -36,8 +36,8 @@ nlu-eval: install rasa-venv         ## NLU figures: held-out (+Traditional, piny
 	@$(BIN)/python -m nlu.evaluate $(if $(CV),--cv)
 
 lint: install
-	@$(BIN)/ruff check bot nlu handlers config tests bench
-	@$(BIN)/mypy bot nlu handlers config
+	@$(BIN)/ruff check bot nlu handlers config console tests bench
+	@$(BIN)/mypy bot nlu handlers config console
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -127,6 +127,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for blueprint in (wechat.bp, sms.bp, health.bp):
         app.register_blueprint(blueprint)
+    from console import register_console  # the staff console (its own package; it uses this app's extensions)
+
+    register_console(app, production=settings.env == "production")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:  # plain text, never a debug page

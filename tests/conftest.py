@@ -88,8 +88,8 @@ def reset(app: Flask) -> None:
     """Empty what tests write (vacancies are read-only demo data) and the test Redis db."""
     db: Database = app.extensions["gongyou.db"]
     with db.engine.begin() as conn:
-        conn.execute(text("TRUNCATE messages, case_events, cases, case_groups, worker_identities, workers "
-                          "RESTART IDENTITY CASCADE"))
+        conn.execute(text("TRUNCATE messages, case_events, cases, case_groups, worker_identities, workers, "
+                          "staff_users RESTART IDENTITY CASCADE"))
     client: redis.Redis = app.extensions["gongyou.redis"]
     client.flushdb()
     db.dispose()

@@ -120,6 +120,25 @@ class Case(Base):
     consent_share: Mapped[bool] = mapped_column(Boolean, default=False)
     priority: Mapped[int] = mapped_column(Integer, default=0, index=True)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("case_groups.id"), index=True)
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+
+
+class StaffUser(Base):
+    """A rights-centre account for the console. Agents work cases in their regions; supervisors
+    assign, see everything and export; admins also manage accounts."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64), default="")
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2id
+    role: Mapped[str] = mapped_column(String(16))  # agent | supervisor | admin
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)  # cities an agent works
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class CaseGroup(Base):

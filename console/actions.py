@@ -1,0 +1,85 @@
+"""What staff do to a case, each an audited event: view, reply (through the worker's channel),
+note, assign, change status, reveal personal data, release a hand-off."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import cases, handoff
+from bot.crypto import DataCipher, mask_text, open_text
+from bot.notify import Notifier
+from bot.storage.models import Case, Message, OutboundMessage, StaffUser
+
+REPLY_MAX = 300
+
+
+def actor(user: StaffUser) -> str:
+    return f"staff:{user.id}"
+
+
+def viewed(db: Session, case: Case, user: StaffUser) -> None:
+    cases.event(db, case, "viewed", actor(user))
+
+
+def reply(db: Session, notifier: Notifier, case: Case, user: StaffUser, text: str) -> int:
+    """Send a reply on the worker's channel (48-hour window, opt-out and SMS consent respected by
+    the Notifier); the first reply stops the 24-hour clock."""
+    text = text.strip()
+    if not text:
+        raise ValueError("回复内容不能为空")
+    if len(text) > REPLY_MAX:
+        raise ValueError(f"回复太长（最多{REPLY_MAX}字）")
+    outbound_id = notifier.notify(case.worker_id, f"【工友·{case.number}】{text}", reason="staff_reply")
+    if case.first_response_at is None:
+        case.first_response_at = datetime.now(UTC)
+    cases.event(db, case, "reply", actor(user), outbound=outbound_id, text=mask_text(text))
+    return outbound_id
+
+
+def note(db: Session, case: Case, user: StaffUser, text: str) -> None:
+    if not text.strip():
+        raise ValueError("备注不能为空")
+    cases.event(db, case, "note", actor(user), text=mask_text(text.strip())[:2000])
+
+
+def assign(db: Session, case: Case, user: StaffUser, to: StaffUser | None) -> None:
+    case.assigned_to = to.id if to else None
+    cases.event(db, case, "assigned", actor(user), to=to.username if to else None)
+
+
+def change_status(db: Session, case: Case, user: StaffUser, new: str, reason: str) -> None:
+    if not reason.strip():
+        raise ValueError("请写明原因")
+    cases.change_status(db, case, new, actor(user), reason=reason.strip()[:500])
+
+
+def release(db: Session, case: Case, user: StaffUser) -> None:
+    handoff.release(db, case.worker_id, actor(user))
+
+
+def reveal_phone(db: Session, cipher: DataCipher, case: Case, user: StaffUser) -> str | None:
+    """The worker's phone number, only where they consented to share it; audited either way."""
+    if not (case.consent_share and case.phone_enc):
+        cases.event(db, case, "reveal_refused", actor(user))
+        return None
+    cases.event(db, case, "revealed", actor(user), what="phone")
+    return cipher.decrypt(case.phone_enc)
+
+
+def transcript(db: Session, case: Case, cipher: DataCipher | None = None, limit: int = 200) -> list[Message]:
+    """The worker's messages (masked; the originals opened only when ``cipher`` is given)."""
+    rows = list(db.scalars(select(Message).where(Message.worker_id == case.worker_id)
+                           .order_by(Message.created_at, Message.id).limit(limit)))
+    if cipher is not None:
+        for row in rows:
+            db.expunge(row)
+            row.text = open_text(cipher, row.text, row.text_enc)
+    return rows
+
+
+def replies(db: Session, case: Case) -> list[OutboundMessage]:
+    return list(db.scalars(select(OutboundMessage).where(OutboundMessage.worker_id == case.worker_id)
+                           .order_by(OutboundMessage.created_at)))

@@ -1,0 +1,147 @@
+"""Staff accounts: argon2id password hashes, login with per-account lockout and per-address rate
+limiting (Redis), the signed session cookie, CSRF tokens on every form, role checks."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+import redis
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import abort, current_app, g, redirect, request, session, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.storage.models import StaffUser
+
+ROLES = ("agent", "supervisor", "admin")
+MAX_FAILURES = 5  # wrong passwords in a row before the account locks
+LOCKOUT = timedelta(minutes=15)
+ADDRESS_LIMIT = 20  # failed logins per address per window before it is refused outright
+ADDRESS_WINDOW_SECONDS = 15 * 60
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"password must be at least {MIN_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+def create_user(db: Session, username: str, password: str, role: str, regions: list[str] | None = None,
+                display_name: str = "") -> StaffUser:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    user = StaffUser(username=username, display_name=display_name or username, password_hash=hash_password(password),
+                     role=role, regions=list(regions or []), active=True, failed_logins=0)
+    db.add(user)
+    db.flush()
+    return user
+
+
+class LoginRefused(Exception):
+    def __init__(self, message: str, status: int = 401) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def authenticate(db: Session, client: redis.Redis, address: str, username: str, password: str,
+                 now: datetime | None = None) -> StaffUser:
+    """The user, or LoginRefused with a message safe to show (never says which part was wrong)."""
+    now = now or datetime.now(UTC)
+    key = f"gongyou:console:login-failures:{address}"
+    if int(client.get(key) or 0) >= ADDRESS_LIMIT:
+        raise LoginRefused("尝试次数太多，请15分钟后再试。", 429)
+    user = db.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is not None and user.locked_until is not None and _aware(user.locked_until) > now:
+        raise LoginRefused("账号已临时锁定，请15分钟后再试或联系管理员。", 423)
+    ok = False
+    if user is not None and user.active:
+        try:
+            ok = _hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    else:
+        _hasher.hash(password)  # the same work for an unknown name: no timing hint
+    if not ok:
+        pipe = client.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, ADDRESS_WINDOW_SECONDS)
+        pipe.execute()
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILURES:
+                user.locked_until = now + LOCKOUT
+                user.failed_logins = 0
+        raise LoginRefused("用户名或密码不对。")
+    assert user is not None  # ok only when the user exists
+    user.failed_logins = 0
+    user.locked_until = None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# --- the session and CSRF -----------------------------------------------------------------------
+
+def log_in(user: StaffUser) -> None:
+    session.clear()
+    session["staff_id"] = user.id
+    session["csrf"] = secrets.token_urlsafe(32)
+    session.permanent = True
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return str(session["csrf"])
+
+
+def check_csrf() -> None:
+    """Every state-changing request carries the session's token (a form field or a header)."""
+    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
+    expected = session.get("csrf")
+    if not expected or not hmac.compare_digest(str(expected), sent):
+        abort(400, description="CSRF token missing or wrong")
+
+
+def current_user() -> StaffUser | None:
+    return cast(StaffUser | None, g.get("staff"))
+
+
+def login_required(view: F) -> F:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            return redirect(url_for("console.login", next=request.path))
+        return view(*args, **kwargs)
+    return cast(F, wrapped)
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                return redirect(url_for("console.login", next=request.path))
+            if user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return cast(F, wrapped)
+    return decorate
+
+
+def redis_client() -> redis.Redis:
+    return cast(redis.Redis, current_app.extensions["gongyou.redis"])

@@ -1,0 +1,83 @@
+"""The staff queue: open cases by priority and deadline, with filters, search and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from bot import cases
+from bot.crypto import DataCipher
+from bot.storage.models import Case, StaffUser
+from console.access import visible
+from nlu.phone import normalise_phone
+
+KINDS = {"complaint": "投诉", "wage_arrears": "欠薪", "handoff": "转人工"}
+STATUSES = {"new": "新登记", "accepted": "已受理", "referred": "已转办", "resolved": "已办结", "closed": "已关闭"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str = ""
+    status: str = "open"  # open | one status | all
+    city: str = ""
+    overdue: bool = False
+    mine: bool = False
+    q: str = ""  # a case number, an employer, or a phone number
+
+
+@dataclass(frozen=True)
+class Row:
+    case: Case
+    late: list[str]
+
+
+def queue(db: Session, user: StaffUser, f: Filters, cipher: DataCipher, now: datetime | None = None,
+          limit: int = 200) -> list[Row]:
+    now = now or datetime.now(UTC)
+    stmt = visible(select(Case).where(Case.status.notin_(("draft", "cancelled"))), user)
+    if f.status == "open":
+        stmt = stmt.where(Case.status.in_(cases.OPEN_STATUSES))
+    elif f.status in STATUSES:
+        stmt = stmt.where(Case.status == f.status)
+    if f.kind in KINDS:
+        stmt = stmt.where(Case.kind == f.kind)
+    if f.city:
+        stmt = stmt.where(Case.city == f.city)
+    if f.mine:
+        stmt = stmt.where(Case.assigned_to == user.id)
+    if f.q:
+        stmt = stmt.where(_search(f.q, cipher))
+    stmt = stmt.order_by(Case.priority.desc(), Case.first_response_due.asc().nulls_last(), Case.id).limit(limit)
+    from bot.clock import overdue
+
+    rows = []
+    found: list[Case] = list(db.scalars(stmt))
+    for case in found:
+        late = [name for name, due in cases.deadlines(case).items() if overdue(due, now)]
+        if f.overdue and not late:
+            continue
+        rows.append(Row(case, late))
+    rows.sort(key=lambda r: (not r.late, -r.case.priority))  # overdue cases first
+    return rows
+
+
+def _search(q: str, cipher: DataCipher):  # type: ignore[no-untyped-def]
+    q = q.strip()
+    phone = normalise_phone(q)
+    if phone:  # matched on the keyed hash of the encrypted number, never by decrypting every row
+        return Case.phone_hash.in_(cipher.blind_indexes(phone.removeprefix("+86")))
+    return or_(Case.number == q.upper(), Case.employer.contains(q))
+
+
+def counts(db: Session, user: StaffUser) -> dict[str, int]:
+    """How many visible open cases per kind, and how many are assigned to the user."""
+    base = visible(select(Case).where(Case.status.in_(cases.OPEN_STATUSES)), user).subquery()
+    by_kind: dict[str, int] = {str(k): int(n) for k, n in db.execute(select(base.c.kind, func.count())
+                                                                      .group_by(base.c.kind)).all()}
+    out = {kind: int(by_kind.get(kind, 0)) for kind in KINDS}
+    out["open"] = sum(out.values())
+    out["mine"] = int(db.scalar(select(func.count()).select_from(base).where(base.c.assigned_to == user.id)) or 0)
+    return out
