@@ -33,6 +33,12 @@ from console.auth import (
 from console.queue import KINDS, STATUSES, Filters, counts, queue
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static")
+EVENT_LABELS = {
+    "drafted": "开始登记", "filed": "提交", "cancelled": "取消", "evidence": "补充证据", "viewed": "查看",
+    "reply": "回复工友", "note": "备注", "assigned": "分配", "status": "改状态", "handed_off": "转人工",
+    "released": "交回机器人", "revealed": "查看电话", "reveal_refused": "查看电话（未获同意）",
+    "exported": "导出登记表", "overdue_notice": "超时提醒工友",
+}
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
@@ -87,7 +93,7 @@ def close_db(exc: BaseException | None) -> None:
 @bp.app_context_processor
 def template_globals() -> dict[str, Any]:
     return {"csrf_token": csrf_token, "me": current_user(), "KINDS": KINDS, "STATUSES": STATUSES,
-            "CATEGORIES": CATEGORY_BY_KEY, "allowed": allowed}
+            "CATEGORIES": CATEGORY_BY_KEY, "allowed": allowed, "EVENT_LABELS": EVENT_LABELS}
 
 
 # --- login ---------------------------------------------------------------------------------------
@@ -162,7 +168,8 @@ def case_page(case_id: int) -> str:
     return render_template(
         "console/case.html", case=case, worker=worker, group=group, events=events, staff=staff,
         transcript=actions.transcript(db, case), replies=actions.replies(db, case),
-        deadlines=cases.deadlines(case), next_statuses=sorted(cases.TRANSITIONS.get(case.status, ())),
+        deadlines=cases.deadlines(case),
+        next_statuses=[s for s in STATUSES if s in cases.TRANSITIONS.get(case.status, ())],
         phone=session.pop(f"revealed:{case.id}", None),
     )
 

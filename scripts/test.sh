@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/train.sh >/dev/null
+GONGYOU_CHROMIUM=$(scripts/chromium.sh)  # the console's browser tests
+export GONGYOU_CHROMIUM
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

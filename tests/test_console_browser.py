@@ -1,0 +1,117 @@
+"""The console in a real browser: headless Chromium (Debian's package) driven by Playwright.
+
+A supervisor logs in, opens the queue, opens a case a worker filed through the WeChat webhook,
+replies (and the reply is an outbound record for that worker), changes the status and logs out.
+Screenshots of the pages go to var/artifacts/. A complaint carrying a script payload shows as text
+and runs nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import select
+
+from bot.storage.models import Case, OutboundMessage
+from console.auth import create_user
+from tests.support.standins import WeChatApiStandIn, serve
+from tests.test_console import PASSWORD, XSS, file_complaint
+from tests.test_wechat_outbound import wechat_app
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "var" / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    path = os.environ.get("GONGYOU_CHROMIUM") or shutil.which("chromium")
+    if not path:
+        pytest.fail("no Chromium: `make test` installs Debian's chromium (scripts/chromium.sh)", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def console(app_factory: Callable[..., Flask], rasa_url: str,
+            wechat_api: WeChatApiStandIn) -> Iterator[tuple[Flask, str]]:
+    bot = wechat_app(app_factory, rasa_url, wechat_api)
+    with bot.extensions["gongyou.db"].session() as db:
+        create_user(db, "lead", PASSWORD, "supervisor", display_name="李主管")
+    with serve(bot) as url:
+        yield bot, url
+
+
+def log_in(page: Page, url: str) -> None:
+    page.goto(f"{url}/console/login")
+    page.fill("input[name=username]", "lead")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login")
+    page.wait_for_selector("table.queue")
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_log_in_work_a_webhook_case_reply_and_log_out(browser: Browser, console: tuple[Flask, str]) -> None:
+    bot, url = console
+    case = file_complaint(bot, "oBrowser", "东莞")
+    page = browser.new_page(locale="zh-CN")
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    log_in(page, url)
+    assert case.number in page.inner_text("table.queue")
+    shot(page, "console-queue.png")
+
+    page.click(f"text={case.number}")
+    page.wait_for_selector("#send-reply")
+    assert "中介收了我800介绍费" in page.inner_text("main")
+    shot(page, "console-case.png")
+
+    page.fill("textarea[name=text]", "您好，已收到，明天上午给您回电话。")
+    page.click("#send-reply")
+    page.wait_for_selector(".flash.ok")
+    assert "回复已发出" in page.inner_text(".flash.ok")
+    with bot.extensions["gongyou.db"].session() as db:
+        outbound = db.scalar(select(OutboundMessage).where(OutboundMessage.reason == "staff_reply"))
+        assert outbound is not None and outbound.worker_id == case.worker_id and outbound.channel == "wechat"
+        assert "明天上午给您回电话" in outbound.text
+
+    page.select_option("select[name=status]", "accepted")
+    page.fill("input[name=reason]", "材料齐全，已受理")
+    page.click("#change-status")
+    page.wait_for_selector("text=状态已改为「已受理」")
+    with bot.extensions["gongyou.db"].session() as db:
+        row = db.get(Case, case.id)
+        assert row is not None and row.status == "accepted"
+    shot(page, "console-case-after.png")
+
+    page.click("#logout")
+    page.wait_for_selector("#login")
+    page.goto(f"{url}/console/")
+    assert "/console/login" in page.url  # the session is gone
+    assert errors == []
+    page.close()
+
+
+def test_script_in_a_complaint_is_shown_as_text_and_never_runs(browser: Browser, console: tuple[Flask, str]) -> None:
+    bot, url = console
+    case = file_complaint(bot, "oBrowserXss", "东莞", story=f"中介骗钱 {XSS}")
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, url)
+    page.goto(f"{url}/console/cases/{case.id}")
+    page.wait_for_selector(".story")
+    assert XSS in page.inner_text(".story")  # the payload is there, as characters
+    assert page.locator(".story img").count() == 0 and page.locator(".story script").count() == 0
+    page.wait_for_timeout(300)
+    assert dialogs == []  # nothing ran
+    page.close()
