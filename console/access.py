@@ -21,6 +21,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "assign": frozenset({"supervisor", "admin"}),
     "close": frozenset({"supervisor", "admin"}),
     "export_personal": frozenset({"supervisor", "admin"}),
+    "dashboard": frozenset({"agent", "supervisor", "admin"}),
+    "reports": frozenset({"supervisor", "admin"}),
 }
 
 

@@ -3,6 +3,7 @@ CSRF on every form, authorisation on every route and every case lookup."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -31,6 +32,8 @@ from console.auth import (
     role_required,
 )
 from console.queue import KINDS, STATUSES, Filters, counts, queue
+from console.report_files import csv_text, xlsx
+from console.stats import figures, month_range, quarter_range
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static")
 EVENT_LABELS = {
@@ -258,3 +261,44 @@ def report(case_id: int) -> Response:
                            db.get(CaseGroup, case.group_id) if case.group_id else None, _cipher(), reveal=reveal_ok)
     cases.event(db, case, "exported", actions.actor(user), reveal=reveal_ok)
     return Response(html, mimetype="text/html")
+
+
+# --- dashboard and reports -----------------------------------------------------------------------
+
+@bp.get("/dashboard")
+@login_required
+def dashboard() -> str:
+    weeks = min(max(int(request.args.get("weeks", "12") or 12), 1), 104)
+    today = datetime.now(UTC).date()
+    start = today - timedelta(weeks=weeks)
+    f = figures(_db(), _user(), start, today + timedelta(days=1))
+    weekly = [(week, sum(kinds.values())) for week, kinds in f.by_week.items()]
+    cities = [(city, amount) for city, (_, _, amount) in f.arrears_by_city.items()]
+    return render_template("console/dashboard.html", f=f, weeks=weeks, weekly=weekly, cities=cities,
+                           month=f"{today:%Y-%m}", quarter=f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+
+
+@bp.get("/reports/<period>.<fmt>")
+@login_required
+@role_required("supervisor", "admin")
+def report_file(period: str, fmt: str) -> Response:
+    try:
+        if "-Q" in period:
+            year, quarter = period.split("-Q", 1)
+            start, end = quarter_range(int(year), int(quarter))
+            title = f"{year}年第{quarter}季度"
+        else:
+            start, end = month_range(period)
+            title = f"{start.year}年{start.month}月"
+    except ValueError:
+        abort(404)
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    f = figures(_db(), _user(), start, end)
+    name = f"gongyou-report-{period}.{fmt}"
+    if fmt == "xlsx":
+        body: bytes | str = xlsx(f, title)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, mimetype = csv_text(f, title), "text/csv; charset=utf-8"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})

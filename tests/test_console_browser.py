@@ -2,7 +2,7 @@
 
 A supervisor logs in, opens the queue, opens a case a worker filed through the WeChat webhook,
 replies (and the reply is an outbound record for that worker), changes the status and logs out.
-Screenshots of the pages go to var/artifacts/. A complaint carrying a script payload shows as text
+Screenshots of the queue, the case page and the dashboard go to var/artifacts/. A complaint carrying a script payload shows as text
 and runs nothing."""
 
 from __future__ import annotations
@@ -92,6 +92,11 @@ def test_log_in_work_a_webhook_case_reply_and_log_out(browser: Browser, console:
         row = db.get(Case, case.id)
         assert row is not None and row.status == "accepted"
     shot(page, "console-case-after.png")
+
+    page.click("#nav-dashboard")
+    page.wait_for_selector("svg.chart")
+    assert page.inner_text("#filed") == "1"
+    shot(page, "console-dashboard.png")
 
     page.click("#logout")
     page.wait_for_selector("#login")

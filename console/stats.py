@@ -1,0 +1,109 @@
+"""Figures for the dashboard and the monthly/quarterly reports (月报/季报), computed over the cases
+the user may see. Plain Python over one query: the same on PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import cases
+from bot.case_facts import CATEGORY_BY_KEY
+from bot.clock import overdue
+from bot.storage.models import Case, CaseGroup, StaffUser
+from console.access import visible
+
+KIND_LABELS = {"complaint": "投诉", "wage_arrears": "欠薪", "handoff": "转人工"}
+FIRST_ANSWER = timedelta(hours=24)
+
+
+@dataclass
+class Figures:
+    start: date
+    end: date  # exclusive
+    filed: int = 0
+    by_kind: Counter[str] = field(default_factory=Counter)
+    by_category: Counter[str] = field(default_factory=Counter)  # complaint categories, in words
+    by_week: dict[str, Counter[str]] = field(default_factory=dict)  # ISO week → kind → count
+    arrears_by_city: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # city → cases, workers, yuan
+    arrears_amount: int = 0
+    arrears_workers: int = 0
+    # employer, city, cases, workers, yuan, urgent
+    groups: list[tuple[str, str, int, int, int, bool]] = field(default_factory=list)
+    answered: int = 0
+    answered_in_time: int = 0
+    median_first_answer_hours: float | None = None
+    resolved: int = 0
+    overdue_now: int = 0
+
+    @property
+    def in_time_share(self) -> float | None:
+        return self.answered_in_time / self.answered if self.answered else None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def figures(db: Session, user: StaffUser, start: date, end: date, now: datetime | None = None) -> Figures:
+    now = now or datetime.now(UTC)
+    lo = datetime.combine(start, datetime.min.time(), tzinfo=UTC)
+    hi = datetime.combine(end, datetime.min.time(), tzinfo=UTC)
+    stmt = visible(select(Case).where(Case.filed_at.is_not(None), Case.filed_at >= lo, Case.filed_at < hi,
+                                      Case.status.notin_(("draft", "cancelled"))), user)
+    found: list[Case] = list(db.scalars(stmt))
+    out = Figures(start, end, filed=len(found))
+    hours: list[float] = []
+    by_city: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    group_ids: set[int] = set()
+    for case in found:
+        filed = _aware(case.filed_at) if case.filed_at else now
+        out.by_kind[KIND_LABELS.get(case.kind, case.kind)] += 1
+        week = f"{filed.isocalendar().year}-W{filed.isocalendar().week:02d}"
+        out.by_week.setdefault(week, Counter())[KIND_LABELS.get(case.kind, case.kind)] += 1
+        if case.kind == "complaint":
+            category = CATEGORY_BY_KEY.get(case.category or "")
+            out.by_category[category.label if category else "其他"] += 1
+        if case.kind == "wage_arrears":
+            city = by_city[case.city or "未知"]
+            city[0] += 1
+            city[1] += case.workers_affected or 1
+            city[2] += case.amount or 0
+            out.arrears_amount += case.amount or 0
+            out.arrears_workers += case.workers_affected or 1
+            if case.group_id:
+                group_ids.add(case.group_id)
+        if case.first_response_at is not None:
+            waited = _aware(case.first_response_at) - filed
+            out.answered += 1
+            out.answered_in_time += waited <= FIRST_ANSWER
+            hours.append(waited.total_seconds() / 3600)
+        if case.status in ("resolved", "closed"):
+            out.resolved += 1
+        if case.status in cases.OPEN_STATUSES and any(overdue(d, now) for d in cases.deadlines(case).values()):
+            out.overdue_now += 1
+    out.by_week = dict(sorted(out.by_week.items()))
+    out.arrears_by_city = {k: (v[0], v[1], v[2]) for k, v in sorted(by_city.items(), key=lambda kv: -kv[1][2])}
+    out.median_first_answer_hours = round(statistics.median(hours), 1) if hours else None
+    if group_ids:
+        rows = db.scalars(select(CaseGroup).where(CaseGroup.id.in_(group_ids)).order_by(CaseGroup.amount_total.desc()))
+        out.groups = [(g.employer, g.city, g.cases, g.workers_total, g.amount_total, g.urgent) for g in rows]
+    return out
+
+
+def month_range(month: str) -> tuple[date, date]:
+    """「2026-11」 → (2026-11-01, 2026-12-01)."""
+    year, number = (int(p) for p in month.split("-", 1))
+    start = date(year, number, 1)
+    return start, date(year + (number == 12), number % 12 + 1, 1)
+
+
+def quarter_range(year: int, quarter: int) -> tuple[date, date]:
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError("quarter must be 1-4")
+    start = date(year, 3 * quarter - 2, 1)
+    return start, date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
