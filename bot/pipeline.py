@@ -5,6 +5,7 @@ Channels call ``Pipeline.handle``; handlers never see which channel a message ca
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from bot.messages import Channel, InboundMessage, Option, Reply
 from bot.paging import Fits, paginate
 from bot.state import DialogueState, StateStore
 from bot.storage.db import Database
+from bot.text import has_controls, without_controls
 from bot.workers import annotate, identity_for, record_inbound, record_outbound
 from handlers.base import Context, HandlerRegistry
 from handlers.menu import MAIN_MENU, menu_reply
@@ -94,6 +96,8 @@ class Pipeline:
         self.office = office or OfficeHours()
 
     def handle(self, msg: InboundMessage) -> Outcome:
+        if has_controls(msg.text):  # a NUL from a hostile or broken client must not fail the record
+            msg = dataclasses.replace(msg, text=without_controls(msg.text))
         if not self.dedupe.claim(msg.channel.value, msg.message_id):
             return Outcome(self.dedupe.previous(msg.channel.value, msg.message_id), duplicate=True)
         try:

@@ -9,6 +9,8 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from bot.storage.db import Database
+from console.api import bp as api_bp
+from console.api import issue_token
 from console.auth import ROLES, create_user
 from console.views import bp
 
@@ -22,6 +24,7 @@ def register_console(app: Flask, production: bool) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
     )
     app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
     app.cli.add_command(_cli(app))
 
 
@@ -44,5 +47,22 @@ def _cli(app: Flask) -> AppGroup:
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"created {role} {username}")
+
+    @group.command("create-token")
+    @click.argument("username")
+    @click.argument("name")
+    def create_token_command(username: str, name: str) -> None:
+        """Issue a JSON API token acting as USERNAME (printed once; only its hash is kept)."""
+        from sqlalchemy import select
+
+        from bot.storage.models import StaffUser
+
+        db: Database = app.extensions["gongyou.db"]
+        with db.session() as session:
+            user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+            if user is None:
+                raise click.ClickException(f"no user {username}")
+            token = issue_token(session, user, name)
+        click.echo(token)
 
     return group

@@ -18,6 +18,7 @@ from bot.notify import Notifier
 from bot.reports import inspection_html
 from bot.storage.db import Database
 from bot.storage.models import Case, CaseEvent, CaseGroup, StaffUser, Worker
+from bot.text import without_controls
 from console import actions
 from console.access import allowed, can_view
 from console.auth import (
@@ -55,6 +56,10 @@ def _db() -> Session:
 
 def _cipher() -> DataCipher:
     return cast(DataCipher, current_app.extensions["gongyou.pipeline"].cipher)
+
+
+def _form(name: str) -> str:
+    return without_controls(request.form.get(name, ""))
 
 
 @bp.before_request
@@ -106,7 +111,7 @@ def login() -> Any:
     error, status = "", 200
     if request.method == "POST":
         try:
-            user = authenticate(_db(), redis_client(), request.remote_addr or "", request.form.get("username", ""),
+            user = authenticate(_db(), redis_client(), request.remote_addr or "", _form("username"),
                                 request.form.get("password", ""))
         except LoginRefused as exc:
             _db().commit()  # the failure count is kept even though the login failed
@@ -130,9 +135,9 @@ def logout() -> Response:
 @login_required
 def index() -> str:
     user = _user()
-    f = Filters(kind=request.args.get("kind", ""), status=request.args.get("status", "open"),
-                city=request.args.get("city", "").strip(), overdue=request.args.get("overdue") == "1",
-                mine=request.args.get("mine") == "1", q=request.args.get("q", "").strip())
+    arg = request.args.get
+    f = Filters(kind=arg("kind", ""), status=arg("status", "open"), city=without_controls(arg("city", "")).strip()[:32],
+                overdue=arg("overdue") == "1", mine=arg("mine") == "1", q=without_controls(arg("q", "")).strip()[:64])
     rows = queue(_db(), user, f, _cipher())
     groups = {g.id: g for g in _db().scalars(select(CaseGroup).where(
         CaseGroup.id.in_([r.case.group_id for r in rows if r.case.group_id])))}
@@ -189,7 +194,7 @@ def reply(case_id: int) -> Response:
     case = _case(case_id, "reply")
     notifier: Notifier = current_app.extensions["gongyou.notifier"]
     try:
-        actions.reply(_db(), notifier, case, _user(), request.form.get("text", ""))
+        actions.reply(_db(), notifier, case, _user(), _form("text"))
     except ValueError as exc:
         return _back(case, str(exc), error=True)
     return _back(case, "回复已发出（送达情况见下方）。")
@@ -200,7 +205,7 @@ def reply(case_id: int) -> Response:
 def note(case_id: int) -> Response:
     case = _case(case_id, "note")
     try:
-        actions.note(_db(), case, _user(), request.form.get("text", ""))
+        actions.note(_db(), case, _user(), _form("text"))
     except ValueError as exc:
         return _back(case, str(exc), error=True)
     return _back(case, "备注已保存。")
@@ -212,7 +217,7 @@ def status(case_id: int) -> Response:
     new = request.form.get("status", "")
     case = _case(case_id, "close" if new == "closed" else "status")
     try:
-        actions.change_status(_db(), case, _user(), new, request.form.get("reason", ""))
+        actions.change_status(_db(), case, _user(), new, _form("reason"))
     except ValueError as exc:
         return _back(case, str(exc), error=True)
     return _back(case, f"状态已改为「{STATUSES.get(new, new)}」。")
@@ -223,7 +228,7 @@ def status(case_id: int) -> Response:
 @role_required("supervisor", "admin")
 def assign(case_id: int) -> Response:
     case = _case(case_id, "assign")
-    username = request.form.get("username", "").strip()
+    username = _form("username").strip()
     to = _db().scalar(select(StaffUser).where(StaffUser.username == username)) if username else None
     if username and to is None:
         return _back(case, f"没有用户「{username}」。", error=True)
