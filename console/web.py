@@ -1,0 +1,96 @@
+"""The console's request plumbing: the blueprint, a database session per request, the signed-in
+user, CSRF on every POST, security headers, template globals."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from flask import Blueprint, current_app, g, request, session
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from bot.case_facts import CATEGORY_BY_KEY
+from bot.crypto import DataCipher
+from bot.storage.db import Database
+from bot.storage.models import StaffUser
+from bot.text import without_controls
+from console.access import allowed
+from console.auth import check_csrf, csrf_token, current_user
+from console.queue import KINDS, STATUSES
+
+bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static")
+EVENT_LABELS = {
+    "drafted": "开始登记", "filed": "提交", "cancelled": "取消", "evidence": "补充证据", "viewed": "查看",
+    "reply": "回复工友", "note": "备注", "assigned": "分配", "status": "改状态", "handed_off": "转人工",
+    "released": "交回机器人", "revealed": "查看电话", "reveal_refused": "查看电话（未获同意）",
+    "exported": "导出登记表", "overdue_notice": "超时提醒工友",
+}
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def session_db() -> Session:
+    if "console_db" not in g:
+        database: Database = current_app.extensions["gongyou.db"]
+        g.console_db = database.sessionmaker()
+    return cast(Session, g.console_db)
+
+
+def data_cipher() -> DataCipher:
+    return cast(DataCipher, current_app.extensions["gongyou.pipeline"].cipher)
+
+
+def form_text(name: str) -> str:
+    return without_controls(request.form.get(name, ""))
+
+
+@bp.before_request
+def load_user() -> None:
+    if request.method == "POST":
+        check_csrf()
+    staff_id = session.get("staff_id")
+    g.staff = None
+    if staff_id:
+        user = session_db().get(StaffUser, int(staff_id))
+        if user is not None and user.active:
+            g.staff = user
+        else:
+            session.clear()
+
+
+@bp.after_app_request
+def security_headers(response: Response) -> Response:
+    if request.blueprint == "console":
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.teardown_app_request
+def close_db(exc: BaseException | None) -> None:
+    db = g.pop("console_db", None)
+    if db is not None:
+        if exc is None:
+            db.commit()
+        else:
+            db.rollback()
+        db.close()
+
+
+@bp.app_context_processor
+def template_globals() -> dict[str, Any]:
+    return {"csrf_token": csrf_token, "me": current_user(), "KINDS": KINDS, "STATUSES": STATUSES,
+            "CATEGORIES": CATEGORY_BY_KEY, "allowed": allowed, "EVENT_LABELS": EVENT_LABELS}
+
+
+# --- login ---------------------------------------------------------------------------------------
+
+def signed_in() -> StaffUser:
+    user = current_user()
+    assert user is not None  # login_required ran
+    return user
+
+
