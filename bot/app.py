@@ -127,6 +127,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for blueprint in (wechat.bp, sms.bp, health.bp):
         app.register_blueprint(blueprint)
+    from knowledge_base.store import configure as configure_kb
+
+    configure_kb(Path(settings.kb_dir) if settings.kb_dir else None)
     from console import register_console  # the staff console (its own package; it uses this app's extensions)
 
     register_console(app, production=settings.env == "production")
@@ -190,13 +193,14 @@ def register_cli(app: Flask) -> None:
     def kb_check() -> None:
         """Validate the knowledge base (required fields, source, short-answer length, links)."""
         from knowledge_base import load_articles, validate
+        from knowledge_base.store import folder_in_use
 
-        problems = validate()
+        problems = validate(folder_in_use())
         for line in problems:
             click.echo(line, err=True)
         if problems:
             raise click.ClickException(f"{len(problems)} problem(s) in the knowledge base")
-        click.echo(f"knowledge base ok: {len(load_articles())} articles")
+        click.echo(f"knowledge base ok: {len(load_articles(folder_in_use()))} articles")
 
     app.cli.add_command(_vacancies_cli(app))
     app.cli.add_command(_cases_cli(app))

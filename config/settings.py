@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     office_close: str = "18:00"
     office_timezone: str = "Asia/Shanghai"
 
+    # Folder of the policy articles (empty: knowledge_base/articles in the code). Staff edit them here.
+    kb_dir: str = ""
+
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     page_size_wechat: int = 5
     page_size_sms: int = 3

@@ -182,8 +182,21 @@ _lock = threading.Lock()
 _cache: dict[str, object] = {}
 
 
-def current(folder: Path = ARTICLES) -> KnowledgeBase:
+_configured: dict[str, Path] = {"folder": ARTICLES}
+
+
+def configure(folder: Path | None) -> None:
+    """Where the articles live for this process (settings: GONGYOU_KB_DIR); the package folder by default."""
+    _configured["folder"] = folder or ARTICLES
+
+
+def folder_in_use() -> Path:
+    return _configured["folder"]
+
+
+def current(folder: Path | None = None) -> KnowledgeBase:
     """The index of the folder as it is now (rebuilt when a file was added, changed or removed)."""
+    folder = folder or _configured["folder"]
     signature = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.md")))
     with _lock:
         if _cache.get("signature") != signature or _cache.get("folder") != str(folder):

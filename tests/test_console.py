@@ -211,18 +211,26 @@ ROUTES = [  # (name, method, path template, form)
     ("report", "GET", "/console/cases/{id}/report", {}),
     ("dashboard", "GET", "/console/dashboard", {}),
     ("reports", "GET", "/console/reports/2026-11.xlsx", {}),
+    ("vacancies", "GET", "/console/vacancies", {}),
+    ("new_vacancy", "POST", "/console/vacancies/new", {"title": ""}),
+    ("kb", "GET", "/console/kb", {}),
+    ("kb_edit", "POST", "/console/kb/arbitration-free", {"text": "---\nid: broken\n---\n"}),
 ]
 # role → route → expected status, for a 东莞 case (an agent of 深圳 must not see it)
 EXPECTED = {
     "anonymous": {name: 302 for name, *_ in ROUTES},
     "agent_dg": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 403,
-                 "assign": 403, "reveal": 302, "report": 200, "dashboard": 200, "reports": 403},
+                 "assign": 403, "reveal": 302, "report": 200, "dashboard": 200, "reports": 403,
+                 "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403},
     "agent_sz": {"queue": 200, "case": 404, "reply": 404, "note": 404, "status": 404, "close": 404,
-                 "assign": 403, "reveal": 404, "report": 404, "dashboard": 200, "reports": 403},
+                 "assign": 403, "reveal": 404, "report": 404, "dashboard": 200, "reports": 403,
+                 "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403},
     "supervisor": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 302,
-                   "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200},
+                   "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200,
+                   "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400},
     "admin": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 302,
-              "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200},
+              "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200,
+              "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400},
 }
 USERNAMES = {"agent_dg": "dg", "agent_sz": "sz", "supervisor": "lead", "admin": "admin"}
 

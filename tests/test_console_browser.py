@@ -2,8 +2,8 @@
 
 A supervisor logs in, opens the queue, opens a case a worker filed through the WeChat webhook,
 replies (and the reply is an outbound record for that worker), changes the status and logs out.
-Screenshots of the queue, the case page and the dashboard go to var/artifacts/. A complaint carrying a script payload shows as text
-and runs nothing."""
+Screenshots of the queue, the case page and the dashboard go to var/artifacts/. A complaint carrying a
+script payload shows as text and runs nothing."""
 
 from __future__ import annotations
 
