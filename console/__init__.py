@@ -9,7 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from bot.storage.db import Database
-from console import content  # noqa: F401  (its routes join the console blueprint)
+from console import content, users  # noqa: F401  (their routes join the console blueprint)
 from console.api import bp as api_bp
 from console.api import issue_token
 from console.auth import ROLES, create_user

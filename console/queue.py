@@ -26,6 +26,7 @@ class Filters:
     overdue: bool = False
     mine: bool = False
     q: str = ""  # a case number, an employer, or a phone number
+    group: int | None = None  # the reports grouped under one employer
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ def queue(db: Session, user: StaffUser, f: Filters, cipher: DataCipher, now: dat
         stmt = stmt.where(Case.city == f.city)
     if f.mine:
         stmt = stmt.where(Case.assigned_to == user.id)
+    if f.group:
+        stmt = stmt.where(Case.group_id == f.group)
     if f.q:
         stmt = stmt.where(_search(f.q, cipher))
     stmt = stmt.order_by(Case.priority.desc(), Case.first_response_due.asc().nulls_last(), Case.id).limit(limit)

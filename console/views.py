@@ -62,7 +62,8 @@ def index() -> str:
     user = signed_in()
     arg = request.args.get
     f = Filters(kind=arg("kind", ""), status=arg("status", "open"), city=without_controls(arg("city", "")).strip()[:32],
-                overdue=arg("overdue") == "1", mine=arg("mine") == "1", q=without_controls(arg("q", "")).strip()[:64])
+                overdue=arg("overdue") == "1", mine=arg("mine") == "1", q=without_controls(arg("q", "")).strip()[:64],
+                group=int(arg("group", "")) if arg("group", "").isdigit() else None)
     rows = queue(session_db(), user, f, data_cipher())
     groups = {g.id: g for g in session_db().scalars(select(CaseGroup).where(
         CaseGroup.id.in_([r.case.group_id for r in rows if r.case.group_id])))}

@@ -215,22 +215,23 @@ ROUTES = [  # (name, method, path template, form)
     ("new_vacancy", "POST", "/console/vacancies/new", {"title": ""}),
     ("kb", "GET", "/console/kb", {}),
     ("kb_edit", "POST", "/console/kb/arbitration-free", {"text": "---\nid: broken\n---\n"}),
+    ("users", "GET", "/console/users", {}),
 ]
 # role → route → expected status, for a 东莞 case (an agent of 深圳 must not see it)
 EXPECTED = {
     "anonymous": {name: 302 for name, *_ in ROUTES},
     "agent_dg": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 403,
                  "assign": 403, "reveal": 302, "report": 200, "dashboard": 200, "reports": 403,
-                 "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403},
+                 "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403, "users": 403},
     "agent_sz": {"queue": 200, "case": 404, "reply": 404, "note": 404, "status": 404, "close": 404,
                  "assign": 403, "reveal": 404, "report": 404, "dashboard": 200, "reports": 403,
-                 "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403},
+                 "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403, "users": 403},
     "supervisor": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 302,
                    "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200,
-                   "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400},
+                   "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400, "users": 403},
     "admin": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 302,
               "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200,
-              "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400},
+              "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400, "users": 200},
 }
 USERNAMES = {"agent_dg": "dg", "agent_sz": "sz", "supervisor": "lead", "admin": "admin"}
 
@@ -268,3 +269,36 @@ def test_create_user_cli_makes_a_working_account(bot: Flask) -> None:
     with bot.extensions["gongyou.db"].session() as db:
         user = db.scalar(select(StaffUser).where(StaffUser.username == "boss"))
         assert user is not None and user.password_hash.startswith("$argon2id$")
+
+
+def test_admin_manages_accounts_in_the_console(bot: Flask, staff: Staff) -> None:
+    client = signed_in(bot, "admin")
+    token = csrf(client, "/console/users")
+    weak = client.post("/console/users", data={"username": "zhao", "password": "short", "role": "agent",
+                                               "csrf_token": token})
+    assert weak.status_code == 400 and "at least 10" in weak.get_data(as_text=True)
+    client.post("/console/users", data={"username": "zhao", "display_name": "赵敏", "password": PASSWORD,
+                                        "role": "agent", "regions": "苏州，无锡", "csrf_token": token})
+    with bot.extensions["gongyou.db"].session() as db:
+        zhao = db.scalar(select(StaffUser).where(StaffUser.username == "zhao"))
+        assert zhao is not None and zhao.regions == ["苏州", "无锡"] and zhao.role == "agent"
+    assert login(bot.test_client(), "zhao") == 302
+    client.post(f"/console/users/{zhao.id}", data={"action": "deactivate", "csrf_token": token})
+    assert login(bot.test_client(), "zhao") == 401  # a deactivated account cannot log in
+    client.post(f"/console/users/{staff.admin}", data={"action": "deactivate", "csrf_token": token})
+    assert "不能停用自己的账号" in client.get("/console/users").get_data(as_text=True)
+
+
+def test_queue_shows_one_employer_group(bot: Flask, staff: Staff) -> None:
+    def report(employer: str) -> None:
+        sender = f"oGroup{employer}"
+        for said in ("老板欠了我们两个月工资 3个人", employer, "东莞长安 宏达工业园", "三万", "4", "匿名", "1"):
+            wechat_say(bot, said, sender)
+
+    report("宏达电子厂")
+    report("东莞宏达电子有限公司")
+    report("鸿运五金")
+    with bot.extensions["gongyou.db"].session() as db:
+        group_id = db.scalar(select(Case.group_id).where(Case.group_id.is_not(None)))
+    page = signed_in(bot, "dg").get(f"/console/?group={group_id}&status=all").get_data(as_text=True)
+    assert page.count("宏达") >= 2 and "鸿运五金" not in page

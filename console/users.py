@@ -1,0 +1,61 @@
+"""Accounts, for admins: list, create, change role and regions, deactivate, unlock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from bot.storage.models import StaffUser
+from console.auth import ROLES, create_user, current_user, login_required, role_required
+from console.web import bp, form_text, session_db
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@login_required
+@role_required("admin")
+def users() -> Any:
+    db = session_db()
+    problem = ""
+    if request.method == "POST":
+        regions = [r.strip() for r in form_text("regions").replace("，", ",").split(",") if r.strip()]
+        try:
+            if db.scalar(select(StaffUser.id).where(StaffUser.username == form_text("username").strip())):
+                raise ValueError("用户名已存在")
+            create_user(db, form_text("username").strip(), request.form.get("password", ""), form_text("role"),
+                        regions, form_text("display_name").strip())
+        except ValueError as exc:
+            problem = str(exc)
+        else:
+            flash("账号已建好。", "ok")
+            return redirect(url_for("console.users"))
+    rows = list(db.scalars(select(StaffUser).order_by(StaffUser.id)))
+    return render_template("console/users.html", rows=rows, roles=ROLES, problem=problem), 400 if problem else 200
+
+
+@bp.post("/users/<int:user_id>")
+@login_required
+@role_required("admin")
+def user_update(user_id: int) -> Response:
+    user = session_db().get(StaffUser, user_id)
+    if user is None:
+        abort(404)
+    me = current_user()
+    action = form_text("action")
+    if action == "deactivate" and me is not None and user.id == me.id:
+        flash("不能停用自己的账号。", "error")
+    elif action in ("deactivate", "activate"):
+        user.active = action == "activate"
+        flash(f"{user.username} 已{'启用' if user.active else '停用'}。", "ok")
+    elif action == "unlock":
+        user.locked_until, user.failed_logins = None, 0
+        flash(f"{user.username} 已解锁。", "ok")
+    elif action == "update" and form_text("role") in ROLES:
+        user.role = form_text("role")
+        user.regions = [r.strip() for r in form_text("regions").replace("，", ",").split(",") if r.strip()]
+        flash(f"{user.username} 已更新。", "ok")
+    else:
+        abort(400)
+    return redirect(url_for("console.users"))
