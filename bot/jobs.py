@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from datetime import date, datetime
 
 from flask import Flask
 
@@ -38,13 +40,47 @@ def deliver(outbound_id: int) -> str:
     return status
 
 
+PERIOD_SECONDS = 600  # how often the worker sweeps deadlines and vacancy alerts
+
+
+def run_periodic(app: Flask, now: datetime | None = None) -> dict[str, int] | None:
+    """One round of the periodic work: overdue-case updates to workers and vacancy alerts. Several
+    worker processes may run this; a Redis lock lets one of them do it per period (None: skipped)."""
+    from bot import alerts, cases
+
+    client = app.extensions["gongyou.redis"]
+    if not client.set("gongyou:periodic:lock", "1", nx=True, ex=PERIOD_SECONDS - 30):
+        return None
+    notifier = app.extensions["gongyou.notifier"]
+    with app.extensions["gongyou.db"].session() as db:
+        overdue = cases.sweep_overdue(db, notifier.notify, now)
+        announced = alerts.announce(db, date.today(), notifier.notify, now)
+    if overdue or announced:
+        log.info("periodic: %d overdue update(s), %d vacancy alert(s)", overdue, announced)
+    return {"overdue": overdue, "alerts": announced}
+
+
+def _clock(app: Flask, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            run_periodic(app)
+        except Exception:  # a failed round is logged; the next one tries again
+            log.exception("periodic round failed")
+        stop.wait(PERIOD_SECONDS)
+
+
 def main() -> None:
     from rq import Queue, Worker
 
     app = _current()
     bind(app)
     connection = app.extensions["gongyou.rq_connection"]
-    Worker([Queue(QUEUE, connection=connection)], connection=connection).work(with_scheduler=True)
+    stop = threading.Event()
+    threading.Thread(target=_clock, args=(app, stop), name="gongyou-clock", daemon=True).start()
+    try:
+        Worker([Queue(QUEUE, connection=connection)], connection=connection).work(with_scheduler=True)
+    finally:
+        stop.set()
 
 
 if __name__ == "__main__":

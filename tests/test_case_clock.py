@@ -109,3 +109,14 @@ def test_inspection_report_is_complete_escaped_and_private(app: Flask, pipeline:
     with app.extensions["gongyou.db"].session() as db:
         exported = db.scalars(select(CaseEvent.detail).where(CaseEvent.kind == "exported")).all()
     assert {"reveal": True} in exported and {"reveal": False} in exported  # who looked, audited
+
+
+def test_the_worker_process_sweeps_deadlines_once_per_period(app: Flask, pipeline: Pipeline) -> None:
+    from bot.jobs import run_periodic
+
+    _, number = file_arrears(pipeline)
+    later = datetime.now(UTC) + timedelta(hours=25)
+    assert run_periodic(app, later) == {"overdue": 1, "alerts": 0}
+    assert run_periodic(app, later) is None  # another worker process already did this period's round
+    with app.extensions["gongyou.db"].session() as db:
+        assert number in (db.scalar(select(OutboundMessage.text)) or "")
