@@ -26,6 +26,7 @@ from bot.crypto import DataCipher, MaskingFilter
 from bot.dedupe import Deduper
 from bot.handoff import OfficeHours
 from bot.kv import connect_redis
+from bot.media import MediaSource, MediaStore
 from bot.messages import Channel
 from bot.notify import Notifier
 from bot.outbox import Outbox, Sender
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         load_gazetteer(),
         settings.nlu_threshold,
     )
+    rq_connection, enqueue, enqueue_media = _job_queue(settings, redis_client, app)
     pipeline = Pipeline(
         db=db,
         state=RedisStateStore(redis_client, settings.state_ttl_seconds),
@@ -94,18 +96,19 @@ def create_app(settings: Settings | None = None) -> Flask:
         budgets={Channel.SMS: sms_fits(settings.sms_max_segments), Channel.WECHAT: bytes_fit(WECHAT_PASSIVE_BUDGET)},
         office=OfficeHours.parse(settings.office_days, settings.office_open, settings.office_close,
                                  settings.office_timezone),
+        media_sink=enqueue_media,
     )
     wechat_security = WeChatSecurity(
         settings.wechat_token, settings.wechat_app_id,
         (settings.wechat_aes_key, settings.wechat_aes_key_previous), settings.wechat_max_age_seconds,
     )
-    rq_connection, enqueue = _job_queue(settings, redis_client, app)
     senders: dict[str, Sender] = {}
+    media_sources: dict[str, MediaSource] = {}
     if settings.wechat_app_id and settings.wechat_app_secret:
-        senders["wechat"] = WeChatSender(
-            WeChatApi(settings.wechat_app_id, settings.wechat_app_secret, redis_client, settings.wechat_api_base),
-            settings.wechat_update_template_id,
-        )
+        wechat_api = WeChatApi(settings.wechat_app_id, settings.wechat_app_secret, redis_client,
+                               settings.wechat_api_base)
+        senders["wechat"] = WeChatSender(wechat_api, settings.wechat_update_template_id)
+        media_sources["wechat"] = wechat_api
     else:
         log.warning("WeChat app id/secret not set: late answers and staff replies on WeChat cannot be sent")
     if settings.twilio_account_sid and settings.twilio_from_number:
@@ -115,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     outbox = Outbox(db, pipeline.cipher, senders, enqueue)
     app.extensions.update({
         "gongyou.outbox": outbox,
+        "gongyou.media": MediaStore(db, pipeline.cipher, media_sources),
         "gongyou.notifier": Notifier(db, outbox, wechat_template=bool(settings.wechat_update_template_id)),
         "gongyou.rq_connection": rq_connection,
         "gongyou.answer_pool": ThreadPoolExecutor(max_workers=16, thread_name_prefix="gongyou-answer"),
@@ -151,21 +155,36 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def _job_queue(
     settings: Settings, redis_client: redis.Redis, app: Flask
-) -> tuple[redis.Redis | None, Callable[[int], None]]:
-    """RQ on the real Redis; with the in-process stand-in, jobs run in a thread of this process."""
+) -> tuple[redis.Redis | None, Callable[[int], None], Callable[[int], None]]:
+    """RQ on the real Redis: (connection, deliver an outbound message, fetch a worker's media file).
+    With the in-process stand-in, jobs run in a thread of this process."""
     if getattr(redis_client, "gongyou_fallback", False):
-        def run_in_thread(outbound_id: int) -> None:
+        def deliver_in_thread(outbound_id: int) -> None:
             outbox: Outbox = app.extensions["gongyou.outbox"]
             threading.Thread(target=outbox.deliver, args=(outbound_id,), daemon=True).start()
 
-        return None, run_in_thread
+        def fetch_in_thread(media_file_id: int) -> None:
+            store: MediaStore = app.extensions["gongyou.media"]
+            threading.Thread(target=_fetch_quietly, args=(store, media_file_id), daemon=True).start()
+
+        return None, deliver_in_thread, fetch_in_thread
     connection = redis.Redis.from_url(settings.redis_url)  # RQ stores bytes: no decode_responses
     queue = Queue(jobs.QUEUE, connection=connection)
 
     def enqueue(outbound_id: int) -> None:
         queue.enqueue(jobs.deliver, outbound_id, retry=Retry(max=3, interval=jobs.RETRY_INTERVALS))
 
-    return connection, enqueue
+    def enqueue_media(media_file_id: int) -> None:  # the platform keeps it for days: retry patiently
+        queue.enqueue(jobs.fetch_media, media_file_id, retry=Retry(max=5, interval=[30, 120, 600, 3600, 6 * 3600]))
+
+    return connection, enqueue, enqueue_media
+
+
+def _fetch_quietly(store: MediaStore, media_file_id: int) -> None:
+    try:
+        store.fetch(media_file_id)
+    except Exception:
+        log.exception("fetching media file %s failed", media_file_id)
 
 
 def register_cli(app: Flask) -> None:

@@ -31,6 +31,15 @@ class DataCipher:
     def decrypt(self, token: str) -> str:
         return self._fernet.decrypt(token.encode()).decode()
 
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        return self._fernet.encrypt(data)
+
+    def decrypt_bytes(self, token: bytes) -> bytes:
+        return self._fernet.decrypt(token)
+
+    def reencrypt_bytes(self, token: bytes) -> bytes:
+        return self._fernet.rotate(token)
+
     def reencrypt(self, token: str) -> str:
         """The same value sealed under the current key."""
         return self._fernet.rotate(token.encode()).decode()

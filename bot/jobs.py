@@ -40,6 +40,11 @@ def deliver(outbound_id: int) -> str:
     return status
 
 
+def fetch_media(media_file_id: int) -> str:
+    status: str = _current().extensions["gongyou.media"].fetch(media_file_id)
+    return status
+
+
 PERIOD_SECONDS = 600  # how often the worker sweeps deadlines and vacancy alerts
 
 

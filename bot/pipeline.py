@@ -8,10 +8,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from bot import media
 from bot.crypto import DataCipher, mask_address
 from bot.dedupe import Deduper
 from bot.errors import UserFacingError
@@ -84,6 +86,7 @@ class Pipeline:
         page_sizes: dict[Channel, int],
         budgets: dict[Channel, Fits] | None = None,
         office: OfficeHours | None = None,
+        media_sink: Callable[[int], None] | None = None,
     ) -> None:
         self.db = db
         self.state = state
@@ -94,6 +97,7 @@ class Pipeline:
         self.page_sizes = page_sizes
         self.budgets = budgets or {}
         self.office = office or OfficeHours()
+        self.media_sink = media_sink  # schedules fetching a photo or voice note from the platform
 
     def handle(self, msg: InboundMessage) -> Outcome:
         if has_controls(msg.text):  # a NUL from a hostile or broken client must not fail the record
@@ -114,7 +118,11 @@ class Pipeline:
             identity = identity_for(db, self.cipher, msg.channel.value, msg.user_id)
             worker = identity.worker
             inbound = record_inbound(db, self.cipher, worker, msg)
+            attachments = media.record(db, inbound) if msg.media else []
             db.commit()  # what the worker said is kept even if answering fails
+            if self.media_sink is not None:
+                for media_file_id in attachments:
+                    self.media_sink(media_file_id)
             state = self.state.load(msg.channel.value, msg.user_id)
             if state.fresh:  # Redis has nothing for this worker: an unfinished form may be in the database
                 self._resume(db, worker.id, state)

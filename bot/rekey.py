@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.crypto import DataCipher
-from bot.storage.models import Case, Message, OutboundMessage, WorkerIdentity
+from bot.storage.models import Case, MediaFile, Message, OutboundMessage, WorkerIdentity
 
 
 def rekey(db: Session, cipher: DataCipher) -> dict[str, int]:
-    counts = {"identities": 0, "cases": 0, "messages": 0, "outbound": 0}
+    counts = {"identities": 0, "cases": 0, "messages": 0, "outbound": 0, "media": 0}
     for identity in db.scalars(select(WorkerIdentity)):
         address = cipher.decrypt(identity.address_enc)
         identity.address_enc = cipher.encrypt(address)
@@ -37,4 +37,7 @@ def rekey(db: Session, cipher: DataCipher) -> dict[str, int]:
     for outbound in db.scalars(select(OutboundMessage).where(OutboundMessage.text_enc.is_not(None))):
         outbound.text_enc = cipher.reencrypt(str(outbound.text_enc))
         counts["outbound"] += 1
+    for media in db.scalars(select(MediaFile).where(MediaFile.data_enc.is_not(None))):
+        media.data_enc = cipher.reencrypt_bytes(bytes(media.data_enc or b""))
+        counts["media"] += 1
     return counts

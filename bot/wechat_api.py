@@ -1,5 +1,5 @@
 """The WeChat server API we call: access_token (shared in Redis, refreshed under a lock),
-customer-service text messages, and the custom menu.
+customer-service text messages, the custom menu, and the temporary media workers send.
 
 wechatpy keeps the token's expiry in process memory and has no cross-process lock; WeChat allows
 2000 token fetches a day and each fetch invalidates the previous token after 5 minutes, so every
@@ -15,9 +15,11 @@ import redis
 import requests
 
 from bot.errors import GongyouError
+from bot.media import MediaGone
 
 TOKEN_EXPIRED = {40001, 40014, 42001}  # invalid / expired access_token: fetch a new one and retry once
 WINDOW_CLOSED = {45015, 45047}  # 48-hour window closed or user unfollowed / per-user quota used
+MEDIA_GONE = {40007}  # invalid media_id: expired (WeChat keeps temporary media 3 days) or never issued
 
 
 class WeChatApiError(GongyouError):
@@ -110,6 +112,28 @@ class WeChatApi:
             "touser": openid, "template_id": template_id,
             "data": {key: {"value": value} for key, value in data.items()},
         })
+
+    def get_media(self, media_id: str) -> tuple[bytes, str]:
+        """A temporary media file a worker sent (photo, voice); WeChat keeps them 3 days."""
+        for attempt in (1, 2):
+            resp = self._http.get(f"{self.base_url}/media/get",
+                                  params={"access_token": self.access_token(), "media_id": media_id},
+                                  timeout=self._timeout)
+            resp.raise_for_status()
+            content_type = resp.headers.get("Content-Type", "")
+            if not content_type.startswith(("application/json", "text/plain")):
+                return resp.content, content_type
+            try:
+                self._check(resp)  # an error comes back as JSON
+            except WeChatApiError as exc:
+                if exc.code in TOKEN_EXPIRED and attempt == 1:
+                    self.forget_token()
+                    continue
+                if exc.code in MEDIA_GONE:
+                    raise MediaGone(f"{exc.code} {exc}") from exc
+                raise
+            raise WeChatApiError(-1, "media/get answered JSON without an error code")
+        raise AssertionError("unreachable")
 
     def create_menu(self, menu: dict[str, Any]) -> dict[str, Any]:
         return self._post("menu/create", menu)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot import cases, handoff
 from bot.crypto import DataCipher, mask_text, open_text
 from bot.notify import Notifier
-from bot.storage.models import Case, Message, OutboundMessage, StaffUser
+from bot.storage.models import Case, MediaFile, Message, OutboundMessage, StaffUser
 
 REPLY_MAX = 300
 
@@ -78,6 +78,12 @@ def transcript(db: Session, case: Case, cipher: DataCipher | None = None, limit:
             db.expunge(row)
             row.text = open_text(cipher, row.text, row.text_enc)
     return rows
+
+
+def attachments(db: Session, case: Case) -> list[MediaFile]:
+    """The worker's photos and voice notes (all of them: evidence is rarely sent at the right moment)."""
+    return list(db.scalars(select(MediaFile).join(Message, MediaFile.message_id == Message.id)
+                           .where(Message.worker_id == case.worker_id).order_by(MediaFile.id)))
 
 
 def replies(db: Session, case: Case) -> list[OutboundMessage]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from bot import cases
+from bot.media import MediaStore
 from bot.notify import Notifier
 from bot.reports import inspection_html
 from bot.storage.models import Case, CaseEvent, CaseGroup, StaffUser, Worker
@@ -98,7 +99,7 @@ def case_page(case_id: int) -> str:
         transcript=actions.transcript(db, case), replies=actions.replies(db, case),
         deadlines=cases.deadlines(case),
         next_statuses=[s for s in STATUSES if s in cases.TRANSITIONS.get(case.status, ())],
-        phone=session.pop(f"revealed:{case.id}", None),
+        phone=session.pop(f"revealed:{case.id}", None), attachments=actions.attachments(db, case),
     )
 
 
@@ -227,3 +228,22 @@ def report_file(period: str, fmt: str) -> Response:
     else:
         body, mimetype = csv_text(f, title), "text/csv; charset=utf-8"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+INLINE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
+
+
+@bp.get("/cases/<int:case_id>/media/<int:file_id>")
+@login_required
+def media_file(case_id: int, file_id: int) -> Response:
+    """A worker's photo or voice note, decrypted for this view only; every view audited."""
+    case = _case(case_id)
+    db = session_db()
+    row = next((f for f in actions.attachments(db, case) if f.id == file_id and f.status == "stored"), None)
+    if row is None:
+        abort(404)
+    store: MediaStore = current_app.extensions["gongyou.media"]
+    cases.event(db, case, "media_viewed", actions.actor(signed_in()), file=row.id)
+    inline = row.content_type in INLINE_TYPES
+    return Response(store.open(row), mimetype=row.content_type if inline else "application/octet-stream",
+                    headers={"Content-Disposition": "inline" if inline else f"attachment; filename=evidence-{row.id}"})

@@ -23,7 +23,7 @@ EVENT_LABELS = {
     "drafted": "开始登记", "filed": "提交", "cancelled": "取消", "evidence": "补充证据", "viewed": "查看",
     "reply": "回复工友", "note": "备注", "assigned": "分配", "status": "改状态", "handed_off": "转人工",
     "released": "交回机器人", "revealed": "查看电话", "reveal_refused": "查看电话（未获同意）",
-    "exported": "导出登记表", "overdue_notice": "超时提醒工友",
+    "exported": "导出登记表", "overdue_notice": "超时提醒工友", "media_viewed": "查看附件",
 }
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")

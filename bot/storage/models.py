@@ -12,6 +12,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -231,6 +232,24 @@ class VacancyAlert(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MediaFile(Base):
+    """A photo or voice note a worker sent, fetched from the platform while it still holds it (WeChat
+    keeps temporary media 3 days) and kept encrypted: evidence is never lost and never plain on disk."""
+
+    __tablename__ = "media_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    media_id: Mapped[str] = mapped_column(String(256))  # the platform's id
+    channel: Mapped[str] = mapped_column(String(16))
+    content_type: Mapped[str] = mapped_column(String(64), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    data_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # Fernet token of the bytes
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | stored | failed
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class OutboundMessage(Base):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, request
 from werkzeug.serving import make_server
 
 
@@ -37,6 +37,7 @@ class WeChatApiStandIn:
     menus: list[dict[str, Any]] = field(default_factory=list)
     templates: list[dict[str, Any]] = field(default_factory=list)
     closed_window: set[str] = field(default_factory=set)  # openids answered with 45015
+    media: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # media_id → (bytes, content type)
     valid_tokens: set[str] = field(default_factory=set)
 
     def app(self) -> Flask:
@@ -55,6 +56,15 @@ class WeChatApiStandIn:
 
         def authorised() -> bool:
             return request.args.get("access_token") in self.valid_tokens
+
+        @app.get("/cgi-bin/media/get")
+        def media_get():  # type: ignore[no-untyped-def]
+            if not authorised():
+                return jsonify(errcode=40001, errmsg="invalid credential")
+            found = self.media.get(request.args.get("media_id", ""))
+            if found is None:
+                return jsonify(errcode=40007, errmsg="invalid media_id")
+            return Response(found[0], mimetype=found[1])
 
         @app.post("/cgi-bin/message/custom/send")
         def custom_send():  # type: ignore[no-untyped-def]
