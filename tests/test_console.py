@@ -190,7 +190,7 @@ def test_queue_search_by_phone_and_overdue_first(bot: Flask, staff: Staff) -> No
         late.first_response_due = datetime.now(UTC) - timedelta(hours=1)
     client = signed_in(bot, "sz")
     page = client.get("/console/").get_data(as_text=True)
-    assert page.index(second.number) < page.index(first.number) and "已超时" in page
+    assert page.index(second.number) < page.index(first.number) and "已超时 1" in page
     found = client.get("/console/?q=138 0013 8000").get_data(as_text=True)  # matched on the keyed hash
     assert first.number in found
     assert second.number in client.get("/console/?overdue=1").get_data(as_text=True)
