@@ -47,3 +47,14 @@ TIME_LIMIT = ("提醒：超过2年的欠薪，劳动监察可能不再查处（�
 def time_limit_applies(d: dict[str, Any]) -> bool:
     """Arrears said to be two or more years old (「2022年」「前年」) or owed for over 24 months."""
     return d.get("kind") == "wage_arrears" and (int(d.get("years_ago") or 0) >= 2 or int(d.get("months") or 0) > 24)
+
+
+# Words that show a message really is about unpaid wages / a complaint, whatever the model thinks.
+ARREARS_WORDS = re.compile(r"欠|拖|工资|工钱|薪|结账|结算|跑路|讨|不给钱|没给钱|血汗钱|不发钱|没发钱|钱没|扣钱")
+COMPLAINT_WORDS = re.compile(r"投诉|举报|告|骗|违法|黑心|不合理|维权|反映")
+
+
+def plainly_about(kind: str, text: str) -> bool:
+    if kind == "wage_arrears":
+        return bool(ARREARS_WORDS.search(text))
+    return bool(COMPLAINT_WORDS.search(text)) or any(c.words.search(text) for c in CATEGORIES if c.key != "other")

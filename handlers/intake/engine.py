@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from sqlalchemy.orm import Session
 
 from bot import cases
-from bot.case_facts import CATEGORY_BY_KEY, TIME_LIMIT, guess_category, time_limit_applies
+from bot.case_facts import CATEGORY_BY_KEY, TIME_LIMIT, guess_category, plainly_about, time_limit_applies
 from bot.crypto import mask_address, mask_text
 from bot.messages import Option, Reply
 from bot.storage.models import Case, CaseGroup
@@ -26,7 +26,8 @@ from handlers.intake.forms import FORMS, TITLES, Slot
 from handlers.menu import menu_reply
 
 KIND_OF_INTENT = {"file_complaint": "complaint", "report_wage_arrears": "wage_arrears"}
-CANCEL = re.compile(r"^(取消|取消登记|不弄了|不办了|算了|算了吧|退出|不报了|不投诉了|不登记了)[!！。 ]*$")
+CANCEL = re.compile(
+    r"^(取消|取消登记|不弄了|不办了|算了|算了吧|退出|不报了|不投诉了|不登记了|菜单|主菜单|返回)[!！。 ]*$")
 EDIT = re.compile(r"^(修改|改|改一下|我要改|写错了|不对)[!！。 ]*$")
 CONFIRM, CHANGE, DROP = "确认提交", "修改", "取消"
 SUMMARY_OPTIONS = (Option(CONFIRM, "intake", {"answer": CONFIRM}), Option(CHANGE, "intake", {"answer": CHANGE}),
@@ -36,7 +37,7 @@ STAGE = "_stage"  # slot:<name> | summary | edit | edit:<name>
 
 @handler
 class IntakeHandler:
-    intents: ClassVar[tuple[str, ...]] = ("file_complaint", "report_wage_arrears", "intake")
+    intents: ClassVar[tuple[str, ...]] = ("file_complaint", "report_wage_arrears", "intake_confirmed", "intake")
     captures_input: ClassVar[bool] = True  # while a form is open, every message is an answer
 
     def resume(self, db: Session, worker_id: int) -> dict[str, Any] | None:
@@ -47,10 +48,21 @@ class IntakeHandler:
     def handle(self, ctx: Context) -> Reply:
         draft = self._draft(ctx)
         if draft is None:
-            kind = KIND_OF_INTENT.get(ctx.nlu.intent)
-            if kind is None:  # an old option picked after the form ended
+            if ctx.nlu.intent == "intake_confirmed":  # 「1 是，开始登记」 after we asked
+                kind = str(ctx.payload.get("kind", ""))
+                if kind in FORMS:
+                    return self._start(ctx, kind, dict(ctx.payload.get("details") or {}))
+            kind = KIND_OF_INTENT.get(ctx.nlu.intent) or ""
+            if kind not in FORMS:  # an old option picked after the form ended
                 ctx.state.flow = None
                 return menu_reply("这次登记已经结束了。请回复数字：")
+            if ctx.nlu.source == "rasa" and not plainly_about(kind, ctx.text):
+                # The model alone thinks so (「帮我订张火车票」 once read as arrears): ask before a form
+                # takes over the conversation.
+                return Reply(f"您是要登记{TITLES[kind]}吗？", (
+                    Option("是，开始登记", "intake_confirmed",
+                           {"kind": kind, "details": {"kind": kind, "first": mask_text(ctx.text)}}),
+                    Option("不是，看看能办什么", "help")))
             return self._start(ctx, kind)
         ctx.state.flow = "intake"
         prefix = "接着上次没填完的登记：\n" if ctx.state.data.pop("resumed", False) else ""
@@ -66,8 +78,8 @@ class IntakeHandler:
         draft = ctx.db.get(Case, int(case_id))
         return draft if draft is not None and draft.status == "draft" and draft.worker_id == ctx.worker_id else None
 
-    def _start(self, ctx: Context, kind: str) -> Reply:
-        details = prefill(kind, ctx)
+    def _start(self, ctx: Context, kind: str, details: dict[str, Any] | None = None) -> Reply:
+        details = details if details is not None else prefill(kind, ctx)
         draft = cases.start_draft(ctx.db, ctx.worker_id, kind, ctx.origin, details)
         ctx.state.flow = "intake"
         ctx.state.data["case"] = draft.id
