@@ -66,6 +66,8 @@ def security_headers(response: Response) -> Response:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cache-Control"] = "no-store"
+        if current_app.config.get("SESSION_COOKIE_SECURE"):  # production: HTTPS only, remembered
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
     return response
 
 
