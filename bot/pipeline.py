@@ -124,7 +124,7 @@ class Pipeline:
                 for media_file_id in attachments:
                     self.media_sink(media_file_id)
             state = self.state.load(msg.channel.value, msg.user_id)
-            if state.fresh:  # Redis has nothing for this worker: an unfinished form may be in the database
+            if state.fresh and not identity.is_new:  # Redis lost them: an unfinished form may be in the database
                 self._resume(db, worker.id, state)
             text, nlu, payload = self._understand(msg, state)
             annotate(inbound, nlu)

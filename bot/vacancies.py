@@ -61,7 +61,6 @@ def search(db: Session, q: VacancyQuery, today: date, offset: int = 0, limit: in
         conds.append(Vacancy.id.in_(list(only_ids)))
     if created_after is not None:
         conds.append(Vacancy.created_at > created_after)
-    total = db.scalar(select(func.count()).select_from(Vacancy).where(*conds)) or 0
     quality = []
     if q.industries:
         quality.append(case((Vacancy.industry.in_(q.industries), 0), else_=1))
@@ -76,7 +75,10 @@ def search(db: Session, q: VacancyQuery, today: date, offset: int = 0, limit: in
         .offset(offset)
         .limit(limit)
     )
-    return list(db.scalars(stmt)), total
+    found = list(db.scalars(stmt))
+    if len(found) < limit and (found or offset == 0):  # the last page: no need to count
+        return found, offset + len(found)
+    return found, db.scalar(select(func.count()).select_from(Vacancy).where(*conds)) or 0
 
 
 def find_open(db: Session, ref: str, today: date) -> Vacancy | None:

@@ -39,6 +39,7 @@ def identity_for(db: Session, cipher: DataCipher, channel: str, address: str) ->
             db.add_all([worker, identity])
     except IntegrityError:  # a concurrent first message from the same address won the race
         return identity_for(db, cipher, channel, address)
+    identity.is_new = True  # first contact: nothing of theirs to resume
     return identity
 
 

@@ -48,6 +48,11 @@ def provinces() -> frozenset[str]:
     return frozenset(p.province for p in load_places().values())
 
 
+@lru_cache(maxsize=1)
+def _provinces_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(provinces(), key=len, reverse=True))
+
+
 def province_in(text: str) -> str | None:
     """A province named in the text (「新疆拾花」 → 新疆), longest name first."""
-    return next((p for p in sorted(provinces(), key=len, reverse=True) if p in text), None)
+    return next((p for p in _provinces_longest_first() if p in text), None)

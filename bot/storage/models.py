@@ -61,6 +61,7 @@ class WorkerIdentity(Base):
     consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     worker: Mapped[Worker] = relationship(back_populates="identities")
+    is_new = False  # not a column: set on the object created for a first contact
 
 
 class Message(Base):
