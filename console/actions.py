@@ -50,10 +50,15 @@ def assign(db: Session, case: Case, user: StaffUser, to: StaffUser | None) -> No
     cases.event(db, case, "assigned", actor(user), to=to.username if to else None)
 
 
-def change_status(db: Session, case: Case, user: StaffUser, new: str, reason: str) -> None:
+def change_status(db: Session, case: Case, user: StaffUser, new: str, reason: str,
+                  notifier: Notifier | None = None) -> None:
+    """Move the case; the worker hears of it in one short line (the reason stays internal)."""
     if not reason.strip():
         raise ValueError("请写明原因")
     cases.change_status(db, case, new, actor(user), reason=reason.strip()[:500])
+    if notifier is not None and case.kind in ("complaint", "wage_arrears"):
+        notifier.notify(case.worker_id, f"【工友】{cases.status_line(case)}。回复「查询进度」可随时查看。",
+                        reason="status_update")
 
 
 def release(db: Session, case: Case, user: StaffUser) -> None:

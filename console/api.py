@@ -186,7 +186,7 @@ def change_status(number: str) -> Response:
     if not allowed(user, "close" if new == "closed" else "status"):
         raise ApiError(403, "your role may not do this")
     try:
-        actions.change_status(_db(), case, user, str(new), reason)
+        actions.change_status(_db(), case, user, str(new), reason, current_app.extensions["gongyou.notifier"])
     except cases.StatusChangeError as exc:
         raise ApiError(409, str(exc)) from None
     return jsonify(detail(_db(), case, datetime.now(UTC)))

@@ -138,7 +138,8 @@ def status(case_id: int) -> Response:
     new = request.form.get("status", "")
     case = _case(case_id, "close" if new == "closed" else "status")
     try:
-        actions.change_status(session_db(), case, signed_in(), new, form_text("reason"))
+        actions.change_status(session_db(), case, signed_in(), new, form_text("reason"),
+                              current_app.extensions["gongyou.notifier"])
     except ValueError as exc:
         return _back(case, str(exc), error=True)
     return _back(case, f"状态已改为「{STATUSES.get(new, new)}」。")

@@ -134,6 +134,9 @@ def test_a_webhook_case_is_worked_and_the_reply_reaches_the_worker(bot: Flask, s
     client.post(status_url, data={"status": "accepted", "reason": "", "csrf_token": token})
     assert "请写明原因" in client.get(f"/console/cases/{case.id}").get_data(as_text=True)
     client.post(status_url, data={"status": "accepted", "reason": "材料齐全", "csrf_token": token})
+    run_jobs(bot)
+    assert len(wechat_api.sent) == 2 and "已受理" in wechat_api.sent[1]["text"]["content"]  # the worker is told
+    assert "材料齐全" not in wechat_api.sent[1]["text"]["content"]  # the reason stays internal
     with bot.extensions["gongyou.db"].session() as db:
         row = db.get(Case, case.id)
         assert row is not None and row.status == "accepted" and row.first_response_at is not None

@@ -264,7 +264,7 @@ class OutboundMessage(Base):
     channel: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)  # phone and ID numbers masked
     text_enc: Mapped[str | None] = mapped_column(Text)  # the text as sent, encrypted, when masking changed it
-    reason: Mapped[str] = mapped_column(String(32))  # late_answer | staff_reply | notification
+    reason: Mapped[str] = mapped_column(String(32))  # late_answer | staff_reply | notification | status_update
     kind: Mapped[str] = mapped_column(String(16), default="text", server_default="text")  # text | template
     # queued → sending → sent → delivered | undelivered | failed; held (window closed: staff decide);
     # blocked (worker opted out)
