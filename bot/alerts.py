@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import vacancies
-from bot.storage.models import VacancyAlert
+from bot.storage.models import VacancyAlert, aware
 from bot.vacancy_query import VacancyQuery
 
 log = logging.getLogger(__name__)
@@ -30,10 +30,10 @@ MAX_ALERTS_PER_WORKER = 5
 def subscribe(db: Session, worker_id: int, q: VacancyQuery) -> tuple[VacancyAlert, bool]:
     """Save the search; returns (alert, created). The same search twice is one alert."""
     payload = q.to_payload()
-    for alert in active(db, worker_id):
-        if alert.query == payload:
-            return alert, False
     mine = active(db, worker_id)
+    same = next((alert for alert in mine if alert.query == payload), None)
+    if same is not None:
+        return same, False
     if len(mine) >= MAX_ALERTS_PER_WORKER:  # the oldest makes room
         mine[0].cancelled_at = datetime.now(UTC)
     alert = VacancyAlert(worker_id=worker_id, query=payload, label=q.label(), created_at=datetime.now(UTC),
@@ -70,9 +70,9 @@ def due_notices(db: Session, today: date, now: datetime | None = None) -> list[N
     now = now or datetime.now(UTC)
     notices: list[Notice] = []
     for alert in db.scalars(select(VacancyAlert).where(VacancyAlert.cancelled_at.is_(None))):
-        if alert.last_sent_at is not None and now - _aware(alert.last_sent_at) < MIN_INTERVAL:
+        if alert.last_sent_at is not None and now - aware(alert.last_sent_at) < MIN_INTERVAL:
             continue
-        since = _aware(alert.last_sent_at or alert.created_at)
+        since = aware(alert.last_sent_at or alert.created_at)
         q = VacancyQuery.from_payload(dict(alert.query))
         found, total = vacancies.search(db, q, today, 0, 1, created_after=since)
         if total:
@@ -99,7 +99,3 @@ def announce(db: Session, today: date, send: Callable[[int, str], object], now: 
     if notices:
         log.info("vacancy alerts: %d notice(s) sent", len(notices))
     return len(notices)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.crypto import DataCipher, mask_address
 from bot.grouping import assign_group, employer_key, priority
@@ -40,8 +42,13 @@ def event(db: Session, case: Case, kind: str, actor: str = "worker", **detail: A
     return row
 
 
+def placeholder_number() -> str:
+    """A unique stand-in until the case is numbered on filing (the column is unique and required)."""
+    return f"draft-{uuid.uuid4().hex[:24]}"
+
+
 def start_draft(db: Session, worker_id: int, kind: str, channel: str, details: dict[str, Any]) -> Case:
-    case = Case(number=f"draft-{uuid.uuid4().hex[:24]}", kind=kind, status="draft", worker_id=worker_id,
+    case = Case(number=placeholder_number(), kind=kind, status="draft", worker_id=worker_id,
                 channel=channel, details=details)
     db.add(case)
     db.flush()
@@ -177,20 +184,21 @@ def deadlines(case: Case) -> dict[str, datetime | str | None]:
     return found
 
 
-def overdue_cases(db: Session, now: datetime | None = None) -> list[tuple[Case, list[str]]]:
-    """Open cases with a deadline passed, and which ones: for the staff queue."""
+def overdue_cases(db: Session, now: datetime | None = None,
+                  *where: ColumnElement[bool]) -> list[tuple[Case, list[str]]]:
+    """Open cases with a deadline passed, and which ones: for the staff queue (``where`` narrows it)."""
     from bot.clock import overdue
 
     now = now or datetime.now(UTC)
     found = []
-    for case in db.scalars(select(Case).where(Case.status.in_(OPEN_STATUSES), Case.kind != "handoff")):
+    for case in db.scalars(select(Case).where(Case.status.in_(OPEN_STATUSES), Case.kind != "handoff", *where)):
         late = [name for name, due in deadlines(case).items() if overdue(due, now)]
         if late:
             found.append((case, late))
     return found
 
 
-def sweep_overdue(db: Session, send: Any, now: datetime | None = None) -> int:
+def sweep_overdue(db: Session, send: Callable[[int, str], object], now: datetime | None = None) -> int:
     """Tell each worker, once per deadline, that a deadline passed without news and what we do."""
     now = now or datetime.now(UTC)
     sent = 0

@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import chinese_calendar
 
+from bot.storage.models import aware
+
 log = logging.getLogger(__name__)
 ACCEPT_DAYS = 5
 INVESTIGATE_DAYS = 60
@@ -55,4 +57,4 @@ def overdue(due: datetime | str | None, now: datetime | None = None) -> bool:
     now = now or datetime.now(UTC)
     if isinstance(due, str):
         return now.date() > date.fromisoformat(due)
-    return now > (due if due.tzinfo else due.replace(tzinfo=UTC))
+    return now > aware(due)

@@ -63,7 +63,7 @@ def hand_off(db: Session, worker: Worker, channel: str, reason: str, text: str) 
     case = db.scalar(select(Case).where(Case.worker_id == worker.id, Case.kind == "handoff",
                                         Case.status.in_(("new", "accepted"))))
     if case is None:
-        case = Case(number=f"draft-{now:%H%M%S%f}-{worker.id}", kind="handoff", status="new", worker_id=worker.id,
+        case = Case(number=cases.placeholder_number(), kind="handoff", status="new", worker_id=worker.id,
                     channel=channel, summary=mask_text(text)[:500], details={"reason": reason}, filed_at=now,
                     first_response_due=now + cases.FIRST_RESPONSE)
         db.add(case)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.outbox import Outbox
 from bot.storage.db import Database
-from bot.storage.models import Message
+from bot.storage.models import Message, aware
 
 WECHAT_WINDOW = timedelta(hours=48)
 
@@ -38,14 +38,10 @@ class Notifier:
         if last is None:
             return self.outbox.queue(worker_id, "sms", text, reason, hold="no channel to reach this worker")
         channel, last_at = last
-        if channel == "wechat" and now - _aware(last_at) > WECHAT_WINDOW:
+        if channel == "wechat" and now - aware(last_at) > WECHAT_WINDOW:
             if self.outbox.sms_consented(worker_id):
                 return self.outbox.queue(worker_id, "sms", text, reason)
             if self.wechat_template:
                 return self.outbox.queue(worker_id, "wechat", text, reason, kind="template")
             return self.outbox.queue(worker_id, "wechat", text, reason, hold="WeChat 48-hour window closed")
         return self.outbox.queue(worker_id, channel, text, reason)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone

@@ -123,6 +123,8 @@ class Pipeline:
             if self.media_sink is not None:
                 for media_file_id in attachments:
                     self.media_sink(media_file_id)
+            if worker.handed_off_at is not None:
+                return Reply(""), worker.id  # staff have this conversation: kept on record, the bot is silent
             state = self.state.load(msg.channel.value, msg.user_id)
             if state.fresh and not identity.is_new:  # Redis lost them: an unfinished form may be in the database
                 self._resume(db, worker.id, state)
@@ -130,8 +132,6 @@ class Pipeline:
             annotate(inbound, nlu)
             if identity.opted_out_at is not None and nlu.intent not in OPT_IN_ACTIONS:
                 return Reply(""), worker.id  # opted out: kept on record, nothing sent
-            if worker.handed_off_at is not None:
-                return Reply(""), worker.id  # staff have this conversation: kept on record, the bot is silent
             ctx = Context(
                 text=text, nlu=nlu, state=state, db=db, worker_id=worker.id,
                 page_size=self.page_sizes.get(msg.channel, 5), payload=payload, origin=msg.channel.value,

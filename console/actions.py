@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import cases, handoff
-from bot.crypto import DataCipher, mask_text, open_text
+from bot.crypto import DataCipher, mask_text
 from bot.notify import Notifier
 from bot.storage.models import Case, MediaFile, Message, OutboundMessage, StaffUser
 
@@ -74,15 +74,10 @@ def reveal_phone(db: Session, cipher: DataCipher, case: Case, user: StaffUser) -
     return cipher.decrypt(case.phone_enc)
 
 
-def transcript(db: Session, case: Case, cipher: DataCipher | None = None, limit: int = 200) -> list[Message]:
-    """The worker's messages (masked; the originals opened only when ``cipher`` is given)."""
-    rows = list(db.scalars(select(Message).where(Message.worker_id == case.worker_id)
+def transcript(db: Session, case: Case, limit: int = 200) -> list[Message]:
+    """The worker's messages, phone and ID numbers masked."""
+    return list(db.scalars(select(Message).where(Message.worker_id == case.worker_id)
                            .order_by(Message.created_at, Message.id).limit(limit)))
-    if cipher is not None:
-        for row in rows:
-            db.expunge(row)
-            row.text = open_text(cipher, row.text, row.text_enc)
-    return rows
 
 
 def attachments(db: Session, case: Case) -> list[MediaFile]:

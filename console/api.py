@@ -8,9 +8,9 @@ import hashlib
 import re
 import secrets
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
@@ -19,13 +19,13 @@ from werkzeug.wrappers import Response
 from bot import cases
 from bot.clock import overdue
 from bot.notify import Notifier
-from bot.storage.db import Database
-from bot.storage.models import ApiToken, Case, CaseEvent, OutboundMessage, StaffUser
+from bot.storage.models import ApiToken, Case, CaseEvent, OutboundMessage, StaffUser, aware
 from bot.text import has_controls
 from console import actions
 from console.access import allowed, can_view
 from console.openapi import CASE_NUMBER, OPENAPI, STATUS_VALUES
 from console.queue import KINDS, STATUSES, Filters, queue
+from console.web import session_db  # one database session per request, committed at its end
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 NUMBER = re.compile(CASE_NUMBER)
@@ -49,21 +49,6 @@ def issue_token(db: Session, user: StaffUser, name: str) -> str:
     return token
 
 
-def _db() -> Session:
-    if "api_db" not in g:
-        database: Database = current_app.extensions["gongyou.db"]
-        g.api_db = database.sessionmaker()
-    return cast(Session, g.api_db)
-
-
-@bp.teardown_app_request
-def _close(exc: BaseException | None) -> None:
-    db = g.pop("api_db", None)
-    if db is not None:
-        (db.commit if exc is None else db.rollback)()
-        db.close()
-
-
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError) -> tuple[Response, int]:
     return jsonify(error=str(exc)), exc.status
@@ -83,7 +68,7 @@ def _user() -> StaffUser:
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer ") or len(header) > 200:
         raise ApiError(401, "missing bearer token")
-    db = _db()
+    db = session_db()
     token = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(header[7:].strip()),
                                              ApiToken.revoked_at.is_(None)))
     user = db.get(StaffUser, token.staff_user_id) if token is not None else None
@@ -96,7 +81,7 @@ def _user() -> StaffUser:
 def _case(number: str, user: StaffUser) -> Case:
     if not NUMBER.fullmatch(number):
         raise ApiError(400, "case number looks like QX202611220001")
-    case = _db().scalar(select(Case).where(Case.number == number))
+    case = session_db().scalar(select(Case).where(Case.number == number))
     if case is None or case.status in ("draft", "cancelled") or not can_view(user, case):
         raise ApiError(404, "no such case")
     return case
@@ -105,7 +90,7 @@ def _case(number: str, user: StaffUser) -> Case:
 def _iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+    return aware(moment).isoformat()
 
 
 def summary(case: Case, now: datetime) -> dict[str, Any]:
@@ -161,7 +146,7 @@ def list_cases() -> Response:
         raise ApiError(400, "overdue must be true or false")
     cipher = current_app.extensions["gongyou.pipeline"].cipher
     now = datetime.now(UTC)
-    rows = queue(_db(), user, Filters(kind=kind, status=status, city=city, overdue=overdue_only == "true", q=q),
+    rows = queue(session_db(), user, Filters(kind=kind, status=status, city=city, overdue=overdue_only == "true", q=q),
                  cipher, now, limit=limit)
     return jsonify(cases=[summary(r.case, now) for r in rows[:limit]])
 
@@ -170,8 +155,8 @@ def list_cases() -> Response:
 def get_case(number: str) -> Response:
     user = _user()
     case = _case(number, user)
-    actions.viewed(_db(), case, user)
-    return jsonify(detail(_db(), case, datetime.now(UTC)))
+    actions.viewed(session_db(), case, user)
+    return jsonify(detail(session_db(), case, datetime.now(UTC)))
 
 
 @bp.post("/cases/<number>/status")
@@ -186,10 +171,10 @@ def change_status(number: str) -> Response:
     if not allowed(user, "close" if new == "closed" else "status"):
         raise ApiError(403, "your role may not do this")
     try:
-        actions.change_status(_db(), case, user, str(new), reason, current_app.extensions["gongyou.notifier"])
+        actions.change_status(session_db(), case, user, str(new), reason, current_app.extensions["gongyou.notifier"])
     except cases.StatusChangeError as exc:
         raise ApiError(409, str(exc)) from None
-    return jsonify(detail(_db(), case, datetime.now(UTC)))
+    return jsonify(detail(session_db(), case, datetime.now(UTC)))
 
 
 @bp.post("/cases/<number>/replies")
@@ -200,6 +185,6 @@ def post_reply(number: str) -> tuple[Response, int]:
     if not isinstance(text, str) or not text.strip() or len(text) > actions.REPLY_MAX or has_controls(text):
         raise ApiError(400, f"text: 1-{actions.REPLY_MAX} characters")
     notifier: Notifier = current_app.extensions["gongyou.notifier"]
-    outbound_id = actions.reply(_db(), notifier, case, user, text)
-    row = _db().get(OutboundMessage, outbound_id)
+    outbound_id = actions.reply(session_db(), notifier, case, user, text)
+    row = session_db().get(OutboundMessage, outbound_id)
     return jsonify(outbound_id=outbound_id, status=row.status if row else "queued"), 202

@@ -17,7 +17,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import StaffUser
+from bot.storage.models import StaffUser, aware
 
 ROLES = ("agent", "supervisor", "admin")
 MAX_FAILURES = 5  # wrong passwords in a row before the account locks
@@ -60,7 +60,7 @@ def authenticate(db: Session, client: redis.Redis, address: str, username: str, 
     if int(client.get(key) or 0) >= ADDRESS_LIMIT:
         raise LoginRefused("尝试次数太多，请15分钟后再试。", 429)
     user = db.scalar(select(StaffUser).where(StaffUser.username == username))
-    if user is not None and user.locked_until is not None and _aware(user.locked_until) > now:
+    if user is not None and user.locked_until is not None and aware(user.locked_until) > now:
         raise LoginRefused("账号已临时锁定，请15分钟后再试或联系管理员。", 423)
     ok = False
     if user is not None and user.active:
@@ -87,10 +87,6 @@ def authenticate(db: Session, client: redis.Redis, address: str, username: str, 
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # --- the session and CSRF -----------------------------------------------------------------------

@@ -53,7 +53,7 @@ def _vacancy_values(v: Vacancy | None) -> dict[str, str]:
     return {
         "ref": v.ref, "employer": v.employer, "title": v.title, "job_type": v.job_type, "industry": v.industry,
         "city": v.city, "district": v.district, "headcount": str(v.headcount),
-        "period": {"long_term": "长期", "seasonal": "季节工", "daily": "日结"}.get(v.period, "长期"),
+        "period": vacancies.PERIODS.get(v.period, "长期"),
         "pay_min": str(v.pay_min), "pay_max": str(v.pay_max),
         "pay_unit": {"month": "月", "day": "天", "piece": "计件"}.get(v.pay_unit, "月"),
         "board_lodging": "是" if v.board_lodging else "否", "age_min": str(v.age_min or ""),

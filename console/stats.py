@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot import cases
 from bot.case_facts import CATEGORY_BY_KEY
 from bot.clock import overdue
-from bot.storage.models import Case, CaseGroup, StaffUser
+from bot.storage.models import Case, CaseGroup, StaffUser, aware
 from console.access import visible
 
 KIND_LABELS = {"complaint": "投诉", "wage_arrears": "欠薪", "handoff": "转人工"}
@@ -45,10 +45,6 @@ class Figures:
         return self.answered_in_time / self.answered if self.answered else None
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def figures(db: Session, user: StaffUser, start: date, end: date, now: datetime | None = None) -> Figures:
     now = now or datetime.now(UTC)
     lo = datetime.combine(start, datetime.min.time(), tzinfo=UTC)
@@ -61,7 +57,7 @@ def figures(db: Session, user: StaffUser, start: date, end: date, now: datetime 
     by_city: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     group_ids: set[int] = set()
     for case in found:
-        filed = _aware(case.filed_at) if case.filed_at else now
+        filed = aware(case.filed_at) if case.filed_at else now
         out.by_kind[KIND_LABELS.get(case.kind, case.kind)] += 1
         week = f"{filed.isocalendar().year}-W{filed.isocalendar().week:02d}"
         out.by_week.setdefault(week, Counter())[KIND_LABELS.get(case.kind, case.kind)] += 1
@@ -78,7 +74,7 @@ def figures(db: Session, user: StaffUser, start: date, end: date, now: datetime 
             if case.group_id:
                 group_ids.add(case.group_id)
         if case.first_response_at is not None:
-            waited = _aware(case.first_response_at) - filed
+            waited = aware(case.first_response_at) - filed
             out.answered += 1
             out.answered_in_time += waited <= FIRST_ANSWER
             hours.append(waited.total_seconds() / 3600)

@@ -3,6 +3,7 @@ a digit for the full entry; and alerts for new vacancies (「有新岗位通知�
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import ClassVar
 
@@ -107,7 +108,7 @@ class VacancyAlertOnHandler:
         q, _ = _query(ctx)
         if not q.has_criteria and ctx.state.data.get(LAST_QUERY):
             q = VacancyQuery.from_payload(dict(ctx.state.data[LAST_QUERY]))
-        q = VacancyQuery.from_payload({k: v for k, v in q.to_payload().items() if k not in ("cities", "job_types")})
+        q = replace(q, cities=(), job_types=())  # the search as asked, not as widened
         if not q.has_criteria:
             ctx.state.flow = "vacancy_alert_on"
             return Reply(ASK_ALERT)

@@ -35,6 +35,19 @@ MONTHS = re.compile(
 )
 
 
+def only_places_and_trades(text: str, known: list[Entity]) -> bool:
+    """Nothing but places and trades (and filler words): 「新疆拾花」「拾花工」."""
+    province = province_in(text)
+    if not (known or province):
+        return False
+    rest = text
+    for ent in known:
+        rest = rest.replace(ent.text, "", 1)
+    if province:
+        rest = rest.replace(province, "", 1)
+    return not SEARCH_FILLER.sub("", rest)
+
+
 class NluService:
     def __init__(self, rasa: RasaClient, gazetteer: Gazetteer, threshold: float) -> None:
         self.rasa = rasa
@@ -59,16 +72,17 @@ class NluService:
             return self._clean(replace(fallback, intent=command) if command else fallback, text)
         if result.intent != FALLBACK_INTENT and result.confidence < self.threshold:
             result = replace(result, intent=FALLBACK_INTENT)
+        known = [e for e in self.gazetteer.find(text) if e.name in GAZETTEER_ENTITIES]  # cities and trades
         command = match_command(text)
         if command:
             result = replace(result, intent=command, confidence=1.0, source="rules")
-        elif result.intent != "search_vacancy" and self._only_places_and_trades(text):
+        elif result.intent != "search_vacancy" and only_places_and_trades(text, known):
             result = replace(result, intent="search_vacancy", confidence=1.0, source="rules")
         if result.intent == FALLBACK_INTENT:  # the model is unsure: a clear keyword still counts
             backstop = rule_parse(text, self.gazetteer)
             if backstop.intent != FALLBACK_INTENT:
                 result = replace(result, intent=backstop.intent, confidence=backstop.confidence, source="rules")
-        filled = self._fill_months(text, self._fill_money(text, self._fill_gazetteer(text, result)))
+        filled = self._fill_months(text, self._fill_money(text, self._fill_gazetteer(known, result)))
         return self._clean(filled, text)
 
     @staticmethod
@@ -79,18 +93,6 @@ class NluService:
         if not found:
             return result
         return replace(result, entities=tuple(e for e in result.entities if e.name != "phone") + tuple(found))
-
-    def _only_places_and_trades(self, text: str) -> bool:
-        found = [e for e in self.gazetteer.find(text) if e.name in GAZETTEER_ENTITIES]
-        province = province_in(text)
-        if not (found or province):
-            return False
-        rest = text
-        for ent in found:
-            rest = rest.replace(ent.text, "", 1)
-        if province:
-            rest = rest.replace(province, "", 1)
-        return not SEARCH_FILLER.sub("", rest)
 
     def _fill_months(self, text: str, result: NluResult) -> NluResult:
         """In a money conversation, 「欠了三个多月」 is a number of months whether or not the model tagged
@@ -131,9 +133,10 @@ class NluService:
                  if not any(ts < e and s < te for ts, te in taken)]
         return replace(result, entities=tuple(kept + added))
 
-    def _fill_gazetteer(self, text: str, result: NluResult) -> NluResult:
+    @staticmethod
+    def _fill_gazetteer(known: list[Entity], result: NluResult) -> NluResult:
         """Add a city or trade the model missed but the dictionary knows."""
-        missing = [e for e in self.gazetteer.find(text) if e.name in GAZETTEER_ENTITIES and not result.has(e.name)]
+        missing = [e for e in known if not result.has(e.name)]
         return replace(result, entities=result.entities + tuple(missing)) if missing else result
 
     def _city(self, ent: Entity) -> Entity | None:

@@ -101,7 +101,7 @@ class IntakeHandler:
             slot = _slot(d, stage)
             if slot is not None and slot.name in ("evidence", "story"):
                 if slot.name == "evidence":
-                    d["evidence"] = [*d.get("evidence", [])]
+                    d.setdefault("evidence", [])  # answered: the photo is the evidence
                 else:
                     d["story"] = "（见照片或语音）"
                 return self._next(ctx, draft, d, said="收到，已附在这次登记里。")
@@ -116,17 +116,13 @@ class IntakeHandler:
                 return self._edit_menu(d)
             named = next((s for s in _slots(d) if answer.removeprefix("改") in (s.label, s.name)), None)
             if named is not None:  # 「改时间」: straight to that field
-                d[STAGE] = f"edit:{named.name}"
-                self._save(draft, d)
-                return Reply(named.ask, named.options)
+                return self._edit_field(draft, d, named)
             return self._summary(ctx, draft, d, said="请回复1确认提交、2修改或3取消。")
         if stage == "edit":
             slot = next((s for s in _slots(d) if answer in (s.label, s.name)), None)
             if slot is None:
                 return self._edit_menu(d, said="请回复要改的那一项的数字。")
-            d[STAGE] = f"edit:{slot.name}"
-            self._save(draft, d)
-            return Reply(slot.ask, slot.options)
+            return self._edit_field(draft, d, slot)
         slot = _slot(d, stage)
         if slot is None:
             return self._next(ctx, draft, d)
@@ -169,6 +165,11 @@ class IntakeHandler:
     def _edit_menu(self, d: dict[str, Any], said: str = "") -> Reply:
         options = tuple(Option(s.label, "intake", {"answer": s.label}) for s in _slots(d) if s.needed(d) or s.name in d)
         return Reply(f"{said}改哪一项？", options)
+
+    def _edit_field(self, draft: Case, d: dict[str, Any], slot: Slot) -> Reply:
+        d[STAGE] = f"edit:{slot.name}"
+        self._save(draft, d)
+        return Reply(slot.ask, slot.options)
 
     def _cancel(self, ctx: Context, draft: Case) -> Reply:
         cases.cancel_draft(ctx.db, draft)
