@@ -3,42 +3,32 @@
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from pathlib import Path
 
-import click
 import redis
 from flask import Flask, Response, request
-from flask.cli import AppGroup
 from rq import Queue, Retry
-from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import alerts, cases, handoff, health, jobs
-from bot.channels import sms, wechat
-from bot.channels.wechat_security import WeChatSecurity
-from bot.crypto import DataCipher, MaskingFilter
-from bot.dedupe import Deduper
-from bot.handoff import OfficeHours
-from bot.kv import connect_redis
-from bot.media import MediaSource, MediaStore
-from bot.messages import Channel
-from bot.notify import Notifier
-from bot.outbox import Outbox, Sender
-from bot.paging import bytes_fit, sms_fits
-from bot.pipeline import Pipeline
-from bot.senders import TwilioSender, WeChatSender
-from bot.state import RedisStateStore
-from bot.storage.db import Database
-from bot.storage.models import Case, CaseGroup, Worker
-from bot.wechat_api import WeChatApi
+from bot import health, jobs
+from bot.channels import build_units
+from bot.cli import register_cli
+from bot.conversation.dedupe import Deduper
+from bot.conversation.pipeline import Pipeline
 from config import Settings, load_settings
-from config.menu import MENU_FILE, MenuError, wechat_payload
+from domain.cases.handoff import OfficeHours
+from domain.crypto import DataCipher, MaskingFilter
+from domain.dialogue import RedisStateStore
+from domain.media import MediaStore
+from domain.messages import Channel
+from domain.outreach.notify import Notifier
+from domain.outreach.outbox import Outbox
+from domain.storage.db import Database
+from domain.storage.kv import connect_redis
 from handlers import default_registry
 from nlu.client import RasaClient
 from nlu.gazetteer import load_gazetteer
@@ -46,7 +36,6 @@ from nlu.pinyin import warm as warm_pinyin
 from nlu.service import NluService
 
 log = logging.getLogger(__name__)
-WECHAT_PASSIVE_BUDGET = 1800  # bytes of text; WeChat's passive reply limit is 2048 with the XML around it
 
 
 def configure_logging() -> None:
@@ -83,53 +72,40 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings.nlu_threshold,
     )
     rq_connection, enqueue, enqueue_media = _job_queue(settings, redis_client, app)
+    units = build_units(settings, redis_client)
+    cipher = DataCipher(settings.data_key or settings.secret_key,
+                        [k.strip() for k in settings.data_key_previous.split(",") if k.strip()])
     pipeline = Pipeline(
         db=db,
         state=RedisStateStore(redis_client, settings.state_ttl_seconds),
         dedupe=Deduper(redis_client, settings.dedupe_ttl_seconds),
         nlu=nlu,
         registry=default_registry(),
-        cipher=DataCipher(settings.data_key or settings.secret_key,
-                          [k.strip() for k in settings.data_key_previous.split(",") if k.strip()]),
-        page_sizes={Channel.WECHAT: settings.page_size_wechat, Channel.SMS: settings.page_size_sms,
-                    Channel.CLI: settings.page_size_wechat},
-        budgets={Channel.SMS: sms_fits(settings.sms_max_segments), Channel.WECHAT: bytes_fit(WECHAT_PASSIVE_BUDGET)},
+        cipher=cipher,
+        page_sizes={Channel.CLI: settings.page_size_wechat, **{u.channel: u.page_size for u in units}},
+        budgets={u.channel: u.fits for u in units if u.fits is not None},
         office=OfficeHours.parse(settings.office_days, settings.office_open, settings.office_close,
                                  settings.office_timezone),
         media_sink=enqueue_media,
     )
-    wechat_security = WeChatSecurity(
-        settings.wechat_token, settings.wechat_app_id,
-        (settings.wechat_aes_key, settings.wechat_aes_key_previous), settings.wechat_max_age_seconds,
-    )
-    senders: dict[str, Sender] = {}
-    media_sources: dict[str, MediaSource] = {}
-    if settings.wechat_app_id and settings.wechat_app_secret:
-        wechat_api = WeChatApi(settings.wechat_app_id, settings.wechat_app_secret, redis_client,
-                               settings.wechat_api_base)
-        senders["wechat"] = WeChatSender(wechat_api, settings.wechat_update_template_id)
-        media_sources["wechat"] = wechat_api
-    else:
-        log.warning("WeChat app id/secret not set: late answers and staff replies on WeChat cannot be sent")
-    if settings.twilio_account_sid and settings.twilio_from_number:
-        callback = f"{settings.public_base_url.rstrip('/')}/sms/status" if settings.public_base_url else ""
-        senders["sms"] = TwilioSender(settings.twilio_account_sid, settings.twilio_auth_token,
-                                      settings.twilio_from_number, callback, settings.twilio_api_base)
-    outbox = Outbox(db, pipeline.cipher, senders, enqueue)
+    senders = {u.channel.value: u.sender for u in units if u.sender is not None}
+    outbox = Outbox(db, cipher, senders, enqueue)
+    media_sources = {u.channel.value: u.media_source for u in units if u.media_source is not None}
     app.extensions.update({
         "gongyou.outbox": outbox,
-        "gongyou.media": MediaStore(db, pipeline.cipher, media_sources),
-        "gongyou.notifier": Notifier(db, outbox, wechat_template=bool(settings.wechat_update_template_id)),
+        "gongyou.media": MediaStore(db, cipher, media_sources),
+        "gongyou.notifier": Notifier(db, outbox, {u.channel.value: u.reach for u in units}),
         "gongyou.rq_connection": rq_connection,
         "gongyou.answer_pool": ThreadPoolExecutor(max_workers=16, thread_name_prefix="gongyou-answer"),
-        "gongyou.wechat_security": wechat_security,
         "gongyou.db": db,
         "gongyou.redis": redis_client,
         "gongyou.nlu": nlu,
         "gongyou.pipeline": pipeline,
     })
+    for unit in units:
+        app.extensions.update(unit.extensions)
 
-    for blueprint in (wechat.bp, sms.bp, health.bp):
+    for blueprint in (*(u.blueprint for u in units), health.bp):
         app.register_blueprint(blueprint)
     from knowledge_base.store import configure as configure_kb
 
@@ -185,163 +161,3 @@ def _fetch_quietly(store: MediaStore, media_file_id: int) -> None:
         store.fetch(media_file_id)
     except Exception:
         log.exception("fetching media file %s failed", media_file_id)
-
-
-def register_cli(app: Flask) -> None:
-    wechat_cli = AppGroup("wechat", help="WeChat official account tasks.")
-
-    @wechat_cli.command("push-menu")
-    @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False), default=str(MENU_FILE))
-    def push_menu(path: str) -> None:
-        """Validate config/wechat_menu.yml against WeChat's limits, then publish it."""
-        try:
-            payload = wechat_payload(Path(path))
-        except MenuError as exc:
-            raise click.ClickException(f"menu not pushed: {exc}") from exc
-        settings: Settings = app.config["GONGYOU"]
-        if not (settings.wechat_app_id and settings.wechat_app_secret):
-            raise click.ClickException("set GONGYOU_WECHAT_APP_ID and GONGYOU_WECHAT_APP_SECRET first")
-        api = WeChatApi(settings.wechat_app_id, settings.wechat_app_secret, app.extensions["gongyou.redis"],
-                        settings.wechat_api_base)
-        api.create_menu(payload)
-        click.echo(f"menu pushed: {len(payload['button'])} buttons")
-
-    app.cli.add_command(wechat_cli)
-
-    @app.cli.command("kb-check")
-    def kb_check() -> None:
-        """Validate the knowledge base (required fields, source, short-answer length, links)."""
-        from knowledge_base import load_articles, validate
-        from knowledge_base.store import folder_in_use
-
-        problems = validate(folder_in_use())
-        for line in problems:
-            click.echo(line, err=True)
-        if problems:
-            raise click.ClickException(f"{len(problems)} problem(s) in the knowledge base")
-        click.echo(f"knowledge base ok: {len(load_articles(folder_in_use()))} articles")
-
-    app.cli.add_command(_vacancies_cli(app))
-    app.cli.add_command(_cases_cli(app))
-
-    @app.cli.command("data-rekey")
-    def data_rekey() -> None:
-        """After a data-key rotation: rewrite all sealed personal data under the current key."""
-        from bot.rekey import rekey
-
-        db: Database = app.extensions["gongyou.db"]
-        pipeline: Pipeline = app.extensions["gongyou.pipeline"]
-        with db.session() as session:
-            counts = rekey(session, pipeline.cipher)
-        click.echo("re-encrypted: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-
-    @app.cli.command("init-db")
-    @click.option("--demo/--no-demo", default=True, help="Load the demo vacancies too.")
-    def init_db(demo: bool) -> None:
-        """Apply migrations (and load the demo vacancies)."""
-        from bot import vacancies
-
-        db: Database = app.extensions["gongyou.db"]
-        db.upgrade()
-        if demo:
-            with db.session() as session:
-                count = vacancies.load_demo(session, date.today())
-            click.echo(f"database ready; {count} demo vacancies loaded")
-        else:
-            click.echo("database ready")
-
-
-def _vacancies_cli(app: Flask) -> AppGroup:
-    group = AppGroup("vacancies", help="Vacancy data: import files, send alerts.")
-
-    @group.command("import")
-    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--skip-bad", is_flag=True, help="Import the good rows even if some rows are bad.")
-    def import_command(path: Path, skip_bad: bool) -> None:
-        """Import vacancies from a CSV or XLSX file; bad rows are listed with their line numbers."""
-        from bot.vacancy_import import ImportFileError, import_rows, read_rows
-
-        db: Database = app.extensions["gongyou.db"]
-        try:
-            rows = list(read_rows(path))
-        except ImportFileError as exc:
-            raise click.ClickException(f"{path.name}: {exc}") from exc
-        with db.session() as session:
-            with click.progressbar(length=len(rows), label="检查", file=sys.stderr) as bar:
-                report = import_rows(session, rows, skip_bad, bar.update)
-        for error in report.errors:
-            click.echo(f"{path.name} {error}", err=True)
-        if not report.imported:
-            raise click.ClickException(
-                f"{len(report.errors)} bad row(s) of {report.rows}: nothing imported. "
-                "Fix them, or use --skip-bad to import the good rows only.")
-        click.echo(f"imported {len(report.created)} new, updated {report.updated}"
-                   + (f", skipped {len(report.errors)} bad row(s)" if report.errors else ""))
-        _send_alerts(app)
-
-    @group.command("alerts")
-    def alerts_command() -> None:
-        """Announce new vacancies to workers with matching alerts (run daily, or after adding by hand)."""
-        _send_alerts(app)
-
-    return group
-
-
-def _send_alerts(app: Flask) -> None:
-    db: Database = app.extensions["gongyou.db"]
-    notifier: Notifier = app.extensions["gongyou.notifier"]
-    with db.session() as session:
-        sent = alerts.announce(session, date.today(), notifier.notify)
-    click.echo(f"alerts: {sent} notice(s) queued")
-
-
-def _cases_cli(app: Flask) -> AppGroup:
-    group = AppGroup("cases", help="Cases: deadline reminders, inspection reports, hand-offs.")
-
-    @group.command("sweep")
-    def sweep_command() -> None:
-        """Tell workers whose case passed a deadline without news (run hourly, e.g. from cron)."""
-        db: Database = app.extensions["gongyou.db"]
-        notifier: Notifier = app.extensions["gongyou.notifier"]
-        with db.session() as session:
-            sent = cases.sweep_overdue(session, notifier.notify)
-            late = len(cases.overdue_cases(session))
-        click.echo(f"overdue cases: {late}; worker updates queued: {sent}")
-
-    @group.command("export")
-    @click.argument("number")
-    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
-    @click.option("--reveal", is_flag=True, help="Show the phone number where the worker consented.")
-    def export_command(number: str, out: Path | None, reveal: bool) -> None:
-        """The inspection-ready report of a case, as print-friendly HTML."""
-        from bot.reports import inspection_html
-
-        db: Database = app.extensions["gongyou.db"]
-        pipeline: Pipeline = app.extensions["gongyou.pipeline"]
-        with db.session() as session:
-            case = session.scalar(select(Case).where(Case.number == number.upper()))
-            if case is None:
-                raise click.ClickException(f"no case {number}")
-            worker = session.get(Worker, case.worker_id)
-            group_row = session.get(CaseGroup, case.group_id) if case.group_id else None
-            html = inspection_html(case, worker, group_row, pipeline.cipher, reveal=reveal)
-            cases.event(session, case, "exported", "cli", reveal=reveal)
-        if out:
-            out.write_text(html, encoding="utf-8")
-            click.echo(f"written {out}")
-        else:
-            click.echo(html)
-
-    @group.command("release")
-    @click.argument("number")
-    def release_command(number: str) -> None:
-        """Give a handed-off conversation (RG… case) back to the bot."""
-        db: Database = app.extensions["gongyou.db"]
-        with db.session() as session:
-            case = session.scalar(select(Case).where(Case.number == number.upper()))
-            if case is None:
-                raise click.ClickException(f"no case {number}")
-            handoff.release(session, case.worker_id, actor="cli")
-        click.echo(f"released: the bot answers this worker again ({number})")
-
-    return group

@@ -6,7 +6,7 @@ import sys
 import uuid
 
 from bot import create_app
-from bot.messages import Channel, InboundMessage
+from domain.messages import Channel, InboundMessage
 
 
 def main() -> int:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from flask import Flask
 
-from bot.outbox import TransientFailure
+from domain.outreach.outbox import TransientFailure
 
 QUEUE = "gongyou"
 RETRY_INTERVALS = [5, 30, 120]
@@ -51,7 +51,8 @@ PERIOD_SECONDS = 600  # how often the worker sweeps deadlines and vacancy alerts
 def run_periodic(app: Flask, now: datetime | None = None) -> dict[str, int] | None:
     """One round of the periodic work: overdue-case updates to workers and vacancy alerts. Several
     worker processes may run this; a Redis lock lets one of them do it per period (None: skipped)."""
-    from bot import alerts, cases
+    from domain.cases import lifecycle as cases
+    from domain.vacancies import alerts
 
     client = app.extensions["gongyou.redis"]
     if not client.set("gongyou:periodic:lock", "1", nx=True, ex=PERIOD_SECONDS - 30):

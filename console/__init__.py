@@ -8,12 +8,12 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from bot.storage.db import Database
 from console import content, users  # noqa: F401  (their routes join the console blueprint)
 from console.api import bp as api_bp
 from console.api import issue_token
 from console.auth import ROLES, create_user
 from console.views import bp
+from domain.storage.db import Database
 
 
 def register_console(app: Flask, production: bool) -> None:
@@ -56,7 +56,7 @@ def _cli(app: Flask) -> AppGroup:
         """Issue a JSON API token acting as USERNAME (printed once; only its hash is kept)."""
         from sqlalchemy import select
 
-        from bot.storage.models import StaffUser
+        from domain.storage.models import StaffUser
 
         db: Database = app.extensions["gongyou.db"]
         with db.session() as session:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, false, or_
 
-from bot.storage.models import Case, StaffUser
+from domain.storage.models import Case, StaffUser
 
 # action → roles allowed
 PERMISSIONS: dict[str, frozenset[str]] = {

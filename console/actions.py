@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import cases, handoff
-from bot.crypto import DataCipher, mask_text
-from bot.notify import Notifier
-from bot.storage.models import Case, MediaFile, Message, OutboundMessage, StaffUser
+from domain.cases import handoff
+from domain.cases import lifecycle as cases
+from domain.crypto import DataCipher, mask_text
+from domain.outreach.notify import Notifier
+from domain.storage.models import Case, MediaFile, Message, OutboundMessage, StaffUser
 
 REPLY_MAX = 300
 

@@ -16,16 +16,16 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from bot import cases
-from bot.clock import overdue
-from bot.notify import Notifier
-from bot.storage.models import ApiToken, Case, CaseEvent, OutboundMessage, StaffUser, aware
-from bot.text import has_controls
 from console import actions
 from console.access import allowed, can_view
 from console.openapi import CASE_NUMBER, OPENAPI, STATUS_VALUES
 from console.queue import KINDS, STATUSES, Filters, queue
 from console.web import session_db  # one database session per request, committed at its end
+from domain.cases import lifecycle as cases
+from domain.cases.clock import overdue
+from domain.outreach.notify import Notifier
+from domain.storage.models import ApiToken, Case, CaseEvent, OutboundMessage, StaffUser, aware
+from domain.text import has_controls
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 NUMBER = re.compile(CASE_NUMBER)

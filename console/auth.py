@@ -17,7 +17,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import StaffUser, aware
+from domain.storage.models import StaffUser, aware
 
 ROLES = ("agent", "supervisor", "admin")
 MAX_FAILURES = 5  # wrong passwords in a row before the account locks

@@ -15,12 +15,13 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from bot import alerts, vacancies
-from bot.notify import Notifier
-from bot.storage.models import Vacancy
-from bot.vacancy_import import FIELDS, ImportFileError, import_rows, parse_row, read_rows
 from console.auth import current_user, login_required, role_required
 from console.web import bp, form_text, session_db
+from domain.outreach.notify import Notifier
+from domain.storage.models import Vacancy
+from domain.vacancies import alerts
+from domain.vacancies import search as vacancies
+from domain.vacancies.importer import FIELDS, ImportFileError, import_rows, parse_row, read_rows
 from knowledge_base.store import folder_in_use, parse_article, validate
 
 EDITORS = ("supervisor", "admin")

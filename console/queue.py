@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot import cases
-from bot.crypto import DataCipher
-from bot.storage.models import Case, StaffUser
 from console.access import visible
+from domain.cases import lifecycle as cases
+from domain.crypto import DataCipher
+from domain.storage.models import Case, StaffUser
 from nlu.phone import normalise_phone
 
 KINDS = {"complaint": "投诉", "wage_arrears": "欠薪", "handoff": "转人工"}
@@ -54,7 +54,7 @@ def queue(db: Session, user: StaffUser, f: Filters, cipher: DataCipher, now: dat
     if f.q:
         stmt = stmt.where(_search(f.q, cipher))
     stmt = stmt.order_by(Case.priority.desc(), Case.first_response_due.asc().nulls_last(), Case.id).limit(limit)
-    from bot.clock import overdue
+    from domain.cases.clock import overdue
 
     rows = []
     found: list[Case] = list(db.scalars(stmt))

@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import cases
-from bot.case_facts import CATEGORY_BY_KEY
-from bot.clock import overdue
-from bot.storage.models import Case, CaseGroup, StaffUser, aware
 from console.access import visible
+from domain.cases import lifecycle as cases
+from domain.cases.clock import overdue
+from domain.cases.facts import CATEGORY_BY_KEY
+from domain.storage.models import Case, CaseGroup, StaffUser, aware
 
 KIND_LABELS = {"complaint": "投诉", "wage_arrears": "欠薪", "handoff": "转人工"}
 FIRST_ANSWER = timedelta(hours=24)

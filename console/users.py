@@ -8,9 +8,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from bot.storage.models import StaffUser
 from console.auth import ROLES, create_user, current_user, login_required, role_required
 from console.web import bp, form_text, session_db
+from domain.storage.models import StaffUser
 
 
 @bp.route("/users", methods=["GET", "POST"])

@@ -10,12 +10,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from bot import cases
-from bot.media import MediaStore
-from bot.notify import Notifier
-from bot.reports import inspection_html
-from bot.storage.models import Case, CaseEvent, CaseGroup, StaffUser, Worker
-from bot.text import without_controls
 from console import actions
 from console.access import allowed, can_view
 from console.auth import (
@@ -30,6 +24,12 @@ from console.queue import STATUSES, Filters, counts, queue
 from console.report_files import csv_text, xlsx
 from console.stats import figures, month_range, quarter_range
 from console.web import bp, data_cipher, form_text, session_db, signed_in
+from domain.cases import lifecycle as cases
+from domain.cases.report import inspection_html
+from domain.media import MediaStore
+from domain.outreach.notify import Notifier
+from domain.storage.models import Case, CaseEvent, CaseGroup, StaffUser, Worker
+from domain.text import without_controls
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -9,14 +9,14 @@ from flask import Blueprint, current_app, g, request, session
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from bot.case_facts import CATEGORY_BY_KEY
-from bot.crypto import DataCipher
-from bot.storage.db import Database
-from bot.storage.models import StaffUser
-from bot.text import without_controls
 from console.access import allowed
 from console.auth import check_csrf, csrf_token, current_user
 from console.queue import KINDS, STATUSES
+from domain.cases.facts import CATEGORY_BY_KEY
+from domain.crypto import DataCipher
+from domain.storage.db import Database
+from domain.storage.models import StaffUser
+from domain.text import without_controls
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static")
 EVENT_LABELS = {

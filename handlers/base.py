@@ -12,10 +12,10 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
-from bot.crypto import DataCipher
-from bot.handoff import OfficeHours
-from bot.messages import Reply
-from bot.state import DialogueState
+from domain.cases.handoff import OfficeHours
+from domain.crypto import DataCipher
+from domain.dialogue import DialogueState
+from domain.messages import Reply
 from nlu.result import NluResult
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from bot.crypto import mask_address
-from bot.messages import Option, Reply
-from bot.workers import link_phone
+from domain.crypto import mask_address
+from domain.messages import Option, Reply
+from domain.workers import link_phone
 from handlers.base import Context, handler
 from handlers.menu import menu_reply
 from nlu.phone import normalise_phone

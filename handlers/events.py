@@ -7,8 +7,8 @@ from typing import ClassVar
 
 from sqlalchemy import update
 
-from bot.messages import Option, Reply
-from bot.storage.models import Worker, WorkerIdentity
+from domain.messages import Option, Reply
+from domain.storage.models import Worker, WorkerIdentity
 from handlers.base import Context, handler
 from handlers.menu import MAIN_MENU, menu_reply
 from nlu.gazetteer import load_gazetteer

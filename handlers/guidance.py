@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import ClassVar
 
-from bot import cases, handoff
-from bot.messages import Option, Reply
-from bot.storage.models import Worker
+from domain.cases import handoff
+from domain.cases import lifecycle as cases
+from domain.messages import Option, Reply
+from domain.storage.models import Worker
 from handlers.base import Context, handler
 from handlers.menu import menu_reply
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from bot.messages import Option, Reply
+from domain.messages import Option, Reply
 from handlers.base import Context, handler
 
 MAIN_MENU: tuple[Option, ...] = (

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from bot.messages import Option, Reply
-from bot.storage.models import Worker
+from domain.messages import Option, Reply
+from domain.storage.models import Worker
 from handlers.base import Context, handler
 from handlers.guidance import TO_PERSON
 from knowledge_base import Article, KnowledgeBase, current

@@ -7,10 +7,11 @@ from dataclasses import replace
 from datetime import date
 from typing import ClassVar
 
-from bot import alerts, vacancies
-from bot.messages import Option, Reply
-from bot.storage.models import Worker
-from bot.vacancy_query import VacancyQuery, read_query, widenings
+from domain.messages import Option, Reply
+from domain.storage.models import Worker
+from domain.vacancies import alerts
+from domain.vacancies import search as vacancies
+from domain.vacancies.query import VacancyQuery, read_query, widenings
 from handlers.base import Context, handler
 from handlers.menu import menu_reply
 

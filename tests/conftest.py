@@ -10,10 +10,11 @@ import redis
 from flask import Flask
 from sqlalchemy import text
 
-from bot import create_app, vacancies
-from bot.pipeline import Pipeline
-from bot.storage.db import Database
+from bot import create_app
+from bot.conversation.pipeline import Pipeline
 from config import Settings
+from domain.storage.db import Database
+from domain.vacancies import search as vacancies
 from tests.support import services
 from tests.support.dialog import Conversation
 from tests.support.standins import WeChatApiStandIn, serve

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from sqlalchemy import select
 
-from bot.storage.models import Case, OutboundMessage, Worker, WorkerIdentity
 from console.api import issue_token
 from console.auth import create_user
+from domain.storage.models import Case, OutboundMessage, Worker, WorkerIdentity
 from tests.test_console import PASSWORD
 
 

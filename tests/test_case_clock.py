@@ -9,11 +9,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from bot import cases
-from bot.clock import add_working_days, legal_deadlines
-from bot.messages import Channel
-from bot.pipeline import Pipeline
-from bot.storage.models import Case, CaseEvent, OutboundMessage
+from bot.conversation.pipeline import Pipeline
+from domain.cases import lifecycle as cases
+from domain.cases.clock import add_working_days, legal_deadlines
+from domain.messages import Channel
+from domain.storage.models import Case, CaseEvent, OutboundMessage
 from tests.support.dialog import Conversation
 
 

@@ -14,8 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from bot.storage.models import Case, CaseEvent, OutboundMessage, StaffUser
 from console.auth import create_user
+from domain.storage.models import Case, CaseEvent, OutboundMessage, StaffUser
 from tests.support.standins import WeChatApiStandIn
 from tests.test_vacancies import wechat_say
 from tests.test_wechat_outbound import run_jobs, wechat_app

@@ -17,8 +17,8 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import select
 
-from bot.storage.models import Case, OutboundMessage
 from console.auth import create_user
+from domain.storage.models import Case, OutboundMessage
 from tests.support.standins import WeChatApiStandIn, serve
 from tests.test_console import PASSWORD, XSS, file_complaint
 from tests.test_wechat_outbound import wechat_app

@@ -12,9 +12,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import delete, select
 
-from bot.messages import Channel
-from bot.storage.models import OutboundMessage, Vacancy
 from console.auth import create_user
+from domain.messages import Channel
+from domain.storage.models import OutboundMessage, Vacancy
 from knowledge_base.store import ARTICLES
 from tests.support.dialog import Conversation
 from tests.test_console import PASSWORD, csrf, signed_in

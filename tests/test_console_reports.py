@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from openpyxl import load_workbook
 
-from bot.storage.models import Case, Worker
 from console.auth import create_user
 from console.stats import month_range, quarter_range
+from domain.storage.models import Case, Worker
 from tests.test_console import PASSWORD, login
 
 

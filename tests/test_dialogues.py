@@ -7,8 +7,8 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy import select
 
-from bot import handoff
-from bot.storage.models import Case, Message, WorkerIdentity
+from domain.cases import handoff
+from domain.storage.models import Case, Message, WorkerIdentity
 from tests.support.dialog import Conversation, verify_dialog
 
 MENU = ("1 找工作", "6 转人工")
@@ -82,7 +82,7 @@ def test_traditional_characters_understood(conversation: Conversation) -> None:
 
 
 def test_every_message_is_kept_and_addresses_are_encrypted(app: Flask, pipeline) -> None:  # type: ignore[no-untyped-def]
-    from bot.messages import Channel
+    from domain.messages import Channel
 
     conv = Conversation(pipeline, channel=Channel.SMS, user_id="+8613912345678")
     conv.say("你好")

@@ -57,8 +57,8 @@ def test_model_extracts_city_and_trade(rasa_url: str) -> None:
 
 def test_understanding_does_not_regress_on_the_blind_test_set(rasa_url: str) -> None:
     """The blind set (never trained on) through the production path; `make nlu-eval` has the full report."""
+    from bench.nlu_eval import BLIND, load_examples, run, score, traditional
     from nlu.client import RasaClient
-    from nlu.evaluate import BLIND, load_examples, run, score, traditional
     from nlu.gazetteer import load_gazetteer
     from nlu.service import NluService
 

@@ -12,11 +12,11 @@ import redis
 from flask import Flask
 from sqlalchemy import func, select
 
-from bot import handoff
-from bot.grouping import before_spring_festival, employer_key, same_employer
-from bot.messages import Channel, InboundMessage
-from bot.pipeline import Pipeline
-from bot.storage.models import Case, CaseEvent, CaseGroup, Message, Worker
+from bot.conversation.pipeline import Pipeline
+from domain.cases import handoff
+from domain.cases.grouping import before_spring_festival, employer_key, same_employer
+from domain.messages import Channel, InboundMessage
+from domain.storage.models import Case, CaseEvent, CaseGroup, Message, Worker
 from tests.support.dialog import Conversation, verify_dialog
 
 

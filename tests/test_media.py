@@ -8,8 +8,8 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy import select
 
-from bot.storage.models import Case, CaseEvent, MediaFile
 from console.auth import create_user
+from domain.storage.models import Case, CaseEvent, MediaFile
 from tests.conftest import WECHAT_TOKEN
 from tests.support.standins import WeChatApiStandIn
 from tests.support.wechat import media_xml, signed_query

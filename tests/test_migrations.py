@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from bot.storage.db import Database
-from bot.storage.models import Base
+from domain.storage.db import Database
+from domain.storage.models import Base
 
 
 def test_migrations_match_models(database_url: str) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nlu.evaluate import BLIND, HELDOUT, load_examples
+from bench.nlu_eval import BLIND, HELDOUT, load_examples
 from nlu.result import CONTRACT_ENTITIES, CONTRACT_INTENTS
 
 ROOT = Path(__file__).resolve().parents[1]

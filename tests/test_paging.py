@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.messages import Option, Reply
-from bot.paging import NEXT_HINT, bytes_fit, paginate, sms_fits
+from bot.conversation.paging import NEXT_HINT, bytes_fit, paginate, sms_fits
+from domain.messages import Option, Reply
 
 OPTIONS = (Option("转人工", "human_agent"), Option("主菜单", "help"))
 

@@ -10,10 +10,10 @@ import psycopg
 from flask import Flask
 from sqlalchemy import select
 
-from bot.crypto import open_text
-from bot.messages import Channel
-from bot.pipeline import Pipeline
-from bot.storage.models import Case, Message
+from bot.conversation.pipeline import Pipeline
+from domain.crypto import open_text
+from domain.messages import Channel
+from domain.storage.models import Case, Message
 from tests.support.dialog import Conversation
 
 PHONES = ("13800138000", "13712345678", "13911112222", "13600001111")

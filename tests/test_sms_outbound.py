@@ -10,8 +10,8 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from bot import jobs
-from bot.outbox import TransientFailure
-from bot.storage.models import OutboundMessage, Worker, WorkerIdentity
+from domain.outreach.outbox import TransientFailure
+from domain.storage.models import OutboundMessage, Worker, WorkerIdentity
 from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN
 from tests.support.standins import TwilioApiStandIn, serve
 from tests.test_sms_webhook import SmsWorker, post_sms, sms_params

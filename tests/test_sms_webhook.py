@@ -63,7 +63,7 @@ class SmsWorker:
 def test_sms_conversation_budget_paging_stop_and_start(app: Flask) -> None:
     from sqlalchemy import select
 
-    from bot.storage.models import Message
+    from domain.storage.models import Message
 
     worker = SmsWorker(app, "+8613700137000")
     menu = worker.text("你好")

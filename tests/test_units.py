@@ -6,10 +6,10 @@ from typing import ClassVar
 
 import pytest
 
-from bot.crypto import DataCipher, mask_address, mask_text
-from bot.messages import Option, Reply
-from bot.state import DialogueState
 from config import ConfigError, Settings
+from domain.crypto import DataCipher, mask_address, mask_text
+from domain.dialogue import DialogueState
+from domain.messages import Option, Reply
 from handlers import default_registry
 from handlers.base import Context, DuplicateIntentError, build_registry
 from handlers.menu import FallbackHandler, GreetHandler
@@ -199,7 +199,7 @@ def test_district_resolves_to_city_and_province() -> None:
 
 
 def test_second_topic_is_offered() -> None:
-    from bot.pipeline import offer_second_topic
+    from bot.conversation.pipeline import offer_second_topic
     from nlu.result import NluResult
 
     reply = Reply("讨薪先做三件事", (Option("转人工", "human_agent"),))

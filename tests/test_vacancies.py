@@ -14,8 +14,8 @@ from flask import Flask
 from openpyxl import Workbook
 from sqlalchemy import delete, func, select
 
-from bot.storage.models import Vacancy, VacancyAlert
-from bot.vacancy_query import VacancyQuery, nearby_cities, read_query, related_trades, widenings
+from domain.storage.models import Vacancy, VacancyAlert
+from domain.vacancies.query import VacancyQuery, nearby_cities, read_query, related_trades, widenings
 from tests.conftest import WECHAT_TOKEN
 from tests.support.standins import WeChatApiStandIn
 from tests.support.wechat import signed_query, text_xml
@@ -226,7 +226,7 @@ def test_unreadable_files_are_refused_clearly(app: Flask, tmp_path: Path) -> Non
 
 
 def test_alert_notice_fits_two_sms_segments() -> None:
-    from bot.alerts import notice_text
+    from domain.vacancies.alerts import notice_text
 
     best = Vacancy(title="电子厂普工(包吃住)", city="东莞", district="长安镇", pay_min=5500, pay_max=7000,
                    pay_unit="month", board_lodging=True)

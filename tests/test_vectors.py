@@ -7,7 +7,7 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.utils import check_signature
 
-from bot.channels.sms import signature_valid
+from bot.channels.sms.webhook import signature_valid
 
 SAMPLE_ENCRYPT = (
     "hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2L"

@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import select
 from wechatpy.crypto import WeChatCrypto
 
-from bot.storage.models import Message, Worker, WorkerIdentity
+from domain.storage.models import Message, Worker, WorkerIdentity
 from tests.conftest import WECHAT_TOKEN
 from tests.support.wechat import event_xml, media_xml, sign, signed_query, text_xml
 

@@ -13,8 +13,8 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
 from bot import jobs
-from bot.storage.models import OutboundMessage
-from bot.wechat_api import WeChatApi
+from bot.channels.wechat.api import WeChatApi
+from domain.storage.models import OutboundMessage
 from tests.conftest import WECHAT_TOKEN
 from tests.support.standins import WeChatApiStandIn, delaying_proxy, serve
 from tests.support.wechat import signed_query, text_xml
@@ -73,7 +73,7 @@ def test_closed_window_holds_the_message_for_staff(
     wechat_api.closed_window.add("oGone")
     outbox = app.extensions["gongyou.outbox"]
     with app.extensions["gongyou.db"].session() as db:
-        from bot.storage.models import Worker
+        from domain.storage.models import Worker
 
         worker_id = db.scalar(select(Worker.id))
     outbound_id = outbox.queue(worker_id, "wechat", "您的投诉已受理", "staff_reply")
@@ -141,7 +141,7 @@ def test_phone_given_on_wechat_links_sms_with_consent_and_is_used_when_window_cl
         assert "要把手机号+86131****1000和您的微信绑定吗" in ask and "1 同意绑定" in ask
         assert "已绑定" in say("1")
         with app.extensions["gongyou.db"].session() as db:
-            from bot.storage.models import Message, Worker, WorkerIdentity
+            from domain.storage.models import Message, Worker, WorkerIdentity
 
             assert db.scalar(select(func.count()).select_from(Worker)) == 1  # the two records are one person
             sms = db.scalar(select(WorkerIdentity).where(WorkerIdentity.channel == "sms"))
@@ -164,7 +164,7 @@ def test_notifier_reaches_the_worker_where_they_are(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from bot.storage.models import Worker
+    from domain.storage.models import Worker
 
     app = wechat_app(app_factory, rasa_url, wechat_api)
     app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN), data=text_xml("你好", sender="oN1"))
@@ -188,7 +188,7 @@ def test_template_message_after_the_window_when_configured(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from bot.storage.models import Worker
+    from domain.storage.models import Worker
 
     app = wechat_app(app_factory, rasa_url, wechat_api, wechat_update_template_id="TPL_CASE_UPDATE")
     app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN), data=text_xml("你好", sender="oT1"))

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from flask import Flask
 from sqlalchemy import func, select
 
-from bot.storage.models import Message
+from domain.storage.models import Message
 from tests.conftest import WECHAT_TOKEN
 from tests.support.wechat import signed_query, text_xml
 
@@ -108,7 +108,7 @@ def test_three_concurrent_deliveries_make_one_case_and_one_answer(app: Flask) ->
     """WeChat retries a slow message; three copies arriving at once must act once."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from bot.storage.models import Case
+    from domain.storage.models import Case
 
     body = text_xml("我要转人工", sender="oTriple", msg_id=7000000000000000777)
     query = signed_query(WECHAT_TOKEN)

@@ -14,11 +14,11 @@ from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
 
-from bot import cases
-from bot.case_facts import CATEGORY_BY_KEY, TIME_LIMIT, guess_category, plainly_about, time_limit_applies
-from bot.crypto import mask_address, mask_text
-from bot.messages import Option, Reply
-from bot.storage.models import Case, CaseGroup
+from domain.cases import lifecycle as cases
+from domain.cases.facts import CATEGORY_BY_KEY, TIME_LIMIT, guess_category, plainly_about, time_limit_applies
+from domain.crypto import mask_address, mask_text
+from domain.messages import Option, Reply
+from domain.storage.models import Case, CaseGroup
 from handlers.base import Context, handler
 from handlers.guidance import HOME, TO_PERSON
 from handlers.intake import fields

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.case_facts import CATEGORIES, CATEGORY_MENU, guess_category
-from bot.messages import Option
+from domain.cases.facts import CATEGORIES, CATEGORY_MENU, guess_category
+from domain.messages import Option
 from handlers.intake import fields
 from nlu.result import NluResult
 

@@ -6,8 +6,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.messages import Channel, InboundMessage
-from bot.pipeline import Pipeline
+from bot.conversation.pipeline import Pipeline
+from domain.messages import Channel, InboundMessage
 
 Expectation = str | Sequence[str] | Callable[[str], bool]
 

@@ -1,0 +1,114 @@
+"""WeChat official account webhook: URL check; plaintext, compatible and safe modes; all message types.
+
+Signature and freshness first (403), then hostile-XML checks (4xx), then the message becomes one
+neutral InboundMessage: text and recognised voice go to the NLU; a menu click, a follow, a photo,
+a location or unheard voice carry their own action. Replies are passive XML (encrypted in safe mode).
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from functools import partial
+
+from flask import Blueprint, Response, current_app, request
+from wechatpy import parse_message
+from wechatpy.messages import BaseMessage
+from wechatpy.replies import TextReply
+
+from bot.channels.wechat.inbound import to_inbound
+from bot.channels.wechat.security import Opened, WeChatSecurity
+from bot.channels.wechat.xmlsafe import check_xml
+from bot.conversation.pipeline import Outcome, Pipeline
+from domain.errors import BadRequest, ForbiddenSignature
+from domain.messages import Channel, Reply
+from domain.outreach.outbox import Outbox
+
+log = logging.getLogger(__name__)
+bp = Blueprint("wechat", __name__)
+MAX_PASSIVE_BYTES = 2048
+SUCCESS = "success"  # tells WeChat "received, no passive reply" and stops its retries
+
+
+def _plain(text: str, status: int = 200) -> Response:
+    return Response(text, status=status, mimetype="text/plain")
+
+
+def _security() -> WeChatSecurity:
+    return current_app.extensions["gongyou.wechat_security"]
+
+
+@bp.get("/wechat")
+def verify_url() -> Response:
+    try:
+        _security().verify(request.args)
+    except ForbiddenSignature:
+        return _plain("forbidden", 403)
+    return _plain(request.args.get("echostr", ""))
+
+
+def _render(msg: BaseMessage, reply: Reply, opened: Opened) -> Response:
+    text = reply.render_text()
+    if not text:
+        return _plain(SUCCESS)
+    while len(text.encode("utf-8")) > MAX_PASSIVE_BYTES - 400:  # room for the XML envelope
+        text = text[: int(len(text) * 0.9)]
+    xml = TextReply(content=text, message=msg).render()
+    return Response(WeChatSecurity.seal(xml, opened, request.args), mimetype="application/xml")
+
+
+@bp.post("/wechat")
+def receive() -> Response:
+    security = _security()
+    try:
+        security.verify(request.args)
+        security.check_fresh(request.args)
+    except ForbiddenSignature:
+        return _plain("forbidden", 403)
+    except BadRequest as exc:
+        return _plain(f"bad request: {exc}", exc.status)
+    body = request.get_data(cache=False)
+    try:
+        check_xml(body)
+        opened = security.open(body, request.args)
+        if opened.crypto is not None:
+            check_xml(opened.xml)
+        msg = parse_message(opened.xml)
+    except ForbiddenSignature:
+        return _plain("forbidden", 403)
+    except BadRequest as exc:
+        return _plain(f"bad request: {exc}", exc.status)
+    except Exception:  # wechatpy raises assorted errors on odd but well-formed XML
+        return _plain("bad request: not a WeChat message", 400)
+    inbound = to_inbound(msg)
+    if inbound is None:
+        return _plain(SUCCESS)
+    ext = current_app.extensions
+    pipeline: Pipeline = ext["gongyou.pipeline"]
+    future = ext["gongyou.answer_pool"].submit(pipeline.handle, inbound)
+    try:
+        outcome = future.result(timeout=current_app.config["GONGYOU"].wechat_reply_budget_seconds)
+    except FutureTimeout:
+        # WeChat gives up at 5 s and retries: say "received" now, send the answer when it is ready.
+        future.add_done_callback(partial(_send_late, ext["gongyou.outbox"], inbound.message_id))
+        log.warning("WeChat message %s not answered within budget: answering later", inbound.message_id)
+        return _plain(SUCCESS)
+    except Exception:
+        log.exception("WeChat message %s could not be processed", inbound.message_id)
+        return _render(msg, Reply("系统忙，请过一会儿再发一次。"), opened)
+    if outcome.reply is None:  # a retry while the first delivery is still being answered
+        return _plain(SUCCESS)
+    return _render(msg, outcome.reply, opened)
+
+
+def _send_late(outbox: Outbox, message_id: str, future: Future[Outcome]) -> None:
+    """When a slow answer is finally ready, send it through the customer-service API."""
+    try:
+        outcome = future.result()
+    except Exception:
+        log.exception("WeChat message %s failed after the reply budget", message_id)
+        return
+    text = outcome.reply.render_text() if outcome.reply else ""
+    if text and outcome.worker_id is not None:
+        outbox.queue(outcome.worker_id, Channel.WECHAT.value, text, "late_answer")

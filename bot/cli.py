@@ -1,0 +1,185 @@
+"""Every `flask` command of Gongyou (`gongyou <command>` or `flask <command>` in the clone):
+wechat push-menu, kb-check, vacancies import/alerts, cases sweep/export/release, data-rekey, init-db.
+The console adds its own group (`console create-user`, `console create-token`)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from bot.channels.wechat.api import WeChatApi
+from bot.conversation.pipeline import Pipeline
+from config import Settings
+from config.menu import MENU_FILE, MenuError, wechat_payload
+from domain.cases import handoff
+from domain.cases import lifecycle as cases
+from domain.outreach.notify import Notifier
+from domain.storage.db import Database
+from domain.storage.models import Case, CaseGroup, Worker
+from domain.vacancies import alerts
+
+
+def register_cli(app: Flask) -> None:
+    wechat_cli = AppGroup("wechat", help="WeChat official account tasks.")
+
+    @wechat_cli.command("push-menu")
+    @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False), default=str(MENU_FILE))
+    def push_menu(path: str) -> None:
+        """Validate config/wechat_menu.yml against WeChat's limits, then publish it."""
+        try:
+            payload = wechat_payload(Path(path))
+        except MenuError as exc:
+            raise click.ClickException(f"menu not pushed: {exc}") from exc
+        settings: Settings = app.config["GONGYOU"]
+        if not (settings.wechat_app_id and settings.wechat_app_secret):
+            raise click.ClickException("set GONGYOU_WECHAT_APP_ID and GONGYOU_WECHAT_APP_SECRET first")
+        api = WeChatApi(settings.wechat_app_id, settings.wechat_app_secret, app.extensions["gongyou.redis"],
+                        settings.wechat_api_base)
+        api.create_menu(payload)
+        click.echo(f"menu pushed: {len(payload['button'])} buttons")
+
+    app.cli.add_command(wechat_cli)
+
+    @app.cli.command("kb-check")
+    def kb_check() -> None:
+        """Validate the knowledge base (required fields, source, short-answer length, links)."""
+        from knowledge_base import load_articles, validate
+        from knowledge_base.store import folder_in_use
+
+        problems = validate(folder_in_use())
+        for line in problems:
+            click.echo(line, err=True)
+        if problems:
+            raise click.ClickException(f"{len(problems)} problem(s) in the knowledge base")
+        click.echo(f"knowledge base ok: {len(load_articles(folder_in_use()))} articles")
+
+    app.cli.add_command(_vacancies_cli(app))
+    app.cli.add_command(_cases_cli(app))
+
+    @app.cli.command("data-rekey")
+    def data_rekey() -> None:
+        """After a data-key rotation: rewrite all sealed personal data under the current key."""
+        from domain.rekey import rekey
+
+        db: Database = app.extensions["gongyou.db"]
+        pipeline: Pipeline = app.extensions["gongyou.pipeline"]
+        with db.session() as session:
+            counts = rekey(session, pipeline.cipher)
+        click.echo("re-encrypted: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+    @app.cli.command("init-db")
+    @click.option("--demo/--no-demo", default=True, help="Load the demo vacancies too.")
+    def init_db(demo: bool) -> None:
+        """Apply migrations (and load the demo vacancies)."""
+        from domain.vacancies import search as vacancies
+
+        db: Database = app.extensions["gongyou.db"]
+        db.upgrade()
+        if demo:
+            with db.session() as session:
+                count = vacancies.load_demo(session, date.today())
+            click.echo(f"database ready; {count} demo vacancies loaded")
+        else:
+            click.echo("database ready")
+
+
+def _vacancies_cli(app: Flask) -> AppGroup:
+    group = AppGroup("vacancies", help="Vacancy data: import files, send alerts.")
+
+    @group.command("import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--skip-bad", is_flag=True, help="Import the good rows even if some rows are bad.")
+    def import_command(path: Path, skip_bad: bool) -> None:
+        """Import vacancies from a CSV or XLSX file; bad rows are listed with their line numbers."""
+        from domain.vacancies.importer import ImportFileError, import_rows, read_rows
+
+        db: Database = app.extensions["gongyou.db"]
+        try:
+            rows = list(read_rows(path))
+        except ImportFileError as exc:
+            raise click.ClickException(f"{path.name}: {exc}") from exc
+        with db.session() as session:
+            with click.progressbar(length=len(rows), label="检查", file=sys.stderr) as bar:
+                report = import_rows(session, rows, skip_bad, bar.update)
+        for error in report.errors:
+            click.echo(f"{path.name} {error}", err=True)
+        if not report.imported:
+            raise click.ClickException(
+                f"{len(report.errors)} bad row(s) of {report.rows}: nothing imported. "
+                "Fix them, or use --skip-bad to import the good rows only.")
+        click.echo(f"imported {len(report.created)} new, updated {report.updated}"
+                   + (f", skipped {len(report.errors)} bad row(s)" if report.errors else ""))
+        _send_alerts(app)
+
+    @group.command("alerts")
+    def alerts_command() -> None:
+        """Announce new vacancies to workers with matching alerts (run daily, or after adding by hand)."""
+        _send_alerts(app)
+
+    return group
+
+
+def _send_alerts(app: Flask) -> None:
+    db: Database = app.extensions["gongyou.db"]
+    notifier: Notifier = app.extensions["gongyou.notifier"]
+    with db.session() as session:
+        sent = alerts.announce(session, date.today(), notifier.notify)
+    click.echo(f"alerts: {sent} notice(s) queued")
+
+
+def _cases_cli(app: Flask) -> AppGroup:
+    group = AppGroup("cases", help="Cases: deadline reminders, inspection reports, hand-offs.")
+
+    @group.command("sweep")
+    def sweep_command() -> None:
+        """Tell workers whose case passed a deadline without news (run hourly, e.g. from cron)."""
+        db: Database = app.extensions["gongyou.db"]
+        notifier: Notifier = app.extensions["gongyou.notifier"]
+        with db.session() as session:
+            sent = cases.sweep_overdue(session, notifier.notify)
+            late = len(cases.overdue_cases(session))
+        click.echo(f"overdue cases: {late}; worker updates queued: {sent}")
+
+    @group.command("export")
+    @click.argument("number")
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+    @click.option("--reveal", is_flag=True, help="Show the phone number where the worker consented.")
+    def export_command(number: str, out: Path | None, reveal: bool) -> None:
+        """The inspection-ready report of a case, as print-friendly HTML."""
+        from domain.cases.report import inspection_html
+
+        db: Database = app.extensions["gongyou.db"]
+        pipeline: Pipeline = app.extensions["gongyou.pipeline"]
+        with db.session() as session:
+            case = session.scalar(select(Case).where(Case.number == number.upper()))
+            if case is None:
+                raise click.ClickException(f"no case {number}")
+            worker = session.get(Worker, case.worker_id)
+            group_row = session.get(CaseGroup, case.group_id) if case.group_id else None
+            html = inspection_html(case, worker, group_row, pipeline.cipher, reveal=reveal)
+            cases.event(session, case, "exported", "cli", reveal=reveal)
+        if out:
+            out.write_text(html, encoding="utf-8")
+            click.echo(f"written {out}")
+        else:
+            click.echo(html)
+
+    @group.command("release")
+    @click.argument("number")
+    def release_command(number: str) -> None:
+        """Give a handed-off conversation (RG… case) back to the bot."""
+        db: Database = app.extensions["gongyou.db"]
+        with db.session() as session:
+            case = session.scalar(select(Case).where(Case.number == number.upper()))
+            if case is None:
+                raise click.ClickException(f"no case {number}")
+            handoff.release(session, case.worker_id, actor="cli")
+        click.echo(f"released: the bot answers this worker again ({number})")
+
+    return group

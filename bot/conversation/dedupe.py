@@ -1,0 +1,45 @@
+"""De-duplication of platform retries: the first delivery is handled, repeats get the same answer.
+
+WeChat retries a message up to three times when no answer came within 5 seconds; Twilio may
+retry too. ``claim`` uses Redis ``SET NX`` so exactly one delivery is processed; the finished
+reply is stored under the same key so a late retry receives it instead of a second answer.
+"""
+
+from __future__ import annotations
+
+import json
+
+import redis
+
+from domain.messages import Reply
+
+PENDING = "__pending__"
+
+
+class Deduper:
+    def __init__(self, client: redis.Redis, ttl_seconds: int, prefix: str = "gongyou:seen") -> None:
+        self._redis = client
+        self._ttl = ttl_seconds
+        self._prefix = prefix
+
+    def _key(self, channel: str, message_id: str) -> str:
+        return f"{self._prefix}:{channel}:{message_id}"
+
+    def claim(self, channel: str, message_id: str) -> bool:
+        """True for the first delivery of this message id; False for a repeat."""
+        return bool(self._redis.set(self._key(channel, message_id), PENDING, nx=True, ex=self._ttl))
+
+    def remember(self, channel: str, message_id: str, reply: Reply) -> None:
+        self._redis.set(self._key(channel, message_id), json.dumps(reply.to_dict(), ensure_ascii=False),
+                        ex=self._ttl)
+
+    def release(self, channel: str, message_id: str) -> None:
+        """Forget a claim whose processing failed, so the platform's retry is handled afresh."""
+        self._redis.delete(self._key(channel, message_id))
+
+    def previous(self, channel: str, message_id: str) -> Reply | None:
+        """The reply given to the first delivery, or None while it is still being worked on."""
+        raw = self._redis.get(self._key(channel, message_id))
+        if not raw or raw == PENDING:
+            return None
+        return Reply.from_dict(json.loads(raw))  # type: ignore[arg-type]

@@ -1,0 +1,232 @@
+"""The message pipeline: InboundMessage → dedupe → record → state → NLU → handler → Reply.
+
+Channels call ``Pipeline.handle``; handlers never see which channel a message came on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.conversation.dedupe import Deduper
+from bot.conversation.paging import Fits, paginate
+from domain import media
+from domain.cases.handoff import OfficeHours
+from domain.crypto import DataCipher, mask_address
+from domain.dialogue import DialogueState, StateStore
+from domain.errors import UserFacingError
+from domain.messages import Channel, InboundMessage, Option, Reply
+from domain.storage.db import Database
+from domain.text import has_controls, without_controls
+from domain.workers import annotate, identity_for, record_inbound, record_outbound
+from handlers.base import Context, HandlerRegistry
+from handlers.menu import MAIN_MENU, menu_reply
+from nlu.normalize import normalize
+from nlu.result import FALLBACK_INTENT, Entity, NluResult
+from nlu.service import NluService
+
+log = logging.getLogger(__name__)
+SORRY = menu_reply("系统有点忙，您的消息已记下。请稍后再试，或回复数字：")
+# Intents that mean "I did not say anything new": a flow in progress keeps going.
+FLOW_CONTINUES_ON = frozenset({FALLBACK_INTENT, "out_of_scope"})
+# Actions that leave the numbered options as they were (a digit still picks from the same list).
+KEEPS_OPTIONS = frozenset({"next_page", "repeat_options"})
+# A message that is nothing but a mobile number (perhaps with 「我的电话」 before it).
+ONLY_A_PHONE = re.compile(
+    r"(?:我的)?(?:电话|手机|手机号|号码|联系方式|电话号码)?(?:是|:)?\s*(?:\+?86)?1[3-9]\d(?:[\s-]?\d){8}"
+)
+# Channel actions an open form takes as evidence (a photo, a voice note the platform could not read).
+MEDIA_ACTIONS = frozenset({"image_received", "voice_unheard"})
+# What still leaves an open form: the worker asks for a person (「取消」 is the form's own business).
+ESCAPES = frozenset({"human_agent"})
+MISSES_BEFORE_HANDOFF = 3
+# What an opted-out worker can still do; anything else is recorded and not answered.
+OPT_IN_ACTIONS = frozenset({"opt_in", "subscribe"})
+
+
+@dataclass
+class Outcome:
+    reply: Reply | None  # None: a repeat whose first delivery is still being answered
+    duplicate: bool = False
+    worker_id: int | None = None
+
+
+TASKS = {opt.action: opt for opt in MAIN_MENU}
+SECOND_TOPIC_MIN = 0.15  # the runner-up's confidence needed to offer it
+MAX_OPTIONS = 6
+
+
+def offer_second_topic(reply: Reply, nlu: NluResult) -> Reply:
+    """A story about an injury AND unpaid wages: answer the main need, offer the other as an option."""
+    if nlu.intent not in TASKS or len(nlu.ranking) < 2 or len(reply.options) >= MAX_OPTIONS:
+        return reply
+    second, confidence = nlu.ranking[1]
+    if second == nlu.intent or second not in TASKS or confidence < SECOND_TOPIC_MIN:
+        return reply
+    if any(opt.action == second for opt in reply.options):
+        return reply
+    option = TASKS[second]
+    return Reply(reply.text, (*reply.options, Option(f"还有{option.label}", option.action)))
+
+
+class Pipeline:
+    def __init__(
+        self,
+        db: Database,
+        state: StateStore,
+        dedupe: Deduper,
+        nlu: NluService,
+        registry: HandlerRegistry,
+        cipher: DataCipher,
+        page_sizes: dict[Channel, int],
+        budgets: dict[Channel, Fits] | None = None,
+        office: OfficeHours | None = None,
+        media_sink: Callable[[int], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.state = state
+        self.dedupe = dedupe
+        self.nlu = nlu
+        self.registry = registry
+        self.cipher = cipher
+        self.page_sizes = page_sizes
+        self.budgets = budgets or {}
+        self.office = office or OfficeHours()
+        self.media_sink = media_sink  # schedules fetching a photo or voice note from the platform
+
+    def handle(self, msg: InboundMessage) -> Outcome:
+        if has_controls(msg.text):  # a NUL from a hostile or broken client must not fail the record
+            msg = dataclasses.replace(msg, text=without_controls(msg.text))
+        if not self.dedupe.claim(msg.channel.value, msg.message_id):
+            return Outcome(self.dedupe.previous(msg.channel.value, msg.message_id), duplicate=True)
+        try:
+            reply, worker_id = self._process(msg)
+        except Exception:
+            # Record-keeping failed (database down?): let the platform's retry try again.
+            self.dedupe.release(msg.channel.value, msg.message_id)
+            raise
+        self.dedupe.remember(msg.channel.value, msg.message_id, reply)
+        return Outcome(reply, worker_id=worker_id)
+
+    def _process(self, msg: InboundMessage) -> tuple[Reply, int]:
+        with self.db.session() as db:
+            identity = identity_for(db, self.cipher, msg.channel.value, msg.user_id)
+            worker = identity.worker
+            inbound = record_inbound(db, self.cipher, worker, msg)
+            attachments = media.record(db, inbound) if msg.media else []
+            db.commit()  # what the worker said is kept even if answering fails
+            if self.media_sink is not None:
+                for media_file_id in attachments:
+                    self.media_sink(media_file_id)
+            if worker.handed_off_at is not None:
+                return Reply(""), worker.id  # staff have this conversation: kept on record, the bot is silent
+            state = self.state.load(msg.channel.value, msg.user_id)
+            if state.fresh and not identity.is_new:  # Redis lost them: an unfinished form may be in the database
+                self._resume(db, worker.id, state)
+            text, nlu, payload = self._understand(msg, state)
+            annotate(inbound, nlu)
+            if identity.opted_out_at is not None and nlu.intent not in OPT_IN_ACTIONS:
+                return Reply(""), worker.id  # opted out: kept on record, nothing sent
+            ctx = Context(
+                text=text, nlu=nlu, state=state, db=db, worker_id=worker.id,
+                page_size=self.page_sizes.get(msg.channel, 5), payload=payload, origin=msg.channel.value,
+                cipher=self.cipher, office=self.office, raw=msg.text,
+            )
+            offered = list(state.options)
+            reply = self._answer(ctx, msg)
+            if nlu.intent == "repeat_options" and offered:
+                reply = Reply(reply.text, tuple(offered))
+            reply = offer_second_topic(reply, nlu)
+            state.options = offered if nlu.intent in KEEPS_OPTIONS else list(reply.options)
+            reply = self._fit(reply, msg.channel, state)
+            self.state.save(msg.channel.value, msg.user_id, state)
+            if reply.text or reply.options:
+                record_outbound(db, self.cipher, worker, msg.channel.value, reply)
+            return reply, worker.id
+
+    def _fit(self, reply: Reply, channel: Channel, state: DialogueState) -> Reply:
+        """Page a reply that is too long for the channel; 「0」 then shows the next page."""
+        fits = self.budgets.get(channel)
+        if fits is None:
+            return reply
+        pages = paginate(reply, fits)
+        if len(pages) == 1:
+            return reply
+        state.data["pages"] = [p.to_dict() for p in pages[1:]]
+        state.data["more_after_pages"] = state.more.to_dict() if state.more else None
+        state.more = Option("下一页", "next_page")
+        return pages[0]
+
+    def _resume(self, db: Session, worker_id: int, state: DialogueState) -> None:
+        """Redis lost the conversation (restart, TTL) but a form's draft is in the database: go on."""
+        for handler in self.registry.capturing():
+            resume = getattr(handler, "resume", None)
+            data = resume(db, worker_id) if resume else None
+            if data:
+                state.flow = str(data.pop("flow"))
+                state.data.update(data)
+                return
+
+    def _understand(self, msg: InboundMessage, state: DialogueState) -> tuple[str, NluResult, dict[str, object]]:
+        """The channel's own action (menu click, follow, photo); a digit picks an offered option
+        (0: more); otherwise the NLU decides. An open form takes every message as its answer."""
+        raw = msg.text
+        text = normalize(raw)
+        capturing = self.registry.captures(state.flow)
+        if msg.action:
+            if capturing is not None and msg.action in MEDIA_ACTIONS:  # a photo or voice note for the form
+                return text, NluResult(state.flow or "", 1.0, source="event"), {"media": list(msg.media)}
+            return text, NluResult(msg.action, 1.0, source="event"), dict(msg.payload)
+        offered_digit = text.isdigit() and 1 <= int(text) <= len(state.options)
+        if text.isdigit() and len(text) <= 2 and (capturing is None or offered_digit):  # a form's own numbers
+            pick = self._pick(int(text), state)
+            if pick is not None:
+                state.more = None
+                return text, NluResult(pick.action, 1.0, source="option"), dict(pick.payload)
+        text, nlu = self.nlu.understand(raw)
+        state.more = None if nlu.intent not in FLOW_CONTINUES_ON else state.more
+        payload: dict[str, object] = {"media": list(msg.media)} if msg.media and capturing is not None else {}
+        if capturing is not None and nlu.intent not in ESCAPES:
+            return text, NluResult(state.flow or "", nlu.confidence, nlu.entities, nlu.source, nlu.ranking), payload
+        if state.flow and nlu.intent in FLOW_CONTINUES_ON | {"search_vacancy"} and self.registry.serves(state.flow):
+            nlu = NluResult(state.flow, nlu.confidence, nlu.entities, nlu.source, nlu.ranking)
+        elif not state.flow and ONLY_A_PHONE.fullmatch(text):  # 「我的电话138 0013 8000」 and nothing else
+            phone = Entity("phone", re.sub(r"\D", "", text)[-11:], text, "pipeline")
+            nlu = NluResult("phone_given", 1.0, (phone,), nlu.source, nlu.ranking)
+        misses = int(state.data.get("misses", 0)) + 1 if nlu.intent in FLOW_CONTINUES_ON else 0
+        state.data["misses"] = misses
+        if misses >= MISSES_BEFORE_HANDOFF:  # three times in a row we did not understand: a person should
+            state.data["misses"] = 0
+            return text, NluResult("human_agent", nlu.confidence, nlu.entities, "pipeline"), {"reason": "misunderstood"}
+        return text, nlu, {}
+
+    @staticmethod
+    def _pick(number: int, state: DialogueState) -> Option | None:
+        """The option a digit names; a digit outside the offer asks again with the same options."""
+        if number == 0:
+            return state.more or Option("没有更多", "no_more")
+        offered = state.options or list(MAIN_MENU)
+        if 1 <= number <= len(offered):
+            return offered[number - 1]
+        return Option("重选", "repeat_options", {"count": len(offered)})
+
+    def _answer(self, ctx: Context, msg: InboundMessage) -> Reply:
+        if ctx.nlu.intent != ctx.state.flow:
+            ctx.state.flow = None  # another topic: the old flow ends; a handler may start its own
+        handler = self.registry.resolve(ctx.nlu.intent)
+        try:
+            return handler.handle(ctx)
+        except UserFacingError as exc:
+            return menu_reply(exc.message)
+        except Exception:
+            log.exception(
+                "handler %s failed on %s message %s from %s", type(handler).__name__, msg.channel.value,
+                msg.message_id, mask_address(msg.user_id),
+            )
+            ctx.db.rollback()
+            return SORRY

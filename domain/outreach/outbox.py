@@ -1,0 +1,156 @@
+"""Messages we send on our own initiative: recorded first, then delivered by a background job.
+
+``queue`` writes an ``outbound_messages`` row (``blocked`` if the worker opted out on that
+channel) and hands its id to the job queue; ``deliver`` (run by the RQ worker) sends it through
+the channel's sender and records the result. Transient errors are retried with backoff by RQ;
+a closed WeChat window (45015/45047) holds the message for staff instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+from sqlalchemy import select
+
+from domain.crypto import DataCipher, open_text, seal_text
+from domain.storage.db import Database
+from domain.storage.models import OutboundMessage, WorkerIdentity, utcnow
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 4
+
+
+class HeldForStaff(Exception):
+    """The platform won't deliver now (window closed, quota used): staff decide what to do."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class PermanentFailure(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class OptedOut(PermanentFailure):
+    """The platform says the worker opted out (Twilio 21610): record it, never retry."""
+
+
+class TransientFailure(Exception):
+    """Worth retrying later (network, 5xx, rate limits)."""
+
+
+class Sender(Protocol):
+    def send(self, address: str, text: str, kind: str = "text") -> str | None:
+        """Send; return the provider's message id. Raise HeldForStaff, PermanentFailure or TransientFailure."""
+        ...
+
+
+class Outbox:
+    def __init__(self, db: Database, cipher: DataCipher, senders: dict[str, Sender],
+                 enqueue: Callable[[int], None]) -> None:
+        self.db = db
+        self.cipher = cipher
+        self.senders = senders
+        self._enqueue = enqueue
+
+    def queue(self, worker_id: int, channel: str, text: str, reason: str, hold: str | None = None,
+              kind: str = "text") -> int:
+        """Record a message for a worker on a channel and schedule its delivery. Returns its id.
+
+        With ``hold`` the message is recorded as held for staff (with that reason) and not sent."""
+        with self.db.session() as db:
+            identity = db.scalar(
+                select(WorkerIdentity).where(WorkerIdentity.worker_id == worker_id, WorkerIdentity.channel == channel)
+            )
+            status, error = "queued", hold
+            if hold:
+                status = "held"
+            elif identity is None:
+                status, error = "failed", "no address on this channel"
+            elif identity.opted_out_at is not None:
+                status = "blocked"
+            masked, sealed = seal_text(self.cipher, text)
+            row = OutboundMessage(worker_id=worker_id, channel=channel, text=masked, text_enc=sealed, reason=reason,
+                                  status=status, attempts=0, error=error, kind=kind)
+            db.add(row)
+            db.flush()
+            outbound_id = row.id
+        if status == "queued":
+            self._enqueue(outbound_id)
+        return outbound_id
+
+    def deliver(self, outbound_id: int) -> str:
+        """Send one queued message; returns its new status. Raises TransientFailure to be retried.
+
+        A WeChat message the platform won't deliver (window closed) is held for staff and, where the
+        worker linked a phone number with consent, also sent by SMS."""
+        status, worker_id, channel, text = self._deliver(outbound_id)
+        if status == "held" and channel != "sms" and self.sms_consented(worker_id):
+            self.queue(worker_id, "sms", text, "sms_fallback")
+        return status
+
+    def sms_consented(self, worker_id: int) -> bool:
+        with self.db.session() as db:
+            return db.scalar(
+                select(WorkerIdentity.id).where(
+                    WorkerIdentity.worker_id == worker_id, WorkerIdentity.channel == "sms",
+                    WorkerIdentity.consent_at.is_not(None), WorkerIdentity.opted_out_at.is_(None),
+                )
+            ) is not None
+
+    def _deliver(self, outbound_id: int) -> tuple[str, int, str, str]:
+        with self.db.session() as db:
+            row = db.get(OutboundMessage, outbound_id)
+            if row is None:
+                return "missing", 0, "", ""
+            result = (row.worker_id, row.channel, open_text(self.cipher, row.text, row.text_enc))
+            if row.status not in ("queued", "sending"):
+                return (row.status, *result)
+            identity = db.scalar(
+                select(WorkerIdentity).where(WorkerIdentity.worker_id == row.worker_id,
+                                             WorkerIdentity.channel == row.channel)
+            )
+            if identity is None or identity.opted_out_at is not None:
+                row.status = "blocked"
+                return (row.status, *result)
+            sender = self.senders.get(row.channel)
+            if sender is None:
+                row.status, row.error = "failed", f"no sender for channel {row.channel}"
+                return (row.status, *result)
+            row.attempts += 1
+            row.status = "sending"
+            address = self.cipher.decrypt(identity.address_enc)
+            try:
+                row.provider_id = sender.send(address, result[2], row.kind)
+                row.status = "sent"
+            except OptedOut as exc:
+                row.status, row.error_code, row.error = "blocked", exc.code, str(exc)
+                identity.opted_out_at = utcnow()
+            except HeldForStaff as exc:
+                row.status, row.error_code, row.error = "held", exc.code, str(exc)
+            except PermanentFailure as exc:
+                row.status, row.error_code, row.error = "failed", exc.code, str(exc)
+            except TransientFailure as exc:
+                row.error = str(exc)
+                if row.attempts < MAX_ATTEMPTS:
+                    db.commit()
+                    raise
+                row.status = "failed"
+            log.info("outbound %s on %s: %s", outbound_id, row.channel, row.status)
+            return (row.status, *result)
+
+    def update_status(self, provider_id: str, status: str, error_code: str | None) -> bool:
+        """A delivery report (Twilio status callback). Returns False when the id is unknown."""
+        with self.db.session() as db:
+            row = db.scalar(select(OutboundMessage).where(OutboundMessage.provider_id == provider_id))
+            if row is None:
+                return False
+            row.status = status[:16]
+            if error_code:
+                row.error_code = error_code[:16]
+            return True

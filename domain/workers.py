@@ -1,0 +1,98 @@
+"""Workers and their channel identities; the transcript of what they said and were told."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from domain.crypto import DataCipher, mask_address, seal_text
+from domain.messages import InboundMessage, Reply
+from domain.storage.models import Case, Message, OutboundMessage, Worker, WorkerIdentity, utcnow
+from nlu.result import NluResult
+
+
+def identity_for(db: Session, cipher: DataCipher, channel: str, address: str) -> WorkerIdentity:
+    """The channel identity (and so the worker) behind an address, created on first contact."""
+    digests = cipher.blind_indexes(f"{channel}:{address}")
+    digest = digests[0]
+    found = db.scalar(
+        select(WorkerIdentity).where(WorkerIdentity.channel == channel, WorkerIdentity.address_hash.in_(digests))
+    )
+    if found is not None:
+        if found.address_hash != digest:  # found under a previous key: move it to the current one
+            found.address_hash = digest
+            found.address_enc = cipher.encrypt(address)
+        return found
+    worker = Worker(pseudonym=f"工友{secrets.token_hex(3).upper()}")
+    identity = WorkerIdentity(
+        worker=worker,
+        channel=channel,
+        address_hash=digest,
+        address_enc=cipher.encrypt(address),
+        address_masked=mask_address(address),
+    )
+    try:
+        with db.begin_nested():
+            db.add_all([worker, identity])
+    except IntegrityError:  # a concurrent first message from the same address won the race
+        return identity_for(db, cipher, channel, address)
+    identity.is_new = True  # first contact: nothing of theirs to resume
+    return identity
+
+
+def record_inbound(db: Session, cipher: DataCipher, worker: Worker, msg: InboundMessage) -> Message:
+    text, sealed = seal_text(cipher, msg.text)
+    row = Message(
+        worker_id=worker.id,
+        channel=msg.channel.value,
+        direction="in",
+        kind=msg.kind,
+        platform_id=msg.message_id,
+        text=text,
+        text_enc=sealed,
+        media=list(msg.media),
+        created_at=msg.received_at,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def annotate(row: Message, nlu: NluResult) -> None:
+    row.intent = nlu.intent
+    row.confidence = round(nlu.confidence, 4)
+    row.nlu_source = nlu.source
+
+
+def record_outbound(db: Session, cipher: DataCipher, worker: Worker, channel: str, reply: Reply) -> Message:
+    text, sealed = seal_text(cipher, reply.render_text())
+    row = Message(worker_id=worker.id, channel=channel, direction="out", kind="text", text=text, text_enc=sealed,
+                  media=[])
+    db.add(row)
+    db.flush()
+    return row
+
+
+def link_phone(db: Session, cipher: DataCipher, worker_id: int, phone: str) -> WorkerIdentity:
+    """Give a worker an SMS identity for ``phone`` with consent recorded now.
+
+    If that number already belongs to another worker (they texted the hotline before), the two
+    records are one person: the other worker's messages, cases and identities move to this one.
+    """
+    identity = identity_for(db, cipher, "sms", phone)
+    other = identity.worker_id
+    if other != worker_id:
+        for model in (Message, Case, OutboundMessage, WorkerIdentity):
+            db.execute(update(model).where(model.worker_id == other).values(worker_id=worker_id))
+        db.flush()
+        db.expire_all()
+        stale = db.get(Worker, other)
+        if stale is not None:
+            db.delete(stale)
+        identity = identity_for(db, cipher, "sms", phone)
+    identity.consent_at = utcnow()
+    db.flush()
+    return identity
