@@ -23,7 +23,7 @@ train: rasa-venv                    ## train the NLU model if nlu/ changed (cach
 run: install rasa-venv              ## start Rasa and the app on local defaults
 	@scripts/run.sh
 
-test: install rasa-venv             ## the whole test suite against real PostgreSQL, Redis and Rasa
+test: install rasa-venv lint        ## lint, then the whole test suite against real PostgreSQL, Redis and Rasa
 	@scripts/test.sh
 
 chat: install                       ## talk to the bot in the terminal (start `make run` first for Rasa)
@@ -33,11 +33,12 @@ bench: install                      ## load the real webhook; figures printed an
 	@$(BIN)/python bench/load_webhook.py
 
 nlu-eval: install rasa-venv         ## NLU figures: held-out (+Traditional, pinyin), real questions, latency; CV=1 adds 5-fold CV
-	@$(BIN)/python -m nlu.evaluate $(if $(CV),--cv)
+	@$(BIN)/python -m bench.nlu_eval $(if $(CV),--cv)
 
-lint: install
-	@$(BIN)/ruff check bot nlu handlers config console tests bench
-	@$(BIN)/mypy bot nlu handlers config console
+lint: install                       ## ruff, mypy, and the layer contracts (import-linter, in pyproject.toml)
+	@$(BIN)/ruff check bot domain nlu handlers config console tests bench
+	@$(BIN)/mypy bot domain nlu handlers config console bench
+	@$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -20,7 +20,6 @@ from domain.storage.db import Database
 from domain.storage.models import Message, aware
 
 
-
 @dataclass(frozen=True)
 class Reach:
     """When a channel lets us write first: within ``window`` of the worker's last message (None: any
