@@ -9,9 +9,10 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from console import content, users  # noqa: F401  (their routes join the console blueprint)
+from console.access import ROLES
 from console.api import bp as api_bp
 from console.api import issue_token
-from console.auth import ROLES, create_user
+from console.auth import create_user
 from console.views import bp
 from domain.storage.db import Database
 

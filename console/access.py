@@ -1,5 +1,6 @@
-"""Who may see and do what. Every route and every case lookup goes through here: an agent cannot
-open a case outside their regions by guessing its number or id."""
+"""Who may see and do what: the only place roles are named and checked. Routes (``permission_required``),
+views, the API and templates all ask ``can(user, action)``; every case lookup goes through ``can_view``
+or ``visible``, so an agent cannot open a case outside their regions by guessing its number or id."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from typing import Any
 from sqlalchemy import Select, false, or_
 
 from domain.storage.models import Case, StaffUser
+
+ROLES = ("agent", "supervisor", "admin")
+ROLE_LABEL = {"agent": "办事员", "supervisor": "主管", "admin": "管理员"}
+_SUPERVISORS = frozenset({"supervisor", "admin"})
 
 # action → roles allowed
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -23,15 +28,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export_personal": frozenset({"supervisor", "admin"}),
     "dashboard": frozenset({"agent", "supervisor", "admin"}),
     "reports": frozenset({"supervisor", "admin"}),
+    "see_all_regions": _SUPERVISORS,  # agents see the cases of their regions (or assigned to them) only
+    "edit_content": _SUPERVISORS,  # vacancies and policy articles; agents read them
+    "manage_users": frozenset({"admin"}),
 }
 
 
-def allowed(user: StaffUser, action: str) -> bool:
-    return user.role in PERMISSIONS.get(action, frozenset())
+def can(user: StaffUser | None, action: str) -> bool:
+    """May this user do this? An unknown action is refused (a typo locks out, never opens up)."""
+    return user is not None and user.role in PERMISSIONS.get(action, frozenset())
 
 
 def sees_all(user: StaffUser) -> bool:
-    return user.role in ("supervisor", "admin")
+    return can(user, "see_all_regions")
 
 
 def can_view(user: StaffUser, case: Case) -> bool:

@@ -3,13 +3,12 @@ note, assign, change status, reveal personal data, release a hand-off."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.cases import handoff
 from domain.cases import lifecycle as cases
+from domain.cases.vocabulary import REPORTED_TO_WORKER
 from domain.crypto import DataCipher, mask_text
 from domain.outreach.notify import Notifier
 from domain.storage.models import Case, MediaFile, Message, OutboundMessage, StaffUser
@@ -34,8 +33,7 @@ def reply(db: Session, notifier: Notifier, case: Case, user: StaffUser, text: st
     if len(text) > REPLY_MAX:
         raise ValueError(f"回复太长（最多{REPLY_MAX}字）")
     outbound_id = notifier.notify(case.worker_id, f"【工友·{case.number}】{text}", reason="staff_reply")
-    if case.first_response_at is None:
-        case.first_response_at = datetime.now(UTC)
+    cases.first_answer(case, actor(user))
     cases.event(db, case, "reply", actor(user), outbound=outbound_id, text=mask_text(text))
     return outbound_id
 
@@ -57,7 +55,7 @@ def change_status(db: Session, case: Case, user: StaffUser, new: str, reason: st
     if not reason.strip():
         raise ValueError("请写明原因")
     cases.change_status(db, case, new, actor(user), reason=reason.strip()[:500])
-    if notifier is not None and case.kind in ("complaint", "wage_arrears"):
+    if notifier is not None and case.kind in REPORTED_TO_WORKER:
         notifier.notify(case.worker_id, f"【工友】{cases.status_line(case)}。回复「查询进度」可随时查看。",
                         reason="status_update")
 

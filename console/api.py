@@ -17,12 +17,12 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from console import actions
-from console.access import allowed, can_view
+from console.access import can, can_view
 from console.openapi import CASE_NUMBER, OPENAPI, STATUS_VALUES
-from console.queue import KINDS, STATUSES, Filters, queue
+from console.queue import Filters, queue
 from console.web import session_db  # one database session per request, committed at its end
 from domain.cases import lifecycle as cases
-from domain.cases.clock import overdue
+from domain.cases.vocabulary import KIND_LABEL, NOT_FILED, STATUS_LABEL, Status, overdue
 from domain.outreach.notify import Notifier
 from domain.storage.models import ApiToken, Case, CaseEvent, OutboundMessage, StaffUser, aware
 from domain.text import has_controls
@@ -82,7 +82,7 @@ def _case(number: str, user: StaffUser) -> Case:
     if not NUMBER.fullmatch(number):
         raise ApiError(400, "case number looks like QX202611220001")
     case = session_db().scalar(select(Case).where(Case.number == number))
-    if case is None or case.status in ("draft", "cancelled") or not can_view(user, case):
+    if case is None or case.status in NOT_FILED or not can_view(user, case):
         raise ApiError(404, "no such case")
     return case
 
@@ -130,8 +130,8 @@ def list_cases() -> Response:
     kind = args.get("kind", "")
     if status not in STATUS_VALUES:
         raise ApiError(400, f"status must be one of {', '.join(STATUS_VALUES)}")
-    if kind and kind not in KINDS:
-        raise ApiError(400, f"kind must be one of {', '.join(KINDS)}")
+    if kind and kind not in KIND_LABEL:
+        raise ApiError(400, f"kind must be one of {', '.join(KIND_LABEL)}")
     try:
         limit = int(args.get("limit", "50"))
     except ValueError:
@@ -165,10 +165,10 @@ def change_status(number: str) -> Response:
     case = _case(number, user)
     body = _body()
     new, reason = body.get("status"), body.get("reason")
-    if (new not in STATUSES or not isinstance(reason, str) or not reason.strip() or len(reason) > 500
+    if (new not in STATUS_LABEL or not isinstance(reason, str) or not reason.strip() or len(reason) > 500
             or has_controls(reason)):
         raise ApiError(400, "status (new|accepted|referred|resolved|closed) and a reason (1-500 characters) needed")
-    if not allowed(user, "close" if new == "closed" else "status"):
+    if not can(user, "close" if new == Status.CLOSED else "status"):
         raise ApiError(403, "your role may not do this")
     try:
         actions.change_status(session_db(), case, user, str(new), reason, current_app.extensions["gongyou.notifier"])

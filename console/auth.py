@@ -17,9 +17,9 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.access import ROLES, can
 from domain.storage.models import StaffUser, aware
 
-ROLES = ("agent", "supervisor", "admin")
 MAX_FAILURES = 5  # wrong passwords in a row before the account locks
 LOCKOUT = timedelta(minutes=15)
 ADDRESS_LIMIT = 20  # failed logins per address per window before it is refused outright
@@ -125,14 +125,15 @@ def login_required(view: F) -> F:
     return cast(F, wrapped)
 
 
-def role_required(*roles: str) -> Callable[[F], F]:
+def permission_required(action: str) -> Callable[[F], F]:
+    """A route only for users who ``can`` do ``action`` (signed out: the login page; else 403)."""
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             user = current_user()
             if user is None:
                 return redirect(url_for("console.login", next=request.path))
-            if user.role not in roles:
+            if not can(user, action):
                 abort(403)
             return view(*args, **kwargs)
         return cast(F, wrapped)

@@ -15,7 +15,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from console.auth import current_user, login_required, role_required
+from console.access import can
+from console.auth import current_user, login_required, permission_required
 from console.web import bp, form_text, session_db
 from domain.outreach.notify import Notifier
 from domain.storage.models import Vacancy
@@ -24,7 +25,6 @@ from domain.vacancies import search as vacancies
 from domain.vacancies.importer import FIELDS, ImportFileError, import_rows, parse_row, read_rows
 from knowledge_base.store import folder_in_use, parse_article, validate
 
-EDITORS = ("supervisor", "admin")
 ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -67,7 +67,7 @@ def _vacancy_values(v: Vacancy | None) -> dict[str, str]:
 @bp.route("/vacancies/new", methods=["GET", "POST"])
 @bp.route("/vacancies/<int:vacancy_id>/edit", methods=["GET", "POST"])
 @login_required
-@role_required(*EDITORS)
+@permission_required("edit_content")
 def vacancy_edit(vacancy_id: int | None = None) -> Any:
     db = session_db()
     vacancy = db.get(Vacancy, vacancy_id) if vacancy_id else None
@@ -100,7 +100,7 @@ def vacancy_edit(vacancy_id: int | None = None) -> Any:
 
 @bp.post("/vacancies/<int:vacancy_id>/expire")
 @login_required
-@role_required(*EDITORS)
+@permission_required("edit_content")
 def vacancy_expire(vacancy_id: int) -> Response:
     vacancy = session_db().get(Vacancy, vacancy_id)
     if vacancy is None:
@@ -112,7 +112,7 @@ def vacancy_expire(vacancy_id: int) -> Response:
 
 @bp.route("/vacancies/import", methods=["GET", "POST"])
 @login_required
-@role_required(*EDITORS)
+@permission_required("edit_content")
 def vacancy_import() -> Any:
     report, error = None, ""
     if request.method == "POST":
@@ -162,7 +162,7 @@ def kb_edit(article_id: str | None = None) -> Any:
     problems: list[str] = []
     if request.method == "POST":
         user = current_user()
-        if user is None or user.role not in EDITORS:
+        if not can(user, "edit_content"):
             abort(403)
         text = form_text("text").replace("\r\n", "\n")
         new_id = article_id or form_text("id").strip()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.cases.vocabulary import FILED, Kind
+
 CASE_NUMBER = r"^[A-Z]{2}\d{12}$"
 TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # no control characters (newlines and tabs are fine)
 _ok = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 NONBLANK = rf"^{_ok}*[^\s\x00-\x1f\x7f]{_ok}*$"  # the same, with at least one visible character
-STATUS_VALUES = ("open", "new", "accepted", "referred", "resolved", "closed", "all")
+STATUS_VALUES = ("open", *FILED, "all")
 _nullable_string: dict[str, Any] = {"type": "string", "nullable": True}
 _nullable_int: dict[str, Any] = {"type": "integer", "nullable": True}
 _error = {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -31,9 +33,9 @@ OPENAPI: dict[str, Any] = {
                 "required": ["number", "kind", "status", "priority", "overdue"],
                 "properties": {
                     "number": {"type": "string"},
-                    "kind": {"type": "string", "enum": ["complaint", "wage_arrears", "handoff"]},
+                    "kind": {"type": "string", "enum": [k.value for k in Kind]},
                     "category": _nullable_string,
-                    "status": {"type": "string", "enum": ["new", "accepted", "referred", "resolved", "closed"]},
+                    "status": {"type": "string", "enum": [s.value for s in FILED]},
                     "city": _nullable_string,
                     "employer": _nullable_string,
                     "amount": _nullable_int,
@@ -71,7 +73,7 @@ OPENAPI: dict[str, Any] = {
             "parameters": [
                 {"name": "status", "in": "query", "schema": {"type": "string", "enum": list(STATUS_VALUES)}},
                 {"name": "kind", "in": "query", "schema": {"type": "string",
-                                                           "enum": ["complaint", "wage_arrears", "handoff"]}},
+                                                           "enum": [k.value for k in Kind]}},
                 {"name": "city", "in": "query", "schema": {"type": "string", "maxLength": 32, "pattern": TEXT}},
                 {"name": "q", "in": "query", "description": "a case number, an employer, or a phone number",
                  "schema": {"type": "string", "maxLength": 64, "pattern": TEXT}},
@@ -103,7 +105,7 @@ OPENAPI: dict[str, Any] = {
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["status", "reason"],
                 "properties": {"status": {"type": "string",
-                                          "enum": ["new", "accepted", "referred", "resolved", "closed"]},
+                                          "enum": [s.value for s in FILED]},
                                "reason": {"type": "string", "minLength": 1, "maxLength": 500, "pattern": NONBLANK}},
             }}}},
             "responses": {

@@ -10,12 +10,10 @@ from sqlalchemy.orm import Session
 
 from console.access import visible
 from domain.cases import lifecycle as cases
+from domain.cases.vocabulary import KIND_LABEL, NOT_FILED, OPEN, STATUS_LABEL, overdue
 from domain.crypto import DataCipher
 from domain.storage.models import Case, StaffUser
 from nlu.phone import normalise_phone
-
-KINDS = {"complaint": "投诉", "wage_arrears": "欠薪", "handoff": "转人工"}
-STATUSES = {"new": "新登记", "accepted": "已受理", "referred": "已转办", "resolved": "已办结", "closed": "已关闭"}
 
 
 @dataclass(frozen=True)
@@ -38,12 +36,12 @@ class Row:
 def queue(db: Session, user: StaffUser, f: Filters, cipher: DataCipher, now: datetime | None = None,
           limit: int = 200) -> list[Row]:
     now = now or datetime.now(UTC)
-    stmt = visible(select(Case).where(Case.status.notin_(("draft", "cancelled"))), user)
+    stmt = visible(select(Case).where(Case.status.notin_(NOT_FILED)), user)
     if f.status == "open":
-        stmt = stmt.where(Case.status.in_(cases.OPEN_STATUSES))
-    elif f.status in STATUSES:
+        stmt = stmt.where(Case.status.in_(OPEN))
+    elif f.status in STATUS_LABEL:
         stmt = stmt.where(Case.status == f.status)
-    if f.kind in KINDS:
+    if f.kind in KIND_LABEL:
         stmt = stmt.where(Case.kind == f.kind)
     if f.city:
         stmt = stmt.where(Case.city == f.city)
@@ -54,8 +52,6 @@ def queue(db: Session, user: StaffUser, f: Filters, cipher: DataCipher, now: dat
     if f.q:
         stmt = stmt.where(_search(f.q, cipher))
     stmt = stmt.order_by(Case.priority.desc(), Case.first_response_due.asc().nulls_last(), Case.id).limit(limit)
-    from domain.cases.clock import overdue
-
     rows = []
     found: list[Case] = list(db.scalars(stmt))
     for case in found:
@@ -77,10 +73,10 @@ def _search(q: str, cipher: DataCipher):  # type: ignore[no-untyped-def]
 
 def counts(db: Session, user: StaffUser) -> dict[str, int]:
     """How many visible open cases per kind, and how many are assigned to the user."""
-    base = visible(select(Case).where(Case.status.in_(cases.OPEN_STATUSES)), user).subquery()
+    base = visible(select(Case).where(Case.status.in_(OPEN)), user).subquery()
     by_kind: dict[str, int] = {str(k): int(n) for k, n in db.execute(select(base.c.kind, func.count())
                                                                       .group_by(base.c.kind)).all()}
-    out = {kind: int(by_kind.get(kind, 0)) for kind in KINDS}
+    out: dict[str, int] = {kind: int(by_kind.get(kind, 0)) for kind in KIND_LABEL}
     out["open"] = sum(out.values())
     out["mine"] = int(db.scalar(select(func.count()).select_from(base).where(base.c.assigned_to == user.id)) or 0)
     out["overdue"] = len(cases.overdue_cases(db, None, Case.id.in_(select(base.c.id))))

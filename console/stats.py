@@ -6,19 +6,16 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.access import visible
 from domain.cases import lifecycle as cases
-from domain.cases.clock import overdue
 from domain.cases.facts import CATEGORY_BY_KEY
+from domain.cases.vocabulary import DONE, KIND_LABEL, NOT_FILED, OPEN, Kind, answered_in_time, overdue
 from domain.storage.models import Case, CaseGroup, StaffUser, aware
-
-KIND_LABELS = {"complaint": "投诉", "wage_arrears": "欠薪", "handoff": "转人工"}
-FIRST_ANSWER = timedelta(hours=24)
 
 
 @dataclass
@@ -50,7 +47,7 @@ def figures(db: Session, user: StaffUser, start: date, end: date, now: datetime 
     lo = datetime.combine(start, datetime.min.time(), tzinfo=UTC)
     hi = datetime.combine(end, datetime.min.time(), tzinfo=UTC)
     stmt = visible(select(Case).where(Case.filed_at.is_not(None), Case.filed_at >= lo, Case.filed_at < hi,
-                                      Case.status.notin_(("draft", "cancelled"))), user)
+                                      Case.status.notin_(NOT_FILED)), user)
     found: list[Case] = list(db.scalars(stmt))
     out = Figures(start, end, filed=len(found))
     hours: list[float] = []
@@ -58,13 +55,13 @@ def figures(db: Session, user: StaffUser, start: date, end: date, now: datetime 
     group_ids: set[int] = set()
     for case in found:
         filed = aware(case.filed_at) if case.filed_at else now
-        out.by_kind[KIND_LABELS.get(case.kind, case.kind)] += 1
+        out.by_kind[KIND_LABEL.get(case.kind, case.kind)] += 1
         week = f"{filed.isocalendar().year}-W{filed.isocalendar().week:02d}"
-        out.by_week.setdefault(week, Counter())[KIND_LABELS.get(case.kind, case.kind)] += 1
-        if case.kind == "complaint":
+        out.by_week.setdefault(week, Counter())[KIND_LABEL.get(case.kind, case.kind)] += 1
+        if case.kind == Kind.COMPLAINT:
             category = CATEGORY_BY_KEY.get(case.category or "")
             out.by_category[category.label if category else "其他"] += 1
-        if case.kind == "wage_arrears":
+        if case.kind == Kind.WAGE_ARREARS:
             city = by_city[case.city or "未知"]
             city[0] += 1
             city[1] += case.workers_affected or 1
@@ -76,11 +73,11 @@ def figures(db: Session, user: StaffUser, start: date, end: date, now: datetime 
         if case.first_response_at is not None:
             waited = aware(case.first_response_at) - filed
             out.answered += 1
-            out.answered_in_time += waited <= FIRST_ANSWER
+            out.answered_in_time += answered_in_time(filed, case.first_response_at)
             hours.append(waited.total_seconds() / 3600)
-        if case.status in ("resolved", "closed"):
+        if case.status in DONE:
             out.resolved += 1
-        if case.status in cases.OPEN_STATUSES and any(overdue(d, now) for d in cases.deadlines(case).values()):
+        if case.status in OPEN and any(overdue(d, now) for d in cases.deadlines(case).values()):
             out.overdue_now += 1
     out.by_week = dict(sorted(out.by_week.items()))
     out.arrears_by_city = {k: (v[0], v[1], v[2]) for k, v in sorted(by_city.items(), key=lambda kv: -kv[1][2])}

@@ -8,14 +8,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from console.auth import ROLES, create_user, current_user, login_required, role_required
+from console.access import ROLES
+from console.auth import create_user, current_user, login_required, permission_required
 from console.web import bp, form_text, session_db
 from domain.storage.models import StaffUser
 
 
 @bp.route("/users", methods=["GET", "POST"])
 @login_required
-@role_required("admin")
+@permission_required("manage_users")
 def users() -> Any:
     db = session_db()
     problem = ""
@@ -37,7 +38,7 @@ def users() -> Any:
 
 @bp.post("/users/<int:user_id>")
 @login_required
-@role_required("admin")
+@permission_required("manage_users")
 def user_update(user_id: int) -> Response:
     user = session_db().get(StaffUser, user_id)
     if user is None:

@@ -11,21 +11,22 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from console import actions
-from console.access import allowed, can_view
+from console.access import can, can_view
 from console.auth import (
     LoginRefused,
     authenticate,
     log_in,
     login_required,
+    permission_required,
     redis_client,
-    role_required,
 )
-from console.queue import STATUSES, Filters, counts, queue
+from console.queue import Filters, counts, queue
 from console.report_files import csv_text, xlsx
 from console.stats import figures, month_range, quarter_range
 from console.web import bp, data_cipher, form_text, session_db, signed_in
 from domain.cases import lifecycle as cases
 from domain.cases.report import inspection_html
+from domain.cases.vocabulary import NOT_FILED, STATUS_LABEL, TRANSITIONS
 from domain.media import MediaStore
 from domain.outreach.notify import Notifier
 from domain.storage.models import Case, CaseEvent, CaseGroup, StaffUser, Worker
@@ -77,9 +78,9 @@ def _case(case_id: int, action: str = "view") -> Case:
     user = signed_in()
     case = session_db().get(Case, case_id)
     # Not yours and not found look the same: an id guessed outside one's regions reveals nothing.
-    if case is None or case.status in ("draft", "cancelled") or not can_view(user, case):
+    if case is None or case.status in NOT_FILED or not can_view(user, case):
         abort(404)
-    if not allowed(user, action):
+    if not can(user, action):
         abort(403)
     return case
 
@@ -98,7 +99,7 @@ def case_page(case_id: int) -> str:
         "console/case.html", case=case, worker=worker, group=group, events=events, staff=staff,
         transcript=actions.transcript(db, case), replies=actions.replies(db, case),
         deadlines=cases.deadlines(case),
-        next_statuses=[s for s in STATUSES if s in cases.TRANSITIONS.get(case.status, ())],
+        next_statuses=[s for s in STATUS_LABEL if s in TRANSITIONS.get(case.status, ())],
         phone=session.pop(f"revealed:{case.id}", None), attachments=actions.attachments(db, case),
     )
 
@@ -142,12 +143,12 @@ def status(case_id: int) -> Response:
                               current_app.extensions["gongyou.notifier"])
     except ValueError as exc:
         return _back(case, str(exc), error=True)
-    return _back(case, f"状态已改为「{STATUSES.get(new, new)}」。")
+    return _back(case, f"状态已改为「{STATUS_LABEL.get(new, new)}」。")
 
 
 @bp.post("/cases/<int:case_id>/assign")
 @login_required
-@role_required("supervisor", "admin")
+@permission_required("assign")
 def assign(case_id: int) -> Response:
     case = _case(case_id, "assign")
     username = form_text("username").strip()
@@ -182,7 +183,7 @@ def reveal(case_id: int) -> Response:
 def report(case_id: int) -> Response:
     case = _case(case_id, "report")
     user = signed_in()
-    reveal_ok = allowed(user, "export_personal") and request.args.get("reveal") == "1"
+    reveal_ok = can(user, "export_personal") and request.args.get("reveal") == "1"
     db = session_db()
     html = inspection_html(case, db.get(Worker, case.worker_id),
                            db.get(CaseGroup, case.group_id) if case.group_id else None, data_cipher(), reveal=reveal_ok)
@@ -207,7 +208,7 @@ def dashboard() -> str:
 
 @bp.get("/reports/<period>.<fmt>")
 @login_required
-@role_required("supervisor", "admin")
+@permission_required("reports")
 def report_file(period: str, fmt: str) -> Response:
     try:
         if "-Q" in period:

@@ -9,10 +9,10 @@ from flask import Blueprint, current_app, g, request, session
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from console.access import allowed
+from console.access import ROLE_LABEL, can
 from console.auth import check_csrf, csrf_token, current_user
-from console.queue import KINDS, STATUSES
 from domain.cases.facts import CATEGORY_BY_KEY
+from domain.cases.vocabulary import KIND_LABEL, STATUS_LABEL
 from domain.crypto import DataCipher
 from domain.storage.db import Database
 from domain.storage.models import StaffUser
@@ -84,8 +84,8 @@ def close_db(exc: BaseException | None) -> None:
 
 @bp.app_context_processor
 def template_globals() -> dict[str, Any]:
-    return {"csrf_token": csrf_token, "me": current_user(), "KINDS": KINDS, "STATUSES": STATUSES,
-            "CATEGORIES": CATEGORY_BY_KEY, "allowed": allowed, "EVENT_LABELS": EVENT_LABELS}
+    return {"csrf_token": csrf_token, "me": current_user(), "KINDS": KIND_LABEL, "STATUSES": STATUS_LABEL,
+            "CATEGORIES": CATEGORY_BY_KEY, "can": can, "ROLE_LABEL": ROLE_LABEL, "EVENT_LABELS": EVENT_LABELS}
 
 
 # --- login ---------------------------------------------------------------------------------------

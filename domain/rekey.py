@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.cases.vocabulary import Status
 from domain.crypto import DataCipher
 from domain.storage.models import Case, MediaFile, Message, OutboundMessage, WorkerIdentity
 
@@ -26,7 +27,7 @@ def rekey(db: Session, cipher: DataCipher) -> dict[str, int]:
         case.phone_enc = cipher.encrypt(phone)
         case.phone_hash = cipher.blind_index(phone)
         counts["cases"] += 1
-    for draft in db.scalars(select(Case).where(Case.status == "draft")):
+    for draft in db.scalars(select(Case).where(Case.status == Status.DRAFT)):
         sealed = (draft.details or {}).get("phone_enc")
         if isinstance(sealed, str) and sealed:
             draft.details = {**draft.details, "phone_enc": cipher.reencrypt(sealed)}

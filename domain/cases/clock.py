@@ -1,22 +1,16 @@
-"""Case clocks. The first answer is due 24 hours after filing (the seeds' promise). A case referred
-to labour inspection runs the legal clocks in working days (official holidays and make-up working
-days from chinese-calendar): acceptance decided within 5 working days (劳社部令第25号 第十八条),
-investigation within 60 working days, extendable by 30 (《劳动保障监察条例》第十七条).
-"""
+"""Working days for the legal clocks (official holidays and make-up working days from
+chinese-calendar); the clocks' lengths and the lateness rule are in ``domain.cases.vocabulary``."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import chinese_calendar
 
-from domain.storage.models import aware
+from domain.cases.vocabulary import ACCEPT_DAYS, EXTENSION_DAYS, INVESTIGATE_DAYS, overdue
 
 log = logging.getLogger(__name__)
-ACCEPT_DAYS = 5
-INVESTIGATE_DAYS = 60
-EXTENSION_DAYS = 30
 _warned: set[int] = set()
 
 
@@ -49,12 +43,4 @@ def legal_deadlines(referred_on: date, extended: bool = False) -> dict[str, str]
             "investigate": add_working_days(referred_on, investigate).isoformat()}
 
 
-def overdue(due: datetime | str | None, now: datetime | None = None) -> bool:
-    """A deadline passed: a datetime (the 24-hour answer) or an ISO date (a legal clock, due by
-    the end of that day)."""
-    if due is None:
-        return False
-    now = now or datetime.now(UTC)
-    if isinstance(due, str):
-        return now.date() > date.fromisoformat(due)
-    return now > aware(due)
+__all__ = ["add_working_days", "is_workday", "legal_deadlines", "overdue"]

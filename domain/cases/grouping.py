@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from domain.cases.vocabulary import NOT_FILED, Kind
 from domain.storage.models import Case, CaseGroup
 from nlu.geo import load_places
 
@@ -61,7 +62,7 @@ def assign_group(db: Session, case: Case, today: date) -> CaseGroup | None:
     if not case.employer_key:
         return None
     candidates = db.scalars(select(Case).where(
-        Case.id != case.id, Case.kind == case.kind, Case.status.notin_(("draft", "cancelled")),
+        Case.id != case.id, Case.kind == case.kind, Case.status.notin_(NOT_FILED),
         Case.employer_key.is_not(None), func.coalesce(Case.city, "") == (case.city or ""),
     ))
     match = next((c for c in candidates if same_employer(c.employer_key or "", case.employer_key)), None)
@@ -111,6 +112,6 @@ def priority(case: Case, group: CaseGroup | None, today: date) -> int:
         score += 15
     months = int(str((case.details or {}).get("months", 0) or 0))
     score += min(months * 2, 20)
-    if case.kind == "complaint" and case.category in ("child_labour", "violence", "unsafe"):
+    if case.kind == Kind.COMPLAINT and case.category in ("child_labour", "violence", "unsafe"):
         score += 40  # danger to a person first
     return int(score)

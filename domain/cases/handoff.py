@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.cases import lifecycle as cases
+from domain.cases.vocabulary import FIRST_ANSWER, IN_STAFF_HANDS, Kind, Status
 from domain.crypto import mask_text
 from domain.storage.models import Case, Worker
 
@@ -60,12 +61,12 @@ class OfficeHours:
 def hand_off(db: Session, worker: Worker, channel: str, reason: str, text: str) -> Case:
     """Open (or reuse) the worker's hand-off case and silence the bot for this worker."""
     now = datetime.now(UTC)
-    case = db.scalar(select(Case).where(Case.worker_id == worker.id, Case.kind == "handoff",
-                                        Case.status.in_(("new", "accepted"))))
+    case = db.scalar(select(Case).where(Case.worker_id == worker.id, Case.kind == Kind.HANDOFF,
+                                        Case.status.in_(IN_STAFF_HANDS)))
     if case is None:
-        case = Case(number=cases.placeholder_number(), kind="handoff", status="new", worker_id=worker.id,
+        case = Case(number=cases.placeholder_number(), kind=Kind.HANDOFF, status=Status.NEW, worker_id=worker.id,
                     channel=channel, summary=mask_text(text)[:500], details={"reason": reason}, filed_at=now,
-                    first_response_due=now + cases.FIRST_RESPONSE)
+                    first_response_due=now + FIRST_ANSWER)
         db.add(case)
         db.flush()
         cases.assign_number(db, case, now.date())
@@ -80,6 +81,6 @@ def release(db: Session, worker_id: int, actor: str) -> None:
     if worker is None or worker.handed_off_at is None:
         return
     worker.handed_off_at = None
-    for case in db.scalars(select(Case).where(Case.worker_id == worker_id, Case.kind == "handoff",
-                                              Case.status.in_(("new", "accepted")))):
+    for case in db.scalars(select(Case).where(Case.worker_id == worker_id, Case.kind == Kind.HANDOFF,
+                                              Case.status.in_(IN_STAFF_HANDS))):
         cases.event(db, case, "released", actor=actor)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,27 +13,24 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from domain.cases.clock import legal_deadlines
 from domain.cases.grouping import assign_group, employer_key, priority
+from domain.cases.vocabulary import (
+    DRAFT_RESUMABLE,
+    FIRST_ANSWER,
+    NEXT_STEP,
+    NOT_FILED,
+    NUMBER_PREFIX,
+    OPEN,
+    STATUS_TEXT,
+    TRANSITIONS,
+    Kind,
+    Status,
+    is_staff,
+    overdue,
+)
 from domain.crypto import DataCipher, mask_address
 from domain.storage.models import Case, CaseEvent
-
-FIRST_RESPONSE = timedelta(hours=24)  # the seeds' promise: a first answer within 24 hours
-DRAFT_RESUMABLE = timedelta(days=7)
-PREFIX = {"complaint": "TS", "wage_arrears": "QX", "handoff": "RG"}
-STATUS_TEXT = {
-    "new": "已收到，等工作人员处理",
-    "accepted": "已受理",
-    "referred": "已转交劳动保障监察或调解部门",
-    "resolved": "已办结",
-    "closed": "已关闭",
-}
-NEXT_STEP = {
-    "new": "24小时内会有工作人员答复您",
-    "accepted": "工作人员正在核实，有进展会通知您",
-    "referred": "有关部门一般5个工作日内决定是否受理",
-    "resolved": "如对结果不满意，可回复「转人工」",
-    "closed": "需要再办可以重新反映",
-}
 
 
 def event(db: Session, case: Case, kind: str, actor: str = "worker", **detail: Any) -> CaseEvent:
@@ -48,7 +45,7 @@ def placeholder_number() -> str:
 
 
 def start_draft(db: Session, worker_id: int, kind: str, channel: str, details: dict[str, Any]) -> Case:
-    case = Case(number=placeholder_number(), kind=kind, status="draft", worker_id=worker_id,
+    case = Case(number=placeholder_number(), kind=kind, status=Status.DRAFT, worker_id=worker_id,
                 channel=channel, details=details)
     db.add(case)
     db.flush()
@@ -60,17 +57,17 @@ def open_draft(db: Session, worker_id: int, now: datetime | None = None) -> Case
     """The worker's form in progress (for resuming after Redis lost the dialogue state)."""
     now = now or datetime.now(UTC)
     return db.scalar(select(Case).where(
-        Case.worker_id == worker_id, Case.status == "draft", Case.created_at >= now - DRAFT_RESUMABLE,
+        Case.worker_id == worker_id, Case.status == Status.DRAFT, Case.created_at >= now - DRAFT_RESUMABLE,
     ).order_by(Case.created_at.desc()).limit(1))
 
 
 def cancel_draft(db: Session, case: Case) -> None:
-    case.status = "cancelled"
+    case.status = Status.CANCELLED
     event(db, case, "cancelled")
 
 
 def next_number(db: Session, kind: str, day: date) -> str:
-    prefix = f"{PREFIX[kind]}{day:%Y%m%d}"
+    prefix = f"{NUMBER_PREFIX[kind]}{day:%Y%m%d}"
     taken = db.scalar(select(func.count()).select_from(Case).where(Case.number.like(f"{prefix}%"))) or 0
     return f"{prefix}{taken + 1:04d}"
 
@@ -94,9 +91,9 @@ def file_case(db: Session, case: Case, cipher: DataCipher | None, now: datetime 
     """Turn a completed draft into a filed case: number, clock, personal data sealed, group, priority."""
     now = now or datetime.now(UTC)
     d = case.details
-    case.status = "new"
+    case.status = Status.NEW
     case.filed_at = now
-    case.first_response_due = now + FIRST_RESPONSE
+    case.first_response_due = now + FIRST_ANSWER
     case.category = str(d.get("category") or "") or None
     case.employer = str(d.get("employer") or "") or None
     case.employer_key = employer_key(case.employer) if case.employer else None
@@ -124,7 +121,7 @@ def file_case(db: Session, case: Case, cipher: DataCipher | None, now: datetime 
 
 def worker_cases(db: Session, worker_id: int, number: str | None = None, limit: int = 3) -> list[Case]:
     """The worker's own filed cases, newest first; a number that is not theirs finds nothing."""
-    stmt = select(Case).where(Case.worker_id == worker_id, Case.status.notin_(("draft", "cancelled")))
+    stmt = select(Case).where(Case.worker_id == worker_id, Case.status.notin_(NOT_FILED))
     if number:
         stmt = stmt.where(Case.number == number.upper())
     return list(db.scalars(stmt.order_by(Case.created_at.desc()).limit(limit)))
@@ -134,15 +131,6 @@ def status_line(case: Case) -> str:
     return f"{case.number}：{STATUS_TEXT.get(case.status, case.status)}，{NEXT_STEP.get(case.status, '')}"
 
 
-# Staff move a case along; every move is an event with its reason.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "new": frozenset({"accepted", "referred", "closed"}),
-    "accepted": frozenset({"referred", "resolved", "closed"}),
-    "referred": frozenset({"resolved", "closed"}),
-    "resolved": frozenset({"closed", "accepted"}),
-    "closed": frozenset({"accepted"}),  # reopened
-}
-OPEN_STATUSES = ("new", "accepted", "referred")
 OVERDUE_TEXT = {
     "first": "【工友】您的{number}超过24小时还没答复，很抱歉，我们已经催办。着急可打12333，或回复「转人工」。",
     "accept": "【工友】您的{number}转到劳动保障监察已超过5个工作日，我们正在跟进是否受理。着急可打12333。",
@@ -159,27 +147,30 @@ def change_status(db: Session, case: Case, new: str, actor: str, reason: str = "
                   now: datetime | None = None) -> None:
     """Move a case (new → accepted → referred → resolved → closed), starting the legal clocks on
     referral and stopping the first-answer clock on the first staff action."""
-    from domain.cases.clock import legal_deadlines
-
     now = now or datetime.now(UTC)
     if new not in TRANSITIONS.get(case.status, frozenset()):
         raise StatusChangeError(f"{case.number}: {case.status} → {new} is not a step a case can take")
     old = case.status
     case.status = new
-    if new == "referred":
+    if new == Status.REFERRED:
         case.details = {**case.details, "deadlines": legal_deadlines(now.date(), extended)}
-    if case.first_response_at is None and actor.startswith("staff"):
-        case.first_response_at = now
+    first_answer(case, actor, now)
     event(db, case, "status", actor, old=old, new=new, reason=reason)
+
+
+def first_answer(case: Case, actor: str, now: datetime | None = None) -> None:
+    """The first thing staff do for a case (a reply, a status step) stops its 24-hour clock."""
+    if case.first_response_at is None and is_staff(actor):
+        case.first_response_at = now or datetime.now(UTC)
 
 
 def deadlines(case: Case) -> dict[str, datetime | str | None]:
     """The clocks running on a case now: the first answer until staff act, the legal ones once referred."""
     found: dict[str, datetime | str | None] = {}
-    if case.first_response_at is None and case.status in OPEN_STATUSES:
+    if case.first_response_at is None and case.status in OPEN:
         found["first"] = case.first_response_due
     legal = (case.details or {}).get("deadlines")
-    if case.status == "referred" and isinstance(legal, dict):
+    if case.status == Status.REFERRED and isinstance(legal, dict):
         found.update({k: str(v) for k, v in legal.items()})
     return found
 
@@ -187,11 +178,9 @@ def deadlines(case: Case) -> dict[str, datetime | str | None]:
 def overdue_cases(db: Session, now: datetime | None = None,
                   *where: ColumnElement[bool]) -> list[tuple[Case, list[str]]]:
     """Open cases with a deadline passed, and which ones: for the staff queue (``where`` narrows it)."""
-    from domain.cases.clock import overdue
-
     now = now or datetime.now(UTC)
     found = []
-    for case in db.scalars(select(Case).where(Case.status.in_(OPEN_STATUSES), Case.kind != "handoff", *where)):
+    for case in db.scalars(select(Case).where(Case.status.in_(OPEN), Case.kind != Kind.HANDOFF, *where)):
         late = [name for name, due in deadlines(case).items() if overdue(due, now)]
         if late:
             found.append((case, late))

@@ -9,11 +9,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from domain.cases.facts import CATEGORY_BY_KEY, TIME_LIMIT, time_limit_applies
+from domain.cases.vocabulary import Kind
 from domain.crypto import DataCipher
 from domain.storage.models import Case, CaseGroup, Worker
 
-TITLES = {"wage_arrears": "农民工欠薪投诉登记表", "complaint": "劳动保障违法行为投诉登记表",
-          "handoff": "咨询转办登记表"}
+TITLES: dict[str, str] = {Kind.WAGE_ARREARS: "农民工欠薪投诉登记表", Kind.COMPLAINT: "劳动保障违法行为投诉登记表",
+          Kind.HANDOFF: "咨询转办登记表"}
 CHANNELS = {"wechat": "微信公众号", "sms": "短信", "cli": "测试"}
 
 
@@ -38,7 +39,7 @@ def inspection_rows(case: Case, worker: Worker | None, group: CaseGroup | None, 
     d: dict[str, Any] = dict(case.details or {})
     place = f"{d.get('city', '')}{d.get('district', '')}"
     rows = [("投诉人", reporter(case, worker, cipher, reveal))]
-    if case.kind == "wage_arrears":
+    if case.kind == Kind.WAGE_ARREARS:
         rows += [
             ("用人单位", str(d.get("employer") or "不清楚")),
             ("包工头/分包", str(d.get("contractor") or "无或不清楚")),
