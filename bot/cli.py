@@ -1,6 +1,7 @@
-"""Every `flask` command of Gongyou (`gongyou <command>` or `flask <command>` in the clone):
-wechat push-menu, kb-check, vacancies import/alerts, cases sweep/export/release, data-rekey, init-db.
-The console adds its own group (`console create-user`, `console create-token`)."""
+"""Every command of Gongyou: `gongyou <command>` (the console script), or `flask <command>` in the
+clone (`.flaskenv` names the app): wechat push-menu, kb-check, vacancies import/alerts, cases
+sweep/export/release, data-rekey, init-db. The console adds its own group (`console create-user`,
+`console create-token`). To add a command, add it to ``register_cli`` (or a group made there)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
 
 from bot.channels.wechat.api import WeChatApi
@@ -183,3 +184,14 @@ def _cases_cli(app: Flask) -> AppGroup:
         click.echo(f"released: the bot answers this worker again ({number})")
 
     return group
+
+
+def main() -> None:
+    """The `gongyou` console script: the app's commands without `--app`."""
+
+    def make_app() -> Flask:
+        from bot import create_app
+
+        return create_app()
+
+    FlaskGroup(create_app=make_app, help="Gongyou (工友): commands for operators.")()

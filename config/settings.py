@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     # Key material for personal data at rest (phone numbers, WeChat openids). Derived from
     # secret_key when empty; set its own value in production so the two can rotate apart.
     data_key: str = ""
-    # During a rotation: the previous data key(s), comma-separated, still read until `flask data rekey`.
+    # During a rotation: the previous data key(s), comma-separated, still read until `gongyou data-rekey`.
     data_key_previous: str = ""
 
     database_url: str = f"sqlite:///{ROOT / 'var' / 'gongyou.db'}"

@@ -1,7 +1,7 @@
 """Articles as Markdown files with YAML front matter; a BM25 index over their Jieba tokens.
 
 Staff add or edit files without retraining Rasa: ``current()`` rebuilds the index when a file in
-the folder changed. ``validate`` lists every problem (the `flask kb check` command prints them).
+the folder changed. ``validate`` lists every problem (`gongyou kb-check` prints them).
 """
 
 from __future__ import annotations

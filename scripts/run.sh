@@ -38,7 +38,7 @@ else
 fi
 echo "Model: $model"
 
-.venv/bin/flask --app 'bot:create_app()' init-db
+.venv/bin/gongyou init-db
 if [ "$workers" -gt 1 ]; then  # with real Redis: a background worker sends late answers and notifications
   echo "Starting the background worker (log: var/worker.log)..."
   .venv/bin/python -m bot.jobs >var/worker.log 2>&1 &
@@ -51,7 +51,7 @@ cat <<MSG
     WeChat webhook:  http://127.0.0.1:$port/wechat   (token: \$GONGYOU_WECHAT_TOKEN, default gongyou-dev-wechat-token)
     SMS webhook:     http://127.0.0.1:$port/sms      (Twilio auth token: \$GONGYOU_TWILIO_AUTH_TOKEN)
     Health:          http://127.0.0.1:$port/healthz
-    Staff console:   http://127.0.0.1:$port/console/   (first account: .venv/bin/flask --app 'bot:create_app()' console create-user admin --role admin)
+    Staff console:   http://127.0.0.1:$port/console/   (first account: .venv/bin/gongyou console create-user admin --role admin)
     JSON API:        http://127.0.0.1:$port/api/openapi.json
     Rasa:            $rasa_url
   Try it in a terminal: make chat     Stop: Ctrl-C
