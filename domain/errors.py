@@ -1,4 +1,5 @@
-"""Exception hierarchy: a UserFacingError becomes a reply; anything else is logged and answered politely."""
+"""Exception hierarchy: a UserFacingError becomes a reply; anything else is logged and answered politely.
+A channel's refusals of a request (4xx, 403) are in ``bot.channels.errors``."""
 
 from __future__ import annotations
 
@@ -13,15 +14,3 @@ class UserFacingError(GongyouError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-class BadRequest(GongyouError):
-    """A request a channel must refuse with 4xx (malformed, too big, hostile)."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class ForbiddenSignature(GongyouError):
-    """A webhook request whose signature does not verify: 403."""

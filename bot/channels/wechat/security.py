@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
-from domain.errors import BadRequest, ForbiddenSignature
+from bot.channels.errors import BadRequest, ForbiddenSignature
 
 
 def sha1_signature(*parts: str) -> str:

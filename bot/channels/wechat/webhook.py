@@ -17,11 +17,11 @@ from wechatpy import parse_message
 from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 
+from bot.channels.errors import BadRequest, ForbiddenSignature
 from bot.channels.wechat.inbound import to_inbound
 from bot.channels.wechat.security import Opened, WeChatSecurity
 from bot.channels.wechat.xmlsafe import check_xml
 from bot.conversation.pipeline import Outcome, Pipeline
-from domain.errors import BadRequest, ForbiddenSignature
 from domain.messages import Channel, Reply
 from domain.outreach.outbox import Outbox
 

@@ -7,7 +7,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from domain.errors import BadRequest
+from bot.channels.errors import BadRequest
 
 
 def check_xml(body: bytes) -> None:
