@@ -8,7 +8,10 @@ from typing import Any, Protocol
 
 import redis
 
-from domain.messages import Option
+from domain.messages import Option, Reply
+
+# Keys the previous release kept in DialogueState.data; now typed fields.
+UNTYPED_BEFORE = ("pages", "more_after_pages", "misses")
 
 
 @dataclass
@@ -18,13 +21,26 @@ class DialogueState:
     ``options``: the numbered options last offered (a digit picks one).
     ``more``: the action behind 「回复0看更多」, if any.
     ``flow``: the handler continuing a multi-turn conversation, if any; ``data`` its slots.
+    ``pages``: the rest of a reply too long for the channel, shown one by one on 「0」;
+    ``more_after_pages``: what 「0」 meant before paging took it over, back after the last page.
+    ``misses``: messages in a row nothing understood (the third goes to a person).
     """
 
     options: list[Option] = field(default_factory=list)
     more: Option | None = None
     flow: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    pages: list[Reply] = field(default_factory=list)
+    more_after_pages: Option | None = None
+    misses: int = 0
     fresh: bool = False  # nothing was stored (new worker, TTL passed, Redis lost it); not saved
+
+    def forget(self) -> None:
+        """「取消」: the slots, the pages not yet shown and the count of misunderstandings go."""
+        self.data = {}
+        self.pages = []
+        self.more_after_pages = None
+        self.misses = 0
 
     def to_json(self) -> str:
         return json.dumps(
@@ -33,18 +49,31 @@ class DialogueState:
                 "more": self.more.to_dict() if self.more else None,
                 "flow": self.flow,
                 "data": self.data,
+                "pages": [p.to_dict() for p in self.pages],
+                "more_after_pages": self.more_after_pages.to_dict() if self.more_after_pages else None,
+                "misses": self.misses,
             },
             ensure_ascii=False,
         )
 
     @classmethod
     def from_json(cls, raw: str) -> DialogueState:
-        data = json.loads(raw)
+        saved = json.loads(raw)
+        data = dict(saved.get("data") or {})
+        # State saved by the previous release has these inside "data": moved out, so a conversation
+        # open during an upgrade goes on (「0」 still shows the next page).
+        for key in UNTYPED_BEFORE:
+            if key in data:
+                saved.setdefault(key, data.pop(key))
+        after = saved.get("more_after_pages")
         return cls(
-            options=[Option.from_dict(o) for o in data.get("options", [])],
-            more=Option.from_dict(data["more"]) if data.get("more") else None,
-            flow=data.get("flow"),
-            data=dict(data.get("data") or {}),
+            options=[Option.from_dict(o) for o in saved.get("options", [])],
+            more=Option.from_dict(saved["more"]) if saved.get("more") else None,
+            flow=saved.get("flow"),
+            data=data,
+            pages=[Reply.from_dict(p) for p in saved.get("pages") or []],
+            more_after_pages=Option.from_dict(after) if after else None,
+            misses=int(saved.get("misses") or 0),
         )
 
 

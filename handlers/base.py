@@ -19,7 +19,7 @@ from domain.messages import Reply
 from nlu.result import NluResult
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Context:
     text: str  # normalised text of the message
     nlu: NluResult
@@ -28,7 +28,7 @@ class Context:
     worker_id: int
     page_size: int = 5
     origin: str = ""  # the channel's name, for records only (a case remembers where to answer)
-    cipher: DataCipher | None = None  # for handlers that store personal data (phone numbers)
+    cipher: DataCipher  # for handlers that store personal data (phone numbers)
     payload: dict[str, Any] = field(default_factory=dict)  # from a picked numbered option
     office: OfficeHours = field(default_factory=OfficeHours)  # when staff answer hand-offs
     raw: str = ""  # the message as the worker wrote it (「两万多」, before normalisation)
@@ -45,6 +45,16 @@ class Handler(Protocol):
     intents: ClassVar[tuple[str, ...]]
 
     def handle(self, ctx: Context) -> Reply: ...
+
+
+@runtime_checkable
+class FormHandler(Handler, Protocol):
+    """A form (complaint, wage-arrears intake): while its flow is open it takes every message as an
+    answer (「欠了三个月」 is not a new topic), and its draft lives in the database as well as in Redis."""
+
+    def resume(self, db: Session, worker_id: int) -> dict[str, Any] | None:
+        """State to rebuild (``flow`` and slots) when Redis lost the conversation but a draft is open."""
+        ...
 
 
 HANDLER_CLASSES: list[type[Handler]] = []
@@ -65,6 +75,7 @@ class HandlerRegistry:
 
     def __init__(self, fallback: Handler) -> None:
         self._by_intent: dict[str, Handler] = {}
+        self._forms: list[FormHandler] = []
         self.fallback = fallback
 
     def add(self, instance: Handler) -> None:
@@ -75,14 +86,17 @@ class HandlerRegistry:
                     f"intent {intent!r} served by both {other} and {type(instance).__name__}"
                 )
             self._by_intent[intent] = instance
+        if isinstance(instance, FormHandler):
+            self._forms.append(instance)
 
-    def captures(self, intent: str | None) -> Handler | None:
-        """The handler of a flow that takes every message as an answer (an intake form), if so."""
+    def captures(self, intent: str | None) -> FormHandler | None:
+        """The form whose flow this is, if the flow is a form's (it takes every message as an answer)."""
         found = self._by_intent.get(intent or "")
-        return found if getattr(found, "captures_input", False) else None
+        return found if isinstance(found, FormHandler) else None
 
-    def capturing(self) -> list[Handler]:
-        return list({id(h): h for h in self._by_intent.values() if getattr(h, "captures_input", False)}.values())
+    def capturing(self) -> list[FormHandler]:
+        """Every form, in the order added."""
+        return list(self._forms)
 
     def resolve(self, intent: str) -> Handler:
         return self._by_intent.get(intent, self.fallback)

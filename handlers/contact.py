@@ -35,7 +35,7 @@ class PhoneLinkConfirmHandler:
 
     def handle(self, ctx: Context) -> Reply:
         phone = normalise_phone(str(ctx.payload.get("phone") or ""))
-        if phone is None or ctx.cipher is None:
+        if phone is None:
             return menu_reply("没能绑定，请重新发一下手机号：")
         link_phone(ctx.db, ctx.cipher, ctx.worker_id, phone)
         return menu_reply(f"已绑定{mask_address(phone)}。回复「退订」可随时停止短信。请回复数字：")

@@ -56,7 +56,7 @@ class CancelHandler:
 
     def handle(self, ctx: Context) -> Reply:
         ctx.state.flow = None
-        ctx.state.data = {}
+        ctx.state.forget()
         return menu_reply("已取消。还需要什么帮助？")
 
 
@@ -90,14 +90,12 @@ class NextPageHandler:
     intents: ClassVar[tuple[str, ...]] = ("next_page",)
 
     def handle(self, ctx: Context) -> Reply:
-        pages = list(ctx.state.data.get("pages") or [])
-        if not pages:
+        state = ctx.state
+        if not state.pages:
             return menu_reply("没有更多了。请回复数字：")
-        page = Reply.from_dict(pages.pop(0))
-        ctx.state.data["pages"] = pages
-        if pages:
-            ctx.state.more = Option("下一页", "next_page")
-        else:
-            after = ctx.state.data.pop("more_after_pages", None)
-            ctx.state.more = Option.from_dict(after) if after else None
+        page = state.pages.pop(0)
+        if state.pages:
+            state.more = Option("下一页", "next_page")
+        else:  # the last page: 「0」 means again what it meant before the long reply
+            state.more, state.more_after_pages = state.more_after_pages, None
         return page

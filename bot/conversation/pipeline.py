@@ -1,4 +1,4 @@
-"""The message pipeline: InboundMessage → dedupe → record → state → NLU → handler → Reply.
+"""The message pipeline: InboundMessage → dedupe → record → state → understand (dialogue rules, NLU) → handler → Reply.
 
 Channels call ``Pipeline.handle``; handlers never see which channel a message came on.
 """
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.conversation.dedupe import Deduper
 from bot.conversation.paging import Fits, paginate
+from bot.conversation.understand import understand
 from domain import media
 from domain.cases.handoff import OfficeHours
 from domain.crypto import DataCipher, mask_address
@@ -26,25 +26,13 @@ from domain.text import has_controls, without_controls
 from domain.workers import annotate, identity_for, record_inbound, record_outbound
 from handlers.base import Context, HandlerRegistry
 from handlers.menu import MAIN_MENU, menu_reply
-from nlu.normalize import normalize
-from nlu.result import FALLBACK_INTENT, Entity, NluResult
+from nlu.result import NluResult
 from nlu.service import NluService
 
 log = logging.getLogger(__name__)
 SORRY = menu_reply("系统有点忙，您的消息已记下。请稍后再试，或回复数字：")
-# Intents that mean "I did not say anything new": a flow in progress keeps going.
-FLOW_CONTINUES_ON = frozenset({FALLBACK_INTENT, "out_of_scope"})
 # Actions that leave the numbered options as they were (a digit still picks from the same list).
 KEEPS_OPTIONS = frozenset({"next_page", "repeat_options"})
-# A message that is nothing but a mobile number (perhaps with 「我的电话」 before it).
-ONLY_A_PHONE = re.compile(
-    r"(?:我的)?(?:电话|手机|手机号|号码|联系方式|电话号码)?(?:是|:)?\s*(?:\+?86)?1[3-9]\d(?:[\s-]?\d){8}"
-)
-# Channel actions an open form takes as evidence (a photo, a voice note the platform could not read).
-MEDIA_ACTIONS = frozenset({"image_received", "voice_unheard"})
-# What still leaves an open form: the worker asks for a person (「取消」 is the form's own business).
-ESCAPES = frozenset({"human_agent"})
-MISSES_BEFORE_HANDOFF = 3
 # What an opted-out worker can still do; anything else is recorded and not answered.
 OPT_IN_ACTIONS = frozenset({"opt_in", "subscribe"})
 
@@ -128,13 +116,14 @@ class Pipeline:
             state = self.state.load(msg.channel.value, msg.user_id)
             if state.fresh and not identity.is_new:  # Redis lost them: an unfinished form may be in the database
                 self._resume(db, worker.id, state)
-            text, nlu, payload = self._understand(msg, state)
+            meant = understand(msg, state, self.registry, self.nlu)
+            nlu = meant.nlu
             annotate(inbound, nlu)
             if identity.opted_out_at is not None and nlu.intent not in OPT_IN_ACTIONS:
                 return Reply(""), worker.id  # opted out: kept on record, nothing sent
             ctx = Context(
-                text=text, nlu=nlu, state=state, db=db, worker_id=worker.id,
-                page_size=self.page_sizes.get(msg.channel, 5), payload=payload, origin=msg.channel.value,
+                text=meant.text, nlu=nlu, state=state, db=db, worker_id=worker.id,
+                page_size=self.page_sizes.get(msg.channel, 5), payload=meant.payload, origin=msg.channel.value,
                 cipher=self.cipher, office=self.office, raw=msg.text,
             )
             offered = list(state.options)
@@ -157,63 +146,19 @@ class Pipeline:
         pages = paginate(reply, fits)
         if len(pages) == 1:
             return reply
-        state.data["pages"] = [p.to_dict() for p in pages[1:]]
-        state.data["more_after_pages"] = state.more.to_dict() if state.more else None
+        state.pages = pages[1:]
+        state.more_after_pages = state.more
         state.more = Option("下一页", "next_page")
         return pages[0]
 
     def _resume(self, db: Session, worker_id: int, state: DialogueState) -> None:
         """Redis lost the conversation (restart, TTL) but a form's draft is in the database: go on."""
-        for handler in self.registry.capturing():
-            resume = getattr(handler, "resume", None)
-            data = resume(db, worker_id) if resume else None
+        for form in self.registry.capturing():
+            data = form.resume(db, worker_id)
             if data:
                 state.flow = str(data.pop("flow"))
                 state.data.update(data)
                 return
-
-    def _understand(self, msg: InboundMessage, state: DialogueState) -> tuple[str, NluResult, dict[str, object]]:
-        """The channel's own action (menu click, follow, photo); a digit picks an offered option
-        (0: more); otherwise the NLU decides. An open form takes every message as its answer."""
-        raw = msg.text
-        text = normalize(raw)
-        capturing = self.registry.captures(state.flow)
-        if msg.action:
-            if capturing is not None and msg.action in MEDIA_ACTIONS:  # a photo or voice note for the form
-                return text, NluResult(state.flow or "", 1.0, source="event"), {"media": list(msg.media)}
-            return text, NluResult(msg.action, 1.0, source="event"), dict(msg.payload)
-        offered_digit = text.isdigit() and 1 <= int(text) <= len(state.options)
-        if text.isdigit() and len(text) <= 2 and (capturing is None or offered_digit):  # a form's own numbers
-            pick = self._pick(int(text), state)
-            if pick is not None:
-                state.more = None
-                return text, NluResult(pick.action, 1.0, source="option"), dict(pick.payload)
-        text, nlu = self.nlu.understand(raw)
-        state.more = None if nlu.intent not in FLOW_CONTINUES_ON else state.more
-        payload: dict[str, object] = {"media": list(msg.media)} if msg.media and capturing is not None else {}
-        if capturing is not None and nlu.intent not in ESCAPES:
-            return text, NluResult(state.flow or "", nlu.confidence, nlu.entities, nlu.source, nlu.ranking), payload
-        if state.flow and nlu.intent in FLOW_CONTINUES_ON | {"search_vacancy"} and self.registry.serves(state.flow):
-            nlu = NluResult(state.flow, nlu.confidence, nlu.entities, nlu.source, nlu.ranking)
-        elif not state.flow and ONLY_A_PHONE.fullmatch(text):  # 「我的电话138 0013 8000」 and nothing else
-            phone = Entity("phone", re.sub(r"\D", "", text)[-11:], text, "pipeline")
-            nlu = NluResult("phone_given", 1.0, (phone,), nlu.source, nlu.ranking)
-        misses = int(state.data.get("misses", 0)) + 1 if nlu.intent in FLOW_CONTINUES_ON else 0
-        state.data["misses"] = misses
-        if misses >= MISSES_BEFORE_HANDOFF:  # three times in a row we did not understand: a person should
-            state.data["misses"] = 0
-            return text, NluResult("human_agent", nlu.confidence, nlu.entities, "pipeline"), {"reason": "misunderstood"}
-        return text, nlu, {}
-
-    @staticmethod
-    def _pick(number: int, state: DialogueState) -> Option | None:
-        """The option a digit names; a digit outside the offer asks again with the same options."""
-        if number == 0:
-            return state.more or Option("没有更多", "no_more")
-        offered = state.options or list(MAIN_MENU)
-        if 1 <= number <= len(offered):
-            return offered[number - 1]
-        return Option("重选", "repeat_options", {"count": len(offered)})
 
     def _answer(self, ctx: Context, msg: InboundMessage) -> Reply:
         if ctx.nlu.intent != ctx.state.flow:

@@ -19,7 +19,7 @@ from domain.cases.facts import CATEGORY_BY_KEY, TIME_LIMIT, guess_category, plai
 from domain.crypto import mask_address, mask_text
 from domain.messages import Option, Reply
 from domain.storage.models import Case, CaseGroup
-from handlers.base import Context, handler
+from handlers.base import Context, FormHandler, handler
 from handlers.guidance import HOME, TO_PERSON
 from handlers.intake import fields
 from handlers.intake.forms import FORMS, TITLES, Slot
@@ -36,9 +36,8 @@ STAGE = "_stage"  # slot:<name> | summary | edit | edit:<name>
 
 
 @handler
-class IntakeHandler:
+class IntakeHandler(FormHandler):  # while a form is open, every message is an answer
     intents: ClassVar[tuple[str, ...]] = ("file_complaint", "report_wage_arrears", "intake_confirmed", "intake")
-    captures_input: ClassVar[bool] = True  # while a form is open, every message is an answer
 
     def resume(self, db: Session, worker_id: int) -> dict[str, Any] | None:
         """State to rebuild when Redis lost the conversation but the draft is in the database."""
@@ -209,8 +208,6 @@ def seal(filled: dict[str, Any], ctx: Context) -> dict[str, Any]:
     out = {k: mask_text(v) if isinstance(v, str) and k != "phone" else v for k, v in filled.items()}
     phone = str(out.get("phone") or "")
     if phone:
-        if ctx.cipher is None:
-            raise RuntimeError("a phone number cannot be kept without the data cipher")
         out["phone_enc"] = ctx.cipher.encrypt(phone)
         out["phone"] = mask_address(phone)
     return out

@@ -1,0 +1,182 @@
+"""What a worker's message means, before any handler sees it: the dialogue rules, in order.
+
+The first rule that knows decides. ``BEFORE_NLU`` rules need no model (a menu click, a digit that
+picks an option); ``AFTER_NLU`` rules read what the NLU heard in the light of the conversation (an
+open form, a flow in progress, a lone phone number, one misunderstanding too many). A message no
+rule claims means what the NLU heard.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.dialogue import DialogueState
+from domain.messages import InboundMessage, Option
+from handlers.base import FormHandler, HandlerRegistry
+from handlers.menu import MAIN_MENU
+from nlu.normalize import normalize
+from nlu.result import FALLBACK_INTENT, Entity, NluResult
+from nlu.service import NluService
+
+# Intents that mean "I did not say anything new": a flow in progress keeps going.
+FLOW_CONTINUES_ON = frozenset({FALLBACK_INTENT, "out_of_scope"})
+# A message that is nothing but a mobile number (perhaps with 「我的电话」 before it).
+ONLY_A_PHONE = re.compile(
+    r"(?:我的)?(?:电话|手机|手机号|号码|联系方式|电话号码)?(?:是|:)?\s*(?:\+?86)?1[3-9]\d(?:[\s-]?\d){8}"
+)
+# Channel actions an open form takes as evidence (a photo, a voice note the platform could not read).
+MEDIA_ACTIONS = frozenset({"image_received", "voice_unheard"})
+# What still leaves an open form: the worker asks for a person (「取消」 is the form's own business).
+ESCAPES = frozenset({"human_agent"})
+MISSES_BEFORE_HANDOFF = 3
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What a message means: its normalised text, the intent with its entities, and the payload the
+    handler gets (a picked option's, a photo's media ids, why a person was called)."""
+
+    text: str
+    nlu: NluResult
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message and the conversation it arrives in: what every rule may look at."""
+
+    msg: InboundMessage
+    state: DialogueState  # a rule may clear ``more`` and count ``misses``
+    registry: HandlerRegistry
+    text: str  # normalised: 「２」 → 「2」
+    form: FormHandler | None  # the open form, if the flow in progress is one
+
+
+Rule = Callable[[Turn], Understood | None]
+Reading = Callable[[Turn, Understood], Understood | None]
+
+
+# --- before the NLU ---------------------------------------------------------------------------
+
+
+def evidence_for_open_form(turn: Turn) -> Understood | None:
+    """A photo of the pay slip (or a voice note the platform could not read) while a form is open:
+    evidence the form keeps, not a new topic."""
+    if turn.form is None or turn.msg.action not in MEDIA_ACTIONS:
+        return None
+    return Understood(turn.text, NluResult(turn.state.flow or "", 1.0, source="event"), {"media": list(turn.msg.media)})
+
+
+def channel_action(turn: Turn) -> Understood | None:
+    """The channel says what the message is: a click on the 「找工作」 menu, a follow, a location."""
+    if not turn.msg.action:
+        return None
+    return Understood(turn.text, NluResult(turn.msg.action, 1.0, source="event"), dict(turn.msg.payload))
+
+
+def offered_option(turn: Turn) -> Understood | None:
+    """「2」 picks the second option offered, 「0」 shows more. While a form is open a number it did not
+    offer is the form's own answer (「3」 months, 「20」 people), not a wrong pick."""
+    text, state = turn.text, turn.state
+    if not text.isdigit() or len(text) > 2:
+        return None
+    if turn.form is not None and not 1 <= int(text) <= len(state.options):
+        return None
+    pick = picked(int(text), state)
+    state.more = None
+    return Understood(text, NluResult(pick.action, 1.0, source="option"), dict(pick.payload))
+
+
+def picked(number: int, state: DialogueState) -> Option:
+    """The option a digit names; a digit outside the offer asks again with the same options."""
+    if number == 0:
+        return state.more or Option("没有更多", "no_more")
+    offered = state.options or list(MAIN_MENU)
+    if 1 <= number <= len(offered):
+        return offered[number - 1]
+    return Option("重选", "repeat_options", {"count": len(offered)})
+
+
+BEFORE_NLU: tuple[Rule, ...] = (evidence_for_open_form, channel_action, offered_option)
+
+
+# --- after the NLU ----------------------------------------------------------------------------
+
+
+def answer_to_open_form(turn: Turn, heard: Understood) -> Understood | None:
+    """「欠了三个月」 while the wage-arrears form asks how long: the form's answer, whatever the NLU
+    thought, with any photo sent along as evidence. Only asking for a person (「转人工」) leaves the form.
+    A form asks again itself, so its answers never count as misunderstandings."""
+    if turn.form is None or heard.nlu.intent in ESCAPES:
+        return None
+    media = {"media": list(turn.msg.media)} if turn.msg.media else {}
+    return Understood(heard.text, dataclasses.replace(heard.nlu, intent=turn.state.flow or ""), media)
+
+
+def flow_goes_on(turn: Turn, heard: Understood) -> Understood | None:
+    """「电工 宝安」 after 「您想找什么活、在哪个城市？」: the NLU saw nothing new in it (or another search),
+    so the flow in progress takes it."""
+    flow = turn.state.flow
+    if not flow or heard.nlu.intent not in FLOW_CONTINUES_ON | {"search_vacancy"} or not turn.registry.serves(flow):
+        return None
+    return _understood(turn, Understood(heard.text, dataclasses.replace(heard.nlu, intent=flow)))
+
+
+def lone_phone(turn: Turn, heard: Understood) -> Understood | None:
+    """「我的电话138 0013 8000」 and nothing else, outside any flow: the worker gives their number."""
+    if turn.state.flow or not ONLY_A_PHONE.fullmatch(heard.text):
+        return None
+    phone = Entity("phone", re.sub(r"\D", "", heard.text)[-11:], heard.text, "pipeline")
+    nlu = NluResult("phone_given", 1.0, (phone,), heard.nlu.source, heard.nlu.ranking)
+    return _understood(turn, Understood(heard.text, nlu))
+
+
+def misunderstood_again(turn: Turn, heard: Understood) -> Understood | None:
+    """「啊？」「那个那个」: nothing understood it. The polite fallback answers; the third time in a row
+    a person takes over (「我没能看懂您的意思，已转给工作人员」)."""
+    if heard.nlu.intent not in FLOW_CONTINUES_ON:
+        return None
+    turn.state.misses += 1
+    if turn.state.misses < MISSES_BEFORE_HANDOFF:
+        return heard
+    turn.state.misses = 0
+    handoff = NluResult("human_agent", heard.nlu.confidence, heard.nlu.entities, "pipeline")
+    return Understood(heard.text, handoff, {"reason": "misunderstood"})
+
+
+def as_heard(turn: Turn, heard: Understood) -> Understood:
+    """「深圳有电工的活吗」: what the NLU heard stands."""
+    return _understood(turn, heard)
+
+
+AFTER_NLU: tuple[Reading, ...] = (answer_to_open_form, flow_goes_on, lone_phone, misunderstood_again)
+
+
+def _understood(turn: Turn, meant: Understood) -> Understood:
+    turn.state.misses = 0  # understood: the count of misunderstandings in a row starts again
+    return meant
+
+
+def hear(turn: Turn, nlu: NluService) -> Understood:
+    """The NLU's reading. Only a message that says nothing new leaves 「0」 meaning what it meant."""
+    text, heard = nlu.understand(turn.msg.text)
+    if heard.intent not in FLOW_CONTINUES_ON:
+        turn.state.more = None
+    return Understood(text, heard)
+
+
+def understand(msg: InboundMessage, state: DialogueState, registry: HandlerRegistry, nlu: NluService) -> Understood:
+    """Walk the rules in order: the first that knows what the message means decides."""
+    turn = Turn(msg, state, registry, normalize(msg.text), registry.captures(state.flow))
+    for rule in BEFORE_NLU:
+        if (meant := rule(turn)) is not None:
+            return meant
+    heard = hear(turn, nlu)
+    for reading in AFTER_NLU:
+        if (meant := reading(turn, heard)) is not None:
+            return meant
+    return as_heard(turn, heard)
