@@ -1,4 +1,5 @@
-"""Gongyou's web service: app factory, channels, pipeline, storage."""
+"""The worker-facing runtime and the composition root: the app factory (wiring only), channels, the
+conversation pipeline, background jobs, every CLI command."""
 
 from __future__ import annotations
 

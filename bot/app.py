@@ -30,6 +30,7 @@ from domain.outreach.outbox import Outbox
 from domain.storage.db import Database
 from domain.storage.kv import connect_redis
 from handlers import default_registry
+from knowledge_base import Library
 from nlu.client import RasaClient
 from nlu.gazetteer import load_gazetteer
 from nlu.pinyin import warm as warm_pinyin
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     units = build_units(settings, redis_client)
     cipher = DataCipher(settings.data_key or settings.secret_key,
                         [k.strip() for k in settings.data_key_previous.split(",") if k.strip()])
+    library = Library(Path(settings.kb_dir) if settings.kb_dir else None)
     pipeline = Pipeline(
         db=db,
         state=RedisStateStore(redis_client, settings.state_ttl_seconds),
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         nlu=nlu,
         registry=default_registry(),
         cipher=cipher,
+        library=library,
         page_sizes={Channel.CLI: settings.page_size_wechat, **{u.channel: u.page_size for u in units}},
         budgets={u.channel: u.fits for u in units if u.fits is not None},
         office=OfficeHours.parse(settings.office_days, settings.office_open, settings.office_close,
@@ -101,15 +104,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         "gongyou.redis": redis_client,
         "gongyou.nlu": nlu,
         "gongyou.pipeline": pipeline,
+        "gongyou.kb": library,
     })
     for unit in units:
         app.extensions.update(unit.extensions)
 
     for blueprint in (*(u.blueprint for u in units), health.bp):
         app.register_blueprint(blueprint)
-    from knowledge_base.store import configure as configure_kb
-
-    configure_kb(Path(settings.kb_dir) if settings.kb_dir else None)
     from console import register_console  # the staff console (its own package; it uses this app's extensions)
 
     register_console(app, production=settings.env == "production")

@@ -24,6 +24,7 @@ from domain.outreach.notify import Notifier
 from domain.storage.db import Database
 from domain.storage.models import Case, CaseGroup, Worker
 from domain.vacancies import alerts
+from knowledge_base import Library
 
 
 def register_cli(app: Flask) -> None:
@@ -50,15 +51,13 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("kb-check")
     def kb_check() -> None:
         """Validate the knowledge base (required fields, source, short-answer length, links)."""
-        from knowledge_base import load_articles, validate
-        from knowledge_base.store import folder_in_use
-
-        problems = validate(folder_in_use())
+        library: Library = app.extensions["gongyou.kb"]
+        problems = library.problems()
         for line in problems:
             click.echo(line, err=True)
         if problems:
             raise click.ClickException(f"{len(problems)} problem(s) in the knowledge base")
-        click.echo(f"knowledge base ok: {len(load_articles(folder_in_use()))} articles")
+        click.echo(f"knowledge base ok: {len(library.index().articles)} articles")
 
     app.cli.add_command(_vacancies_cli(app))
     app.cli.add_command(_cases_cli(app))

@@ -23,7 +23,7 @@ from domain.storage.models import Vacancy
 from domain.vacancies import alerts
 from domain.vacancies import search as vacancies
 from domain.vacancies.importer import FIELDS, ImportFileError, import_rows, parse_row, read_rows
-from knowledge_base.store import folder_in_use, parse_article, validate
+from knowledge_base.store import Library, parse_article, validate
 
 ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -140,10 +140,16 @@ def vacancy_import() -> Any:
 
 # --- knowledge base ------------------------------------------------------------------------------
 
+def articles_folder() -> Path:
+    """The folder this app answers from: an edit there is answered at the worker's next question."""
+    library: Library = current_app.extensions["gongyou.kb"]
+    return library.folder
+
+
 @bp.get("/kb")
 @login_required
 def kb_list() -> str:
-    folder = folder_in_use()
+    folder = articles_folder()
     articles = [parse_article(p) for p in sorted(folder.glob("*.md"))]
     return render_template("console/kb_list.html", articles=articles, problems=validate(folder))
 
@@ -152,7 +158,7 @@ def kb_list() -> str:
 @bp.route("/kb/<article_id>", methods=["GET", "POST"])
 @login_required
 def kb_edit(article_id: str | None = None) -> Any:
-    folder = folder_in_use()
+    folder = articles_folder()
     if article_id is not None and not ARTICLE_ID.fullmatch(article_id):
         abort(404)
     path = folder / f"{article_id}.md" if article_id else None

@@ -16,6 +16,7 @@ from domain.cases.handoff import OfficeHours
 from domain.crypto import DataCipher
 from domain.dialogue import DialogueState
 from domain.messages import Reply
+from knowledge_base import Library
 from nlu.result import NluResult
 
 
@@ -29,6 +30,7 @@ class Context:
     page_size: int = 5
     origin: str = ""  # the channel's name, for records only (a case remembers where to answer)
     cipher: DataCipher  # for handlers that store personal data (phone numbers)
+    library: Library  # the policy articles this app answers from
     payload: dict[str, Any] = field(default_factory=dict)  # from a picked numbered option
     office: OfficeHours = field(default_factory=OfficeHours)  # when staff answer hand-offs
     raw: str = ""  # the message as the worker wrote it (「两万多」, before normalisation)

@@ -11,7 +11,7 @@ from domain.messages import Option, Reply
 from domain.storage.models import Worker
 from handlers.base import Context, handler
 from handlers.guidance import TO_PERSON
-from knowledge_base import Article, KnowledgeBase, current
+from knowledge_base import Article, KnowledgeBase
 from nlu.geo import locate
 
 MIN_SCORE = 6.0  # BM25: every right answer in tests/data/policy_questions.yml scores ≥ 7.3, unrelated questions 0–5
@@ -44,7 +44,7 @@ class PolicyHandler:
         if ctx.nlu.source in ("option", "event") or len(ctx.text) < 3:  # 「2 政策咨询」 picked from the menu
             ctx.state.flow = "ask_policy"
             return Reply(ASK)
-        kb = current()
+        kb = ctx.library.index()
         where = _places(ctx)
         hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where)
         if not hits or hits[0][1] < MIN_SCORE:
@@ -78,7 +78,7 @@ class ArticleHandler:
     intents: ClassVar[tuple[str, ...]] = ("kb_detail", "kb_article")
 
     def handle(self, ctx: Context) -> Reply:
-        kb = current()
+        kb = ctx.library.index()
         art = kb.by_id.get(str(ctx.payload.get("id", "")))
         if art is None:
             return Reply(NOT_SURE, (TO_PERSON,))

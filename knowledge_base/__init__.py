@@ -1,5 +1,5 @@
 """The policy knowledge base: articles in knowledge_base/articles/*.md, retrieval, validation."""
 
-from knowledge_base.store import Article, KnowledgeBase, current, load_articles, validate
+from knowledge_base.store import Article, KnowledgeBase, Library, current, load_articles, validate
 
-__all__ = ["Article", "KnowledgeBase", "current", "load_articles", "validate"]
+__all__ = ["Article", "KnowledgeBase", "Library", "current", "load_articles", "validate"]

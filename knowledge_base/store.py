@@ -1,7 +1,7 @@
 """Articles as Markdown files with YAML front matter; a BM25 index over their Jieba tokens.
 
-Staff add or edit files without retraining Rasa: ``current()`` rebuilds the index when a file in
-the folder changed. ``validate`` lists every problem (`gongyou kb-check` prints them).
+Staff add or edit files without retraining Rasa: a ``Library`` rebuilds its index when a file in
+its folder changed. ``validate`` lists every problem (`gongyou kb-check` prints them).
 """
 
 from __future__ import annotations
@@ -178,29 +178,34 @@ class KnowledgeBase:
         return scored[:limit]
 
 
-_lock = threading.Lock()
-_cache: dict[str, object] = {}
+class Library:
+    """The articles of one folder and their index, rebuilt when a file was added, changed or removed.
+    One per app (settings: GONGYOU_KB_DIR; the package's own folder by default)."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or ARTICLES
+        self._lock = threading.Lock()
+        self._signature: tuple[tuple[str, int], ...] | None = None
+        self._index: KnowledgeBase | None = None
+
+    def index(self) -> KnowledgeBase:
+        """The index of the folder as it is now."""
+        signature = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(self.folder.glob("*.md")))
+        with self._lock:
+            if self._index is None or signature != self._signature:
+                self._index, self._signature = KnowledgeBase(load_articles(self.folder)), signature
+            return self._index
+
+    def problems(self) -> list[str]:
+        return validate(self.folder)
 
 
-_configured: dict[str, Path] = {"folder": ARTICLES}
+_libraries: dict[Path, Library] = {}
+_libraries_lock = threading.Lock()
 
 
-def configure(folder: Path | None) -> None:
-    """Where the articles live for this process (settings: GONGYOU_KB_DIR); the package folder by default."""
-    _configured["folder"] = folder or ARTICLES
-
-
-def folder_in_use() -> Path:
-    return _configured["folder"]
-
-
-def current(folder: Path | None = None) -> KnowledgeBase:
-    """The index of the folder as it is now (rebuilt when a file was added, changed or removed)."""
-    folder = folder or _configured["folder"]
-    signature = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.md")))
-    with _lock:
-        if _cache.get("signature") != signature or _cache.get("folder") != str(folder):
-            _cache.update(signature=signature, folder=str(folder), kb=KnowledgeBase(load_articles(folder)))
-        kb = _cache["kb"]
-    assert isinstance(kb, KnowledgeBase)
-    return kb
+def current(folder: Path = ARTICLES) -> KnowledgeBase:
+    """The index of a folder as it is now, for scripts and tests (an app uses its own ``Library``)."""
+    with _libraries_lock:
+        library = _libraries.setdefault(folder, Library(folder))
+    return library.index()

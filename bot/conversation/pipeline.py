@@ -26,6 +26,7 @@ from domain.text import has_controls, without_controls
 from domain.workers import annotate, identity_for, record_inbound, record_outbound
 from handlers.base import Context, HandlerRegistry
 from handlers.menu import MAIN_MENU, menu_reply
+from knowledge_base import Library
 from nlu.result import NluResult
 from nlu.service import NluService
 
@@ -71,6 +72,7 @@ class Pipeline:
         nlu: NluService,
         registry: HandlerRegistry,
         cipher: DataCipher,
+        library: Library,
         page_sizes: dict[Channel, int],
         budgets: dict[Channel, Fits] | None = None,
         office: OfficeHours | None = None,
@@ -82,6 +84,7 @@ class Pipeline:
         self.nlu = nlu
         self.registry = registry
         self.cipher = cipher
+        self.library = library
         self.page_sizes = page_sizes
         self.budgets = budgets or {}
         self.office = office or OfficeHours()
@@ -124,7 +127,7 @@ class Pipeline:
             ctx = Context(
                 text=meant.text, nlu=nlu, state=state, db=db, worker_id=worker.id,
                 page_size=self.page_sizes.get(msg.channel, 5), payload=meant.payload, origin=msg.channel.value,
-                cipher=self.cipher, office=self.office, raw=msg.text,
+                cipher=self.cipher, library=self.library, office=self.office, raw=msg.text,
             )
             offered = list(state.options)
             reply = self._answer(ctx, msg)

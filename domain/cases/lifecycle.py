@@ -87,7 +87,7 @@ def assign_number(db: Session, case: Case, day: date) -> str:
     raise RuntimeError("could not allocate a case number")
 
 
-def file_case(db: Session, case: Case, cipher: DataCipher | None, now: datetime | None = None) -> Case:
+def file_case(db: Session, case: Case, cipher: DataCipher, now: datetime | None = None) -> Case:
     """Turn a completed draft into a filed case: number, clock, personal data sealed, group, priority."""
     now = now or datetime.now(UTC)
     d = case.details
@@ -104,7 +104,7 @@ def file_case(db: Session, case: Case, cipher: DataCipher | None, now: datetime 
     case.consent_share = bool(d.get("consent")) and not case.anonymous
     d.pop("phone", None)  # the masked copy shown in the form; the number itself is sealed
     sealed = str(d.pop("phone_enc", "") or "")
-    if sealed and cipher is not None:
+    if sealed:
         phone = cipher.decrypt(sealed)
         case.phone_enc = sealed
         case.phone_hash = cipher.blind_index(phone)

@@ -23,18 +23,18 @@ def _env() -> Environment:
     return Environment(loader=PackageLoader("domain.cases", "templates"), autoescape=select_autoescape(["html"]))
 
 
-def reporter(case: Case, worker: Worker | None, cipher: DataCipher | None, reveal: bool) -> str:
+def reporter(case: Case, worker: Worker | None, cipher: DataCipher, reveal: bool) -> str:
     """Who reported: the pseudonym, unless the worker consented and the reader may see personal data."""
     name = worker.pseudonym if worker else "（未知）"
     if case.anonymous:
         return f"{name}（匿名，不留电话；请通过本平台回复）"
-    if reveal and case.consent_share and case.phone_enc and cipher is not None:
+    if reveal and case.consent_share and case.phone_enc:
         return f"{name}　电话：{cipher.decrypt(case.phone_enc)}（本人同意告知）"
     masked = f"　电话：{case.phone_masked}" if case.phone_masked else ""
     return f"{name}{masked}（未同意告知身份，请通过本平台联系）"
 
 
-def inspection_rows(case: Case, worker: Worker | None, group: CaseGroup | None, cipher: DataCipher | None,
+def inspection_rows(case: Case, worker: Worker | None, group: CaseGroup | None, cipher: DataCipher,
                     reveal: bool) -> list[tuple[str, str]]:
     d: dict[str, Any] = dict(case.details or {})
     place = f"{d.get('city', '')}{d.get('district', '')}"
@@ -77,7 +77,7 @@ def _figure(d: dict[str, Any], name: str, unit: str) -> str:
     return f"{d[name]}{unit}{'（约数）' if d.get(name + '_approx') else ''}"
 
 
-def inspection_html(case: Case, worker: Worker | None, group: CaseGroup | None, cipher: DataCipher | None,
+def inspection_html(case: Case, worker: Worker | None, group: CaseGroup | None, cipher: DataCipher,
                     reveal: bool = False) -> str:
     return _env().get_template("inspection_report.html").render(
         title=TITLES.get(case.kind, "投诉登记表"),
