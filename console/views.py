@@ -26,7 +26,7 @@ from console.stats import figures, month_range, quarter_range
 from console.web import bp, data_cipher, form_text, session_db, signed_in
 from domain.cases import lifecycle as cases
 from domain.cases.report import inspection_html
-from domain.cases.vocabulary import NOT_FILED, STATUS_LABEL, TRANSITIONS
+from domain.cases.vocabulary import NOT_FILED, STATUS_LABEL, TRANSITIONS, Status
 from domain.media import MediaStore
 from domain.outreach.notify import Notifier
 from domain.storage.models import Case, CaseEvent, CaseGroup, StaffUser, Worker
@@ -137,7 +137,7 @@ def note(case_id: int) -> Response:
 @login_required
 def status(case_id: int) -> Response:
     new = request.form.get("status", "")
-    case = _case(case_id, "close" if new == "closed" else "status")
+    case = _case(case_id, "close" if new == Status.CLOSED else "status")
     try:
         actions.change_status(session_db(), case, signed_in(), new, form_text("reason"),
                               current_app.extensions["gongyou.notifier"])

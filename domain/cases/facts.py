@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from domain.cases.vocabulary import Kind
+
 
 @dataclass(frozen=True)
 class Category:
@@ -46,7 +48,7 @@ TIME_LIMIT = ("提醒：超过2年的欠薪，劳动监察可能不再查处（�
 
 def time_limit_applies(d: dict[str, Any]) -> bool:
     """Arrears said to be two or more years old (「2022年」「前年」) or owed for over 24 months."""
-    return d.get("kind") == "wage_arrears" and (int(d.get("years_ago") or 0) >= 2 or int(d.get("months") or 0) > 24)
+    return d.get("kind") == Kind.WAGE_ARREARS and (int(d.get("years_ago") or 0) >= 2 or int(d.get("months") or 0) > 24)
 
 
 # Words that show a message really is about unpaid wages / a complaint, whatever the model thinks.
@@ -55,6 +57,6 @@ COMPLAINT_WORDS = re.compile(r"投诉|举报|告|骗|违法|黑心|不合理|维
 
 
 def plainly_about(kind: str, text: str) -> bool:
-    if kind == "wage_arrears":
+    if kind == Kind.WAGE_ARREARS:
         return bool(ARREARS_WORDS.search(text))
     return bool(COMPLAINT_WORDS.search(text)) or any(c.words.search(text) for c in CATEGORIES if c.key != "other")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from domain.cases import lifecycle as cases
 from domain.cases.facts import CATEGORY_BY_KEY, TIME_LIMIT, guess_category, plainly_about, time_limit_applies
+from domain.cases.vocabulary import Kind, Status
 from domain.crypto import mask_address, mask_text
 from domain.messages import Option, Reply
 from domain.storage.models import Case, CaseGroup
@@ -25,7 +26,7 @@ from handlers.intake import fields
 from handlers.intake.forms import FORMS, TITLES, Slot
 from handlers.menu import menu_reply
 
-KIND_OF_INTENT = {"file_complaint": "complaint", "report_wage_arrears": "wage_arrears"}
+KIND_OF_INTENT = {"file_complaint": Kind.COMPLAINT, "report_wage_arrears": Kind.WAGE_ARREARS}
 CANCEL = re.compile(
     r"^(取消|取消登记|不弄了|不办了|算了|算了吧|退出|不报了|不投诉了|不登记了|菜单|主菜单|返回)[!！。 ]*$")
 EDIT = re.compile(r"^(修改|改|改一下|我要改|写错了|不对)[!！。 ]*$")
@@ -75,7 +76,8 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         if ctx.state.flow != "intake" or not case_id:
             return None
         draft = ctx.db.get(Case, int(case_id))
-        return draft if draft is not None and draft.status == "draft" and draft.worker_id == ctx.worker_id else None
+        mine = draft is not None and draft.status == Status.DRAFT and draft.worker_id == ctx.worker_id
+        return draft if mine else None
 
     def _start(self, ctx: Context, kind: str, details: dict[str, Any] | None = None) -> Reply:
         details = details if details is not None else prefill(kind, ctx)
@@ -188,7 +190,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         group = ctx.db.get(CaseGroup, case.group_id) if case.group_id else None
         if group is not None and group.cases > 1:
             lines.append(f"同一老板已有{group.cases}份反映（约{group.workers_total}人），会一起处理。")
-        if case.kind == "wage_arrears":
+        if case.kind == Kind.WAGE_ARREARS:
             place = f"{d.get('city', '')}{d.get('district', '')}" or "干活所在地"
             lines.append(f"核实后会转给{place}的劳动保障监察部门。考勤、工资条、聊天记录请留好。")
         if time_limit_applies(d):
@@ -242,7 +244,7 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
         said = fields.words_for_amount(ctx.raw, int(amount.value)) if ctx.raw else None
         d.update(amount=int(amount.value), amount_said=said or amount.text or str(amount.value),
                  amount_approx=bool(amount.approximate))
-    if kind == "complaint":
+    if kind == Kind.COMPLAINT:
         category = guess_category(text)
         if category:
             d["category"] = category
@@ -266,7 +268,7 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
 
 def heard_from_first(kind: str, d: dict[str, Any]) -> str:
     parts = []
-    if kind == "complaint" and d.get("category"):
+    if kind == Kind.COMPLAINT and d.get("category"):
         parts.append(f"类别：{CATEGORY_BY_KEY[d['category']].label}")
     if d.get("months") is not None:
         parts.append(f"欠{d['months']}个月")
@@ -289,7 +291,7 @@ def show(name: str, d: dict[str, Any]) -> str:
         return CATEGORY_BY_KEY[str(d["category"])].label if d.get("category") in CATEGORY_BY_KEY else "未选"
     if name == "employer":
         extra = f"（包工头{d['contractor']}）" if d.get("contractor") else ""
-        complaint_place = d.get("kind") == "complaint" and d.get("city")
+        complaint_place = d.get("kind") == Kind.COMPLAINT and d.get("city")
         where = f"，{d.get('city', '')}{d.get('district', '')}" if complaint_place else ""
         return f"{d.get('employer', '不知道')}{extra}{where}"
     if name == "site":

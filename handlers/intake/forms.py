@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.cases.facts import CATEGORIES, CATEGORY_MENU, guess_category
+from domain.cases.vocabulary import Kind
 from domain.messages import Option
 from handlers.intake import fields
 from nlu.result import NluResult
@@ -77,5 +78,5 @@ WAGE_ARREARS: tuple[Slot, ...] = (
     CONSENT,
 )
 
-FORMS: dict[str, tuple[Slot, ...]] = {"complaint": COMPLAINT, "wage_arrears": WAGE_ARREARS}
-TITLES = {"complaint": "投诉举报", "wage_arrears": "欠薪求助"}
+FORMS: dict[str, tuple[Slot, ...]] = {Kind.COMPLAINT: COMPLAINT, Kind.WAGE_ARREARS: WAGE_ARREARS}
+TITLES: dict[str, str] = {Kind.COMPLAINT: "投诉举报", Kind.WAGE_ARREARS: "欠薪求助"}
