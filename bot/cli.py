@@ -1,7 +1,7 @@
 """Every command of Gongyou: `gongyou <command>` (the console script), or `flask <command>` in the
 clone (`.flaskenv` names the app): wechat push-menu, kb-check, vacancies import/alerts, cases
-sweep/export/release, data-rekey, init-db. The console adds its own group (`console create-user`,
-`console create-token`). To add a command, add it to ``register_cli`` (or a group made there)."""
+sweep/export/release, data-rekey, init-db, console create-user/create-token. To add a command, add
+it to ``register_cli`` (or a group made there)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,14 @@ from bot.channels.wechat.api import WeChatApi
 from bot.conversation.pipeline import Pipeline
 from config import Settings
 from config.menu import MENU_FILE, MenuError, wechat_payload
+from console.access import ROLES
+from console.api import issue_token
+from console.auth import create_user
 from domain.cases import handoff
 from domain.cases import lifecycle as cases
 from domain.outreach.notify import Notifier
 from domain.storage.db import Database
-from domain.storage.models import Case, CaseGroup, Worker
+from domain.storage.models import Case, CaseGroup, StaffUser, Worker
 from domain.vacancies import alerts
 from knowledge_base import Library
 
@@ -59,6 +62,7 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(f"{len(problems)} problem(s) in the knowledge base")
         click.echo(f"knowledge base ok: {len(library.index().articles)} articles")
 
+    app.cli.add_command(_console_cli(app))
     app.cli.add_command(_vacancies_cli(app))
     app.cli.add_command(_cases_cli(app))
 
@@ -181,6 +185,42 @@ def _cases_cli(app: Flask) -> AppGroup:
                 raise click.ClickException(f"no case {number}")
             handoff.release(session, case.worker_id, actor="cli")
         click.echo(f"released: the bot answers this worker again ({number})")
+
+    return group
+
+
+def _console_cli(app: Flask) -> AppGroup:
+    group = AppGroup("console", help="Staff console accounts.")
+
+    @group.command("create-user")
+    @click.argument("username")
+    @click.option("--role", type=click.Choice(ROLES), default="agent", show_default=True)
+    @click.option("--region", "regions", multiple=True, help="A city an agent works (repeat for more).")
+    @click.option("--name", "display_name", default="", help="Name shown in the console.")
+    @click.password_option(envvar="GONGYOU_CONSOLE_PASSWORD", help="At least 10 characters (or set the env var).")
+    def create_user_command(username: str, role: str, regions: tuple[str, ...], display_name: str,
+                            password: str) -> None:
+        """Create a console account (the first one: --role admin)."""
+        db: Database = app.extensions["gongyou.db"]
+        try:
+            with db.session() as session:
+                create_user(session, username, password, role, list(regions), display_name)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"created {role} {username}")
+
+    @group.command("create-token")
+    @click.argument("username")
+    @click.argument("name")
+    def create_token_command(username: str, name: str) -> None:
+        """Issue a JSON API token acting as USERNAME (printed once; only its hash is kept)."""
+        db: Database = app.extensions["gongyou.db"]
+        with db.session() as session:
+            user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+            if user is None:
+                raise click.ClickException(f"no user {username}")
+            token = issue_token(session, user, name)
+        click.echo(token)
 
     return group
 

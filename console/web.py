@@ -12,8 +12,9 @@ from werkzeug.wrappers import Response
 from console.access import ROLE_LABEL, can
 from console.auth import check_csrf, csrf_token, current_user
 from domain.cases.facts import CATEGORY_BY_KEY
-from domain.cases.vocabulary import KIND_LABEL, STATUS_LABEL
+from domain.cases.vocabulary import KIND_LABEL, STATUS_LABEL, Kind
 from domain.crypto import DataCipher
+from domain.messages import CHANNEL_LABEL
 from domain.storage.db import Database
 from domain.storage.models import StaffUser
 from domain.text import without_controls
@@ -84,8 +85,9 @@ def close_db(exc: BaseException | None) -> None:
 
 @bp.app_context_processor
 def template_globals() -> dict[str, Any]:
-    return {"csrf_token": csrf_token, "me": current_user(), "KINDS": KIND_LABEL, "STATUSES": STATUS_LABEL,
-            "CATEGORIES": CATEGORY_BY_KEY, "can": can, "ROLE_LABEL": ROLE_LABEL, "EVENT_LABELS": EVENT_LABELS}
+    return {"csrf_token": csrf_token, "me": current_user(), "can": can, "KIND": Kind, "KINDS": KIND_LABEL,
+            "STATUSES": STATUS_LABEL, "CATEGORIES": CATEGORY_BY_KEY, "ROLE_LABEL": ROLE_LABEL,
+            "CHANNEL_LABEL": CHANNEL_LABEL, "EVENT_LABELS": EVENT_LABELS}
 
 
 # --- login ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])
 class DataCipher:
     """Encrypts personal data (phone numbers, openids, sealed texts) and gives a keyed blind index
     for lookups. During a key rotation the previous keys still decrypt and still find (their
-    indexes are tried too); ``flask data rekey`` then rewrites everything under the current key."""
+    indexes are tried too); ``gongyou data-rekey`` then rewrites everything under the current key."""
 
     def __init__(self, key_material: str, previous: Sequence[str] = ()) -> None:
         keys = [key_material, *[k for k in previous if k and k != key_material]]

@@ -14,6 +14,9 @@ class Channel(StrEnum):
     CLI = "cli"
 
 
+# How staff and reports name a channel (「工友会在微信收到」).
+CHANNEL_LABEL: dict[str, str] = {Channel.WECHAT: "微信公众号", Channel.SMS: "短信", Channel.CLI: "测试"}
+
 @dataclass(frozen=True, slots=True)
 class InboundMessage:
     """One message from a worker, whatever channel it came on."""

@@ -1,7 +1,7 @@
 """Rewrite every piece of sealed personal data under the current data key (after a rotation).
 
 Rotation: set the new key in GONGYOU_DATA_KEY and the old one in GONGYOU_DATA_KEY_PREVIOUS, restart
-(both keys now read), run ``flask data rekey``, then remove the old key.
+(both keys now read), run ``gongyou data-rekey``, then remove the old key.
 """
 
 from __future__ import annotations

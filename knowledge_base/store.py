@@ -205,7 +205,8 @@ _libraries_lock = threading.Lock()
 
 
 def current(folder: Path = ARTICLES) -> KnowledgeBase:
-    """The index of a folder as it is now, for scripts and tests (an app uses its own ``Library``)."""
+    """The index of a folder as it is now, for tests and one-off scripts only: the app answers from
+its own ``Library`` (app.extensions["gongyou.kb"])."""
     with _libraries_lock:
         library = _libraries.setdefault(folder, Library(folder))
     return library.index()

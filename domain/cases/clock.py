@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
-from domain.cases.vocabulary import ACCEPT_DAYS, EXTENSION_DAYS, INVESTIGATE_DAYS, overdue
+from domain.cases.vocabulary import ACCEPT_DAYS, EXTENSION_DAYS, INVESTIGATE_DAYS
 
 log = logging.getLogger(__name__)
 _warned: set[int] = set()
@@ -42,5 +42,3 @@ def legal_deadlines(referred_on: date, extended: bool = False) -> dict[str, str]
     return {"accept": add_working_days(referred_on, ACCEPT_DAYS).isoformat(),
             "investigate": add_working_days(referred_on, investigate).isoformat()}
 
-
-__all__ = ["add_working_days", "is_workday", "legal_deadlines", "overdue"]

@@ -11,11 +11,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from domain.cases.facts import CATEGORY_BY_KEY, TIME_LIMIT, time_limit_applies
 from domain.cases.vocabulary import Kind
 from domain.crypto import DataCipher
+from domain.messages import CHANNEL_LABEL
 from domain.storage.models import Case, CaseGroup, Worker
 
 TITLES: dict[str, str] = {Kind.WAGE_ARREARS: "农民工欠薪投诉登记表", Kind.COMPLAINT: "劳动保障违法行为投诉登记表",
           Kind.HANDOFF: "咨询转办登记表"}
-CHANNELS = {"wechat": "微信公众号", "sms": "短信", "cli": "测试"}
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +83,7 @@ def inspection_html(case: Case, worker: Worker | None, group: CaseGroup | None, 
         title=TITLES.get(case.kind, "投诉登记表"),
         case=case,
         filed=f"{case.filed_at:%Y-%m-%d %H:%M}" if case.filed_at else "",
-        channel=CHANNELS.get(case.channel, case.channel),
+        channel=CHANNEL_LABEL.get(case.channel, case.channel),
         rows=inspection_rows(case, worker, group, cipher, reveal),
         warning=TIME_LIMIT if time_limit_applies(dict(case.details or {})) else "",
     )

@@ -47,4 +47,4 @@ def unit(settings: Settings, redis_client: redis.Redis) -> ChannelUnit:
     )
 
 
-__all__ = ["PASSIVE_BUDGET", "WINDOW", "WeChatApi", "unit"]
+__all__ = ["PASSIVE_BUDGET", "WINDOW", "unit"]
