@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     wechat_aes_key_previous: str = ""
     # Requests whose timestamp is further than this from now are refused (replayed captures).
     wechat_max_age_seconds: int = Field(default=300, ge=30)
+    # With an EncodingAESKey set, plaintext requests are refused; allow them only while switching modes.
+    wechat_allow_plaintext: bool = False
     wechat_app_id: str = ""
     wechat_app_secret: str = ""
     wechat_api_base: str = "https://api.weixin.qq.com/cgi-bin"

@@ -1,4 +1,8 @@
-"""The monthly and quarterly reports (月报/季报) as XLSX (a sheet per table) and CSV (one long table)."""
+"""The monthly and quarterly reports (月报/季报) as XLSX (a sheet per table) and CSV (one long table).
+
+Employer names and cities come from workers' messages: a cell that starts like a formula
+(``= + - @``, tab, CR) must never run as one when staff open the file (「=HYPERLINK(...)」 would send
+the sheet's contents away). XLSX cells are stored as text; CSV cells get a leading apostrophe."""
 
 from __future__ import annotations
 
@@ -38,6 +42,13 @@ def tables(f: Figures, title: str) -> list[tuple[str, list[str], list[list[objec
     ]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
 def xlsx(f: Figures, title: str) -> bytes:
     book = Workbook()
     first = True
@@ -51,6 +62,9 @@ def xlsx(f: Figures, title: str) -> bytes:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if looks_like_formula(cell.value):
+                    cell.data_type = "s"  # shown as the text it is, never evaluated
         sheet.column_dimensions["A"].width = 28
     out = io.BytesIO()
     book.save(out)
@@ -63,6 +77,6 @@ def csv_text(f: Figures, title: str) -> str:
     for name, header, rows in tables(f, title):
         writer.writerow([f"【{name}】"])
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([[f"'{v}" if looks_like_formula(v) else v for v in row] for row in rows])
         writer.writerow([])
     return "\ufeff" + out.getvalue()  # a BOM: Excel on office PCs opens UTF-8 Chinese correctly

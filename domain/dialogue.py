@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 import redis
 
+from domain.crypto import DataCipher
 from domain.messages import Option, Reply
 
 # Keys the previous release kept in DialogueState.data; now typed fields.
@@ -84,20 +85,31 @@ class StateStore(Protocol):
 
 
 class RedisStateStore:
-    def __init__(self, client: redis.Redis, ttl_seconds: int, prefix: str = "gongyou:state") -> None:
+    """States in Redis with a TTL. The key holds a keyed hash of the address (no openid or phone
+    number in a key name) and the value is sealed (form answers are the worker's own words)."""
+
+    def __init__(self, client: redis.Redis, ttl_seconds: int, cipher: DataCipher,
+                 prefix: str = "gongyou:state") -> None:
         self._redis = client
         self._ttl = ttl_seconds
+        self._cipher = cipher
         self._prefix = prefix
 
     def _key(self, channel: str, user_id: str) -> str:
+        return f"{self._prefix}:{channel}:{self._cipher.blind_index(user_id)}"
+
+    def _old_key(self, channel: str, user_id: str) -> str:  # before keys were hashed; read once, then gone
         return f"{self._prefix}:{channel}:{user_id}"
 
     def load(self, channel: str, user_id: str) -> DialogueState:
         raw = self._redis.get(self._key(channel, user_id))
-        return DialogueState.from_json(raw) if raw else DialogueState(fresh=True)  # type: ignore[arg-type]
+        if raw:
+            return DialogueState.from_json(self._cipher.decrypt(str(raw)))
+        old = self._redis.getdel(self._old_key(channel, user_id))
+        return DialogueState.from_json(str(old)) if old else DialogueState(fresh=True)
 
     def save(self, channel: str, user_id: str, state: DialogueState) -> None:
-        self._redis.set(self._key(channel, user_id), state.to_json(), ex=self._ttl)
+        self._redis.set(self._key(channel, user_id), self._cipher.encrypt(state.to_json()), ex=self._ttl)
 
     def clear(self, channel: str, user_id: str) -> None:
-        self._redis.delete(self._key(channel, user_id))
+        self._redis.delete(self._key(channel, user_id), self._old_key(channel, user_id))

@@ -3,6 +3,11 @@
 WeChat retries a message up to three times when no answer came within 5 seconds; Twilio may
 retry too. ``claim`` uses Redis ``SET NX`` so exactly one delivery is processed; the finished
 reply is stored under the same key so a late retry receives it instead of a second answer.
+
+A message is known by its channel, its sender and the platform's message id together: a MsgId is
+only unique per account, and another user sending the same one must never get this user's answer.
+The key holds a keyed hash of sender and id (no openid or phone number in a key name) and the stored
+reply is sealed (it may list the worker's cases).
 """
 
 from __future__ import annotations
@@ -11,35 +16,39 @@ import json
 
 import redis
 
+from domain.crypto import DataCipher
 from domain.messages import Reply
 
 PENDING = "__pending__"
 
 
 class Deduper:
-    def __init__(self, client: redis.Redis, ttl_seconds: int, prefix: str = "gongyou:seen") -> None:
+    def __init__(self, client: redis.Redis, ttl_seconds: int, cipher: DataCipher,
+                 prefix: str = "gongyou:seen") -> None:
         self._redis = client
         self._ttl = ttl_seconds
+        self._cipher = cipher
         self._prefix = prefix
 
-    def _key(self, channel: str, message_id: str) -> str:
-        return f"{self._prefix}:{channel}:{message_id}"
+    def _key(self, channel: str, sender: str, message_id: str) -> str:
+        who_and_which = self._cipher.blind_index(sender + "\n" + message_id)
+        return f"{self._prefix}:{channel}:{who_and_which}"
 
-    def claim(self, channel: str, message_id: str) -> bool:
-        """True for the first delivery of this message id; False for a repeat."""
-        return bool(self._redis.set(self._key(channel, message_id), PENDING, nx=True, ex=self._ttl))
+    def claim(self, channel: str, sender: str, message_id: str) -> bool:
+        """True for the first delivery of this message; False for a repeat."""
+        return bool(self._redis.set(self._key(channel, sender, message_id), PENDING, nx=True, ex=self._ttl))
 
-    def remember(self, channel: str, message_id: str, reply: Reply) -> None:
-        self._redis.set(self._key(channel, message_id), json.dumps(reply.to_dict(), ensure_ascii=False),
-                        ex=self._ttl)
+    def remember(self, channel: str, sender: str, message_id: str, reply: Reply) -> None:
+        sealed = self._cipher.encrypt(json.dumps(reply.to_dict(), ensure_ascii=False))
+        self._redis.set(self._key(channel, sender, message_id), sealed, ex=self._ttl)
 
-    def release(self, channel: str, message_id: str) -> None:
+    def release(self, channel: str, sender: str, message_id: str) -> None:
         """Forget a claim whose processing failed, so the platform's retry is handled afresh."""
-        self._redis.delete(self._key(channel, message_id))
+        self._redis.delete(self._key(channel, sender, message_id))
 
-    def previous(self, channel: str, message_id: str) -> Reply | None:
+    def previous(self, channel: str, sender: str, message_id: str) -> Reply | None:
         """The reply given to the first delivery, or None while it is still being worked on."""
-        raw = self._redis.get(self._key(channel, message_id))
+        raw = self._redis.get(self._key(channel, sender, message_id))
         if not raw or raw == PENDING:
             return None
-        return Reply.from_dict(json.loads(raw))  # type: ignore[arg-type]
+        return Reply.from_dict(json.loads(self._cipher.decrypt(str(raw))))

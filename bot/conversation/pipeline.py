@@ -93,15 +93,16 @@ class Pipeline:
     def handle(self, msg: InboundMessage) -> Outcome:
         if has_controls(msg.text):  # a NUL from a hostile or broken client must not fail the record
             msg = dataclasses.replace(msg, text=without_controls(msg.text))
-        if not self.dedupe.claim(msg.channel.value, msg.message_id):
-            return Outcome(self.dedupe.previous(msg.channel.value, msg.message_id), duplicate=True)
+        seen = (msg.channel.value, msg.user_id, msg.message_id)
+        if not self.dedupe.claim(*seen):
+            return Outcome(self.dedupe.previous(*seen), duplicate=True)
         try:
             reply, worker_id = self._process(msg)
         except Exception:
             # Record-keeping failed (database down?): let the platform's retry try again.
-            self.dedupe.release(msg.channel.value, msg.message_id)
+            self.dedupe.release(*seen)
             raise
-        self.dedupe.remember(msg.channel.value, msg.message_id, reply)
+        self.dedupe.remember(*seen, reply)
         return Outcome(reply, worker_id=worker_id)
 
     def _process(self, msg: InboundMessage) -> tuple[Reply, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from itertools import count
 
@@ -13,8 +14,10 @@ def sign(token: str, timestamp: str, nonce: str) -> str:
     return hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()
 
 
-def signed_query(token: str, timestamp: str | None = None, nonce: str = "1320562132") -> dict[str, str]:
+def signed_query(token: str, timestamp: str | None = None, nonce: str | None = None) -> dict[str, str]:
+    """A fresh nonce each time, as WeChat sends: a signature is good for one request only."""
     ts = timestamp or str(int(time.time()))
+    nonce = nonce or str(secrets.randbelow(10**10))
     return {"signature": sign(token, ts, nonce), "timestamp": ts, "nonce": nonce}
 
 

@@ -28,6 +28,7 @@ def unit(settings: Settings, redis_client: redis.Redis) -> ChannelUnit:
     security = WeChatSecurity(
         settings.wechat_token, settings.wechat_app_id,
         (settings.wechat_aes_key, settings.wechat_aes_key_previous), settings.wechat_max_age_seconds,
+        redis_client, allow_plaintext=settings.wechat_allow_plaintext,
     )
     api: WeChatApi | None = None
     if settings.wechat_app_id and settings.wechat_app_secret:

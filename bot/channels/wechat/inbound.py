@@ -18,10 +18,12 @@ from wechatpy.events import (
 )
 from wechatpy.messages import BaseMessage, ImageMessage, LocationMessage, TextMessage, VoiceMessage
 
+from bot.channels.errors import BadRequest
 from config.menu import load_menu
 from domain.messages import Channel, InboundMessage
 
 log = logging.getLogger(__name__)
+MAX_CREATE_TIME = 2**32  # WeChat's CreateTime is seconds since 1970 in 32 unsigned bits
 
 
 def _when(msg: BaseMessage) -> datetime:
@@ -30,7 +32,30 @@ def _when(msg: BaseMessage) -> datetime:
 
 
 def to_inbound(msg: BaseMessage) -> InboundMessage | None:
-    """The neutral form of a WeChat message; None when nothing needs answering (VIEW, unsubscribe done)."""
+    """The neutral form of a WeChat message; None when nothing needs answering (VIEW, unsubscribe done).
+    A message whose fields are not what WeChat sends (a CreateTime of 「yesterday」, a MsgId 「abc」,
+    markup inside <Recognition>, a latitude 「abc」) is a BadRequest, never a 500."""
+    check_fields(getattr(msg, "_data", {}))
+    try:
+        return _convert(msg)
+    except (ValueError, TypeError, OverflowError, AttributeError, OSError) as exc:
+        raise BadRequest(f"malformed field in a {getattr(msg, 'type', 'WeChat')} message") from exc
+
+
+def check_fields(fields: dict[str, Any]) -> None:
+    """The raw fields: plain text each, a sender, a sane CreateTime and a numeric MsgId."""
+    if not all(value is None or isinstance(value, str) for value in fields.values()):
+        raise BadRequest("a message field holds markup")
+    if not (fields.get("FromUserName") or "").strip():
+        raise BadRequest("message without a sender")
+    created = fields.get("CreateTime") or ""
+    if not (created.isdigit() and 0 < int(created) < MAX_CREATE_TIME):
+        raise BadRequest("CreateTime is not a time")
+    if not (fields.get("MsgId") or "0").isdigit():
+        raise BadRequest("MsgId is not a number")
+
+
+def _convert(msg: BaseMessage) -> InboundMessage | None:
     when = _when(msg)
     # Messages have a MsgId; events have id 0, so they are de-duplicated on sender + time.
     msg_id = str(msg.id) if getattr(msg, "id", 0) else f"ev:{msg.source}:{int(when.timestamp())}:{msg.type}"
@@ -46,8 +71,9 @@ def to_inbound(msg: BaseMessage) -> InboundMessage | None:
         return InboundMessage(text="", kind="image", media=(msg.media_id,), action="image_received",
                               payload={"url": msg.image}, **base)
     if isinstance(msg, LocationMessage):
+        lat, lng = float(msg.location_x), float(msg.location_y)  # 「north」 is not a latitude: 400
         return InboundMessage(text=msg.label or "", kind="location", action="location_shared",
-                              payload={"label": msg.label or "", "lat": msg.location_x, "lng": msg.location_y},
+                              payload={"label": msg.label or "", "lat": lat, "lng": lng},
                               **base)
     if isinstance(msg, SubscribeScanEvent | SubscribeEvent | ScanEvent):
         key = str(getattr(msg, "scene_id", "") or getattr(msg, "key", "") or "")

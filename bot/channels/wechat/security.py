@@ -1,9 +1,11 @@
-"""WeChat request security: signatures (constant-time), replay window, safe-mode AES with key rotation.
+"""WeChat request security: signatures (constant-time), the replay window, each signature used for
+one request only, safe-mode AES with key rotation.
 
 Modes: plaintext (``signature`` only); compatible and safe (``encrypt_type=aes``: the body carries
-``<Encrypt>``, checked by ``msg_signature`` and decrypted; the reply is encrypted). During an
-EncodingAESKey rotation the current key is tried first, then the previous one; the reply is
-encrypted under the key that opened the message.
+``<Encrypt>``, checked by ``msg_signature`` and decrypted; the reply is encrypted). With an
+EncodingAESKey configured, a plaintext request is refused (it would bypass the encryption) unless
+plaintext is explicitly allowed, for the switch-over. During an EncodingAESKey rotation the current
+key is tried first, then the previous one; the reply is encrypted under the key that opened it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import redis
 import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
@@ -31,10 +34,14 @@ class Opened:
 
 
 class WeChatSecurity:
-    def __init__(self, token: str, app_id: str, aes_keys: tuple[str, ...], max_age_seconds: int) -> None:
+    def __init__(self, token: str, app_id: str, aes_keys: tuple[str, ...], max_age_seconds: int,
+                 seen: redis.Redis, allow_plaintext: bool = False, prefix: str = "gongyou:wx:signed") -> None:
         self.token = token
         self.max_age = max_age_seconds
         self._cryptos = tuple(WeChatCrypto(token, key, app_id) for key in aes_keys if key)
+        self._seen = seen
+        self._allow_plaintext = allow_plaintext or not self._cryptos
+        self._prefix = prefix
 
     def verify(self, args: Mapping[str, str]) -> None:
         """The plain ``signature`` over token, timestamp, nonce (URL check and every POST)."""
@@ -51,9 +58,23 @@ class WeChatSecurity:
         if abs(age) > self.max_age:
             raise ForbiddenSignature(f"timestamp outside the {self.max_age} s window")
 
+    def check_once(self, args: Mapping[str, str], body: bytes) -> None:
+        """A (signature, timestamp, nonce) signs one request: the same triple with another body is a
+        replay (「转人工」 forged under a captured signature). WeChat's own retry of the same request
+        (same body) passes; the de-duplication then gives it the first answer."""
+        triple = "\n".join(args.get(name, "") for name in ("signature", "timestamp", "nonce", "msg_signature"))
+        key = f"{self._prefix}:{hashlib.sha256(triple.encode()).hexdigest()}"
+        digest = hashlib.sha256(body).hexdigest()
+        if self._seen.set(key, digest, nx=True, ex=2 * self.max_age + 60):  # the window runs both ways
+            return
+        if self._seen.get(key) != digest:
+            raise ForbiddenSignature("signature already used for another request")
+
     def open(self, body: bytes, args: Mapping[str, str]) -> Opened:
         """The plaintext XML of a request, decrypting it in safe/compatible mode."""
         if args.get("encrypt_type", "raw") != "aes":
+            if not self._allow_plaintext:
+                raise ForbiddenSignature("plaintext request while safe mode is configured")
             return Opened(body, None)
         if not self._cryptos:
             raise BadRequest("encrypted message but no EncodingAESKey configured")

@@ -48,13 +48,19 @@ def verify_url() -> Response:
     return _plain(request.args.get("echostr", ""))
 
 
+def reply_xml(to: str, from_: str, text: str) -> str:
+    """A passive text reply. 「]]>」 in the text would end the CDATA section early: it is split across
+    two sections, so the worker reads exactly the text."""
+    return str(TextReply(content=text.replace("]]>", "]]]]><![CDATA[>"), source=from_, target=to).render())
+
+
 def _render(msg: BaseMessage, reply: Reply, opened: Opened) -> Response:
     text = reply.render_text()
     if not text:
         return _plain(SUCCESS)
     while len(text.encode("utf-8")) > MAX_PASSIVE_BYTES - 400:  # room for the XML envelope
         text = text[: int(len(text) * 0.9)]
-    xml = TextReply(content=text, message=msg).render()
+    xml = reply_xml(to=msg.source, from_=msg.target, text=text)
     return Response(WeChatSecurity.seal(xml, opened, request.args), mimetype="application/xml")
 
 
@@ -70,18 +76,19 @@ def receive() -> Response:
         return _plain(f"bad request: {exc}", exc.status)
     body = request.get_data(cache=False)
     try:
+        security.check_once(request.args, body)
         check_xml(body)
         opened = security.open(body, request.args)
         if opened.crypto is not None:
             check_xml(opened.xml)
         msg = parse_message(opened.xml)
+        inbound = to_inbound(msg)
     except ForbiddenSignature:
         return _plain("forbidden", 403)
     except BadRequest as exc:
         return _plain(f"bad request: {exc}", exc.status)
     except Exception:  # wechatpy raises assorted errors on odd but well-formed XML
         return _plain("bad request: not a WeChat message", 400)
-    inbound = to_inbound(msg)
     if inbound is None:
         return _plain(SUCCESS)
     ext = current_app.extensions
