@@ -21,7 +21,7 @@ from bot.conversation.dedupe import Deduper
 from bot.conversation.pipeline import Pipeline
 from config import Settings, load_settings
 from domain.cases.handoff import OfficeHours
-from domain.crypto import DataCipher, MaskingFilter
+from domain.crypto import DataCipher, MaskingFilter, mask_every_log
 from domain.dialogue import RedisStateStore
 from domain.media import MediaStore
 from domain.messages import Channel
@@ -47,6 +47,7 @@ def configure_logging() -> None:
         handler.addFilter(MaskingFilter())
         root.addHandler(handler)
         root.setLevel(logging.INFO)
+    mask_every_log()
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     units = build_units(settings, redis_client)
     cipher = DataCipher(settings.data_key or settings.secret_key,
                         [k.strip() for k in settings.data_key_previous.split(",") if k.strip()])
+    senders = {u.channel.value: u.sender for u in units if u.sender is not None}
+    outbox = Outbox(db, cipher, senders, enqueue)
     library = Library(Path(settings.kb_dir) if settings.kb_dir else None)
     pipeline = Pipeline(
         db=db,
@@ -85,14 +88,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         registry=default_registry(),
         cipher=cipher,
         library=library,
+        outbox=outbox,
         page_sizes={Channel.CLI: settings.page_size_wechat, **{u.channel: u.page_size for u in units}},
         budgets={u.channel: u.fits for u in units if u.fits is not None},
         office=OfficeHours.parse(settings.office_days, settings.office_open, settings.office_close,
                                  settings.office_timezone),
         media_sink=enqueue_media,
     )
-    senders = {u.channel.value: u.sender for u in units if u.sender is not None}
-    outbox = Outbox(db, cipher, senders, enqueue)
     media_sources = {u.channel.value: u.media_source for u in units if u.media_source is not None}
     app.extensions.update({
         "gongyou.outbox": outbox,

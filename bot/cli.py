@@ -21,6 +21,7 @@ from config.menu import MENU_FILE, MenuError, wechat_payload
 from console.access import ROLES
 from console.api import issue_token
 from console.auth import create_user
+from domain import privacy
 from domain.cases import handoff
 from domain.cases import lifecycle as cases
 from domain.outreach.notify import Notifier
@@ -63,6 +64,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"knowledge base ok: {len(library.index().articles)} articles")
 
     app.cli.add_command(_console_cli(app))
+    app.cli.add_command(_privacy_cli(app))
     app.cli.add_command(_vacancies_cli(app))
     app.cli.add_command(_cases_cli(app))
 
@@ -221,6 +223,24 @@ def _console_cli(app: Flask) -> AppGroup:
                 raise click.ClickException(f"no user {username}")
             token = issue_token(session, user, name)
         click.echo(token)
+
+    return group
+
+
+def _privacy_cli(app: Flask) -> AppGroup:
+    group = AppGroup("privacy", help="Workers' personal data: the retention period.")
+
+    @group.command("retention")
+    @click.option("--dry-run", is_flag=True, help="Count what would be anonymised; change nothing.")
+    def retention_command(dry_run: bool) -> None:
+        """Anonymise transcripts past the retention period (GONGYOU_RETENTION_MONTHS; the worker does it daily)."""
+        settings: Settings = app.config["GONGYOU"]
+        db: Database = app.extensions["gongyou.db"]
+        with db.session() as session:
+            result = privacy.apply_retention(session, settings.retention_months, dry_run=dry_run)
+        verb = "would be anonymised (dry run)" if dry_run else "anonymised"
+        click.echo(f"{result.workers} worker(s) silent over {settings.retention_months} months with no open case: "
+                   f"{result.messages} message(s) and {result.cases} closed case(s) {verb}")
 
     return group
 

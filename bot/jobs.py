@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from flask import Flask
 
+from domain.crypto import mask_every_log
 from domain.outreach.outbox import TransientFailure
 
 QUEUE = "gongyou"
@@ -49,8 +50,10 @@ PERIOD_SECONDS = 600  # how often the worker sweeps deadlines and vacancy alerts
 
 
 def run_periodic(app: Flask, now: datetime | None = None) -> dict[str, int] | None:
-    """One round of the periodic work: overdue-case updates to workers and vacancy alerts. Several
+    """One round of the periodic work: overdue-case updates to workers, vacancy alerts and the
+    retention period. Several
     worker processes may run this; a Redis lock lets one of them do it per period (None: skipped)."""
+    from domain import privacy
     from domain.cases import lifecycle as cases
     from domain.vacancies import alerts
 
@@ -61,9 +64,11 @@ def run_periodic(app: Flask, now: datetime | None = None) -> dict[str, int] | No
     with app.extensions["gongyou.db"].session() as db:
         overdue = cases.sweep_overdue(db, notifier.notify, now)
         announced = alerts.announce(db, date.today(), notifier.notify, now)
-    if overdue or announced:
-        log.info("periodic: %d overdue update(s), %d vacancy alert(s)", overdue, announced)
-    return {"overdue": overdue, "alerts": announced}
+        retained = privacy.apply_retention(db, app.config["GONGYOU"].retention_months, now)
+    if overdue or announced or retained.workers:
+        log.info("periodic: %d overdue update(s), %d vacancy alert(s), %d worker(s) past retention anonymised",
+                 overdue, announced, retained.workers)
+    return {"overdue": overdue, "alerts": announced, "anonymised": retained.workers}
 
 
 def _clock(app: Flask, stop: threading.Event) -> None:
@@ -84,6 +89,7 @@ def main() -> None:
     stop = threading.Event()
     threading.Thread(target=_clock, args=(app, stop), name="gongyou-clock", daemon=True).start()
     try:
+        mask_every_log()  # RQ logs through its own logger and handler
         Worker([Queue(QUEUE, connection=connection)], connection=connection).work(with_scheduler=True)
     finally:
         stop.set()

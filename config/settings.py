@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # Requests whose timestamp is further than this from now are refused (replayed captures).
     wechat_max_age_seconds: int = Field(default=300, ge=30)
     # With an EncodingAESKey set, plaintext requests are refused; allow them only while switching modes.
+    # Transcripts of workers with no open case, silent this many months, are anonymised (PIPL 第十九条).
+    retention_months: int = Field(default=24, ge=1)
     wechat_allow_plaintext: bool = False
     wechat_app_id: str = ""
     wechat_app_secret: str = ""

@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "see_all_regions": _SUPERVISORS,  # agents see the cases of their regions (or assigned to them) only
     "edit_content": _SUPERVISORS,  # vacancies and policy articles; agents read them
     "manage_users": frozenset({"admin"}),
+    "merge_records": _SUPERVISORS,  # two records of one person: only after checking both
 }
 
 

@@ -83,8 +83,21 @@ def open_text(cipher: DataCipher, masked: str, sealed: str | None) -> str:
     return cipher.decrypt(sealed) if sealed else masked
 
 
+# Query parameters that are secrets or identify someone: WeChat's signature triple (enough to replay a
+# request), the access_token and AppSecret, an openid.
+SECRET_PARAMS = re.compile(
+    r"\b(access_token|secret|signature|msg_signature|timestamp|nonce|openid|echostr)=([^&\s\"']+)", re.IGNORECASE)
+OPENID = re.compile(r"(?<![\w-])o[\w-]{27}(?![\w-])")  # WeChat openids: 28 characters starting with o
+
+
+def mask_log_text(text: str) -> str:
+    """A log line as it may be kept: phone and ID numbers masked, secrets and openids starred."""
+    return OPENID.sub("o***", SECRET_PARAMS.sub(r"\1=***", mask_text(text)))
+
+
 class MaskingFilter(logging.Filter):
-    """Logging filter that masks phone and ID numbers in every record's message."""
+    """Logging filter that masks phone and ID numbers, openids and secret URL parameters in every
+    record's message and in its exception text (an HTTP error's URL can carry the AppSecret)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:
@@ -94,5 +107,22 @@ class MaskingFilter(logging.Filter):
                 return True
             record.args = None
         if isinstance(record.msg, str):
-            record.msg = mask_text(record.msg)
+            record.msg = mask_log_text(record.msg)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask_log_text(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = mask_log_text(record.exc_text)
         return True
+
+
+def mask_every_log(logger_names: tuple[str, ...] = ("gunicorn.error", "gunicorn.access", "rq.worker", "rq.job",
+                                                    "werkzeug")) -> None:
+    """Put the masking filter on the root handlers and on the loggers (and handlers) of the servers
+    around the app, which log through their own handlers."""
+    masking = MaskingFilter()
+    for logger in (logging.getLogger(), *(logging.getLogger(n) for n in logger_names)):
+        if not any(isinstance(f, MaskingFilter) for f in logger.filters):
+            logger.addFilter(masking)
+        for handler in logger.handlers:
+            if not any(isinstance(f, MaskingFilter) for f in handler.filters):
+                handler.addFilter(masking)

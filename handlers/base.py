@@ -16,8 +16,13 @@ from domain.cases.handoff import OfficeHours
 from domain.crypto import DataCipher
 from domain.dialogue import DialogueState
 from domain.messages import Reply
+from domain.outreach.outbox import Outbox
 from knowledge_base import Library
 from nlu.result import NluResult
+
+# A code we texted to a number is outstanding: a 6-digit message is that code (handlers/contact.py).
+CODE_PENDING = "phone_code_pending"
+VERIFY_INTENT = "verify_phone"
 
 
 @dataclass(kw_only=True)
@@ -31,6 +36,7 @@ class Context:
     origin: str = ""  # the channel's name, for records only (a case remembers where to answer)
     cipher: DataCipher  # for handlers that store personal data (phone numbers)
     library: Library  # the policy articles this app answers from
+    outbox: Outbox  # for a message to another address than this conversation's (a code by SMS)
     payload: dict[str, Any] = field(default_factory=dict)  # from a picked numbered option
     office: OfficeHours = field(default_factory=OfficeHours)  # when staff answer hand-offs
     raw: str = ""  # the message as the worker wrote it (「两万多」, before normalisation)

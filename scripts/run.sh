@@ -57,5 +57,6 @@ cat <<MSG
   Try it in a terminal: make chat     Stop: Ctrl-C
 
 MSG
+# The access log names the path only: query strings carry WeChat's signature, timestamp, nonce and openid.
 .venv/bin/gunicorn --bind "127.0.0.1:$port" --workers "$workers" --threads 4 --timeout 30 \
-  --access-logfile - 'bot:create_app()'
+  --access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' 'bot:create_app()'

@@ -194,8 +194,11 @@ def test_queue_search_by_phone_and_overdue_first(bot: Flask, staff: Staff) -> No
     client = signed_in(bot, "sz")
     page = client.get("/console/").get_data(as_text=True)
     assert page.index(second.number) < page.index(first.number) and "已超时 1" in page
-    found = client.get("/console/?q=138 0013 8000").get_data(as_text=True)  # matched on the keyed hash
+    search = {"q": "138 0013 8000", "csrf_token": csrf(client, "/console/")}
+    found = client.post("/console/", data=search).get_data(as_text=True)  # matched on the keyed hash
     assert first.number in found
+    in_url = client.get("/console/?q=13800138000").get_data(as_text=True)  # never searched from a URL
+    assert "搜索框" in in_url and "13800138000" not in in_url
     assert second.number in client.get("/console/?overdue=1").get_data(as_text=True)
     assert first.number not in client.get("/console/?overdue=1").get_data(as_text=True)
 
@@ -219,22 +222,28 @@ ROUTES = [  # (name, method, path template, form)
     ("kb", "GET", "/console/kb", {}),
     ("kb_edit", "POST", "/console/kb/arbitration-free", {"text": "---\nid: broken\n---\n"}),
     ("users", "GET", "/console/users", {}),
+    ("merges", "GET", "/console/merges", {}),
+    ("merge", "POST", "/console/merges/999999", {}),
 ]
 # role → route → expected status, for a 东莞 case (an agent of 深圳 must not see it)
 EXPECTED = {
     "anonymous": {name: 302 for name, *_ in ROUTES},
     "agent_dg": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 403,
                  "assign": 403, "reveal": 302, "report": 200, "dashboard": 200, "reports": 403,
-                 "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403, "users": 403},
+                 "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403, "users": 403,
+                 "merges": 403, "merge": 403},
     "agent_sz": {"queue": 200, "case": 404, "reply": 404, "note": 404, "status": 404, "close": 404,
                  "assign": 403, "reveal": 404, "report": 404, "dashboard": 200, "reports": 403,
-                 "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403, "users": 403},
+                 "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403, "users": 403,
+                 "merges": 403, "merge": 403},
     "supervisor": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 302,
                    "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200,
-                   "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400, "users": 403},
+                   "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400, "users": 403,
+                   "merges": 200, "merge": 404},
     "admin": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 302,
               "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200,
-              "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400, "users": 200},
+              "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400, "users": 200,
+              "merges": 200, "merge": 404},
 }
 USERNAMES = {"agent_dg": "dg", "agent_sz": "sz", "supervisor": "lead", "admin": "admin"}
 

@@ -125,3 +125,38 @@ def test_a_formula_in_an_employer_name_stays_text_in_every_export() -> None:
     rows = list(csv.reader(io.StringIO(csv_text(f, "11月").lstrip("\ufeff"))))
     assert [evil, "东莞"] != next(r for r in rows if r and "华达" in r[0])[:2]
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_logs_keep_no_secret_parameters_openids_or_numbers() -> None:
+    import logging
+
+    from domain.crypto import MaskingFilter
+
+    openid = "oAbCdEfGhIjKlMnOpQrStUvWxYz1"
+    line = (f'POST /wechat?signature=4fa9e0c1&timestamp=1795900000&nonce=8372615&openid={openid} '
+            f'from {openid} phone 13800138000 https://api.weixin.qq.com/cgi-bin/token?appid=wx1&secret=S3cr3tS3cr3t')
+    try:
+        raise RuntimeError(f"failed for url: https://api.weixin.qq.com/cgi-bin/token?secret=S3cr3tS3cr3t&x={openid}")
+    except RuntimeError:
+        import sys
+
+        record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, "%s", (line,), sys.exc_info())
+    MaskingFilter().filter(record)
+    kept = record.getMessage() + (record.exc_text or "")
+    for secret in ("4fa9e0c1", "1795900000", "8372615", openid, "13800138000", "S3cr3tS3cr3t"):
+        assert secret not in kept, secret
+    assert "POST /wechat" in kept and "138****8000" in kept
+
+
+def test_a_failed_wechat_api_call_names_no_secret() -> None:
+    import traceback
+
+    import fakeredis
+
+    from bot.channels.wechat.api import WeChatApi, WeChatApiError
+
+    api = WeChatApi("wxAPPID", "S3cr3tS3cr3t", fakeredis.FakeRedis(), "http://127.0.0.1:9/cgi-bin", timeout=0.5)
+    with pytest.raises(WeChatApiError) as caught:
+        api.send_text("oWorker", "你好")
+    text = "".join(traceback.format_exception(caught.value))
+    assert "S3cr3tS3cr3t" not in text and "secret=" not in text and "token" in text

@@ -118,45 +118,53 @@ def test_push_menu_validates_then_publishes(
     assert len(wechat_api.menus) == 1  # nothing sent for the invalid menu
 
 
-def test_phone_given_on_wechat_links_sms_with_consent_and_is_used_when_window_closes(
+def test_phone_given_on_wechat_is_linked_by_sms_code_and_used_when_window_closes(
     app_factory: Callable[..., Flask], rasa_url: str, wechat_api: WeChatApiStandIn
 ) -> None:
+    """Consent, then a code by SMS typed back on WeChat (typing a number proves nothing), then the
+    number is told it was linked; later, when WeChat refuses (window closed), the SMS copy goes out."""
+    import re
+    import xml.etree.ElementTree as ET
+
     from tests.support.standins import TwilioApiStandIn
-    from tests.test_sms_webhook import SmsWorker
 
     twilio = TwilioApiStandIn("AC" + "1" * 32, "12345")
     with serve(twilio.app()) as twilio_url:
         app = wechat_app(app_factory, rasa_url, wechat_api, twilio_account_sid=twilio.account_sid,
                          twilio_from_number="+8610690000", twilio_api_base=twilio_url)
-        SmsWorker(app, "+8613100131000").text("欠薪")  # texted the hotline earlier: a separate record for now
 
         def say(text: str) -> str:
             resp = app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN),
                                           data=text_xml(text, sender="oLinker"))
-            import xml.etree.ElementTree as ET
-
             return ET.fromstring(resp.data).findtext("Content") or ""
 
         ask = say("我的电话 131 0013 1000")
         assert "要把手机号+86131****1000和您的微信绑定吗" in ask and "1 同意绑定" in ask
-        assert "已绑定" in say("1")
+        assert "验证码已用短信发到+86131****1000" in say("1")
+        run_jobs(app)  # the code goes out by SMS, to that number
+        (code_sms,) = twilio.created
+        assert code_sms["To"] == "+8613100131000"
+        code = re.search(r"\d{6}", code_sms["Body"])
+        assert code is not None
+        assert "已绑定" in say(code.group())
+        run_jobs(app)
+        assert "已绑定微信" in twilio.created[-1]["Body"] and twilio.created[-1]["To"] == "+8613100131000"
         with app.extensions["gongyou.db"].session() as db:
-            from domain.storage.models import Message, Worker, WorkerIdentity
+            from domain.storage.models import Worker, WorkerIdentity
 
-            assert db.scalar(select(func.count()).select_from(Worker)) == 1  # the two records are one person
+            assert db.scalar(select(func.count()).select_from(Worker)) == 1
             sms = db.scalar(select(WorkerIdentity).where(WorkerIdentity.channel == "sms"))
             assert sms is not None and sms.consent_at is not None
-            assert "欠薪" in db.scalars(select(Message.text)).all()  # the SMS history came along
             worker_id = sms.worker_id
 
         wechat_api.closed_window.add("oLinker")
         app.extensions["gongyou.outbox"].queue(worker_id, "wechat", "您的欠薪求助已受理", "staff_reply")
         run_jobs(app)  # WeChat refuses (45015): held for staff, and the SMS copy is queued …
         run_jobs(app)  # … and sent
-    assert [m["Body"] for m in twilio.created] == ["您的欠薪求助已受理"]
+    assert twilio.created[-1]["Body"] == "您的欠薪求助已受理" and len(twilio.created) == 3
     with app.extensions["gongyou.db"].session() as db:
-        statuses = dict(db.execute(select(OutboundMessage.channel, OutboundMessage.status)).all())
-    assert statuses == {"wechat": "held", "sms": "sent"}
+        statuses = dict(db.execute(select(OutboundMessage.reason, OutboundMessage.status)).all())
+    assert statuses == {"phone_code": "sent", "phone_linked": "sent", "staff_reply": "held", "sms_fallback": "sent"}
 
 
 def test_notifier_reaches_the_worker_where_they_are(

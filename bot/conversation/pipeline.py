@@ -21,11 +21,13 @@ from domain.crypto import DataCipher, mask_address
 from domain.dialogue import DialogueState, StateStore
 from domain.errors import UserFacingError
 from domain.messages import Channel, InboundMessage, Option, Reply
+from domain.outreach.outbox import Outbox
 from domain.storage.db import Database
 from domain.text import has_controls, without_controls
 from domain.workers import annotate, identity_for, record_inbound, record_outbound
 from handlers.base import Context, HandlerRegistry
 from handlers.menu import MAIN_MENU, menu_reply
+from handlers.privacy import FIRST_CONTACT
 from knowledge_base import Library
 from nlu.result import NluResult
 from nlu.service import NluService
@@ -73,6 +75,7 @@ class Pipeline:
         registry: HandlerRegistry,
         cipher: DataCipher,
         library: Library,
+        outbox: Outbox,
         page_sizes: dict[Channel, int],
         budgets: dict[Channel, Fits] | None = None,
         office: OfficeHours | None = None,
@@ -85,6 +88,7 @@ class Pipeline:
         self.registry = registry
         self.cipher = cipher
         self.library = library
+        self.outbox = outbox
         self.page_sizes = page_sizes
         self.budgets = budgets or {}
         self.office = office or OfficeHours()
@@ -128,13 +132,15 @@ class Pipeline:
             ctx = Context(
                 text=meant.text, nlu=nlu, state=state, db=db, worker_id=worker.id,
                 page_size=self.page_sizes.get(msg.channel, 5), payload=meant.payload, origin=msg.channel.value,
-                cipher=self.cipher, library=self.library, office=self.office, raw=msg.text,
+                cipher=self.cipher, library=self.library, outbox=self.outbox, office=self.office, raw=msg.text,
             )
             offered = list(state.options)
             reply = self._answer(ctx, msg)
             if nlu.intent == "repeat_options" and offered:
                 reply = Reply(reply.text, tuple(offered))
             reply = offer_second_topic(reply, nlu)
+            if identity.is_new and reply.text:  # first contact: what we keep, and where to read more
+                reply = Reply(f"{reply.text}\n{FIRST_CONTACT}", reply.options)
             state.options = offered if nlu.intent in KEEPS_OPTIONS else list(reply.options)
             reply = self._fit(reply, msg.channel, state)
             self.state.save(msg.channel.value, msg.user_id, state)

@@ -16,7 +16,7 @@ from typing import Any
 
 from domain.dialogue import DialogueState
 from domain.messages import InboundMessage, Option
-from handlers.base import FormHandler, HandlerRegistry
+from handlers.base import CODE_PENDING, VERIFY_INTENT, FormHandler, HandlerRegistry
 from handlers.menu import MAIN_MENU
 from nlu.normalize import normalize
 from nlu.result import FALLBACK_INTENT, Entity, NluResult
@@ -33,6 +33,7 @@ MEDIA_ACTIONS = frozenset({"image_received", "voice_unheard"})
 # What still leaves an open form: the worker asks for a person (「取消」 is the form's own business).
 ESCAPES = frozenset({"human_agent"})
 MISSES_BEFORE_HANDOFF = 3
+SIX_DIGITS = re.compile(r"(?:验证码)?[:：]?\d{6}")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,13 @@ def channel_action(turn: Turn) -> Understood | None:
     return Understood(turn.text, NluResult(turn.msg.action, 1.0, source="event"), dict(turn.msg.payload))
 
 
+def code_for_phone_link(turn: Turn) -> Understood | None:
+    """「382916」 after we texted a code to the number the worker gave: the code, not an amount."""
+    if not turn.state.data.get(CODE_PENDING) or not SIX_DIGITS.fullmatch(turn.text.replace(" ", "")):
+        return None
+    return Understood(turn.text, NluResult(VERIFY_INTENT, 1.0, source="rule"))
+
+
 def offered_option(turn: Turn) -> Understood | None:
     """「2」 picks the second option offered, 「0」 shows more. While a form is open a number it did not
     offer is the form's own answer (「3」 months, 「20」 people), not a wrong pick."""
@@ -101,7 +109,18 @@ def picked(number: int, state: DialogueState) -> Option:
     return Option("重选", "repeat_options", {"count": len(offered)})
 
 
-BEFORE_NLU: tuple[Rule, ...] = (evidence_for_open_form, channel_action, offered_option)
+def option_named(turn: Turn) -> Understood | None:
+    """「确定删除」 typed instead of 「1」: the worker named an offered option in its own words."""
+    said = turn.text.strip(" 。.!！「」\"'")
+    named = [opt for opt in turn.state.options if opt.label == said]
+    if len(named) != 1 or turn.form is not None:
+        return None
+    turn.state.more = None
+    return Understood(turn.text, NluResult(named[0].action, 1.0, source="option"), dict(named[0].payload))
+
+
+BEFORE_NLU: tuple[Rule, ...] = (evidence_for_open_form, channel_action, code_for_phone_link, offered_option,
+                                option_named)
 
 
 # --- after the NLU ----------------------------------------------------------------------------

@@ -59,10 +59,11 @@ class Outbox:
         self._enqueue = enqueue
 
     def queue(self, worker_id: int, channel: str, text: str, reason: str, hold: str | None = None,
-              kind: str = "text") -> int:
+              kind: str = "text", secret: str | None = None) -> int:
         """Record a message for a worker on a channel and schedule its delivery. Returns its id.
 
-        With ``hold`` the message is recorded as held for staff (with that reason) and not sent."""
+        With ``hold`` the message is recorded as held for staff (with that reason) and not sent.
+        A ``secret`` in the text (a verification code) is starred in the readable copy, kept sealed."""
         with self.db.session() as db:
             identity = db.scalar(
                 select(WorkerIdentity).where(WorkerIdentity.worker_id == worker_id, WorkerIdentity.channel == channel)
@@ -75,6 +76,8 @@ class Outbox:
             elif identity.opted_out_at is not None:
                 status = "blocked"
             masked, sealed = seal_text(self.cipher, text)
+            if secret:
+                masked, sealed = masked.replace(secret, "*" * len(secret)), self.cipher.encrypt(text)
             row = OutboundMessage(worker_id=worker_id, channel=channel, text=masked, text_enc=sealed, reason=reason,
                                   status=status, attempts=0, error=error, kind=kind)
             db.add(row)

@@ -28,6 +28,10 @@ class WeChatApiError(GongyouError):
         self.code = code
 
 
+class WeChatApiUnreachable(WeChatApiError):
+    """The network failed (timeout, refused, reset): worth retrying later."""
+
+
 class WindowClosed(WeChatApiError):
     """The worker can't be messaged now (45015, 45047): hold the message for staff."""
 
@@ -72,17 +76,25 @@ class WeChatApi:
         self._redis.delete(self._token_key)
 
     # -- calls --------------------------------------------------------------------------------
+    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """One HTTP call. Its errors name the path, never the URL: the query carries the access_token
+        or the AppSecret, and exception texts end up in logs and in RQ's job records."""
+        try:
+            resp = self._http.request(method, f"{self.base_url}/{path}", timeout=self._timeout, **kwargs)
+            resp.raise_for_status()
+        except requests.HTTPError as exc:
+            raise WeChatApiError(-1, f"HTTP {exc.response.status_code} from {path}") from None
+        except requests.RequestException as exc:
+            raise WeChatApiUnreachable(-1, f"{type(exc).__name__} calling {path}") from None
+        return resp
+
     def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
-        resp = self._http.get(f"{self.base_url}/{path}", params=params, timeout=self._timeout)
-        return self._check(resp)
+        return self._check(self._send("GET", path, params=params))
 
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         for attempt in (1, 2):
-            resp = self._http.post(
-                f"{self.base_url}/{path}", params={"access_token": self.access_token()},
-                data=_json(body), headers={"Content-Type": "application/json; charset=utf-8"},
-                timeout=self._timeout,
-            )
+            resp = self._send("POST", path, params={"access_token": self.access_token()}, data=_json(body),
+                              headers={"Content-Type": "application/json; charset=utf-8"})
             try:
                 return self._check(resp)
             except WeChatApiError as exc:
@@ -94,7 +106,6 @@ class WeChatApi:
 
     @staticmethod
     def _check(resp: requests.Response) -> dict[str, Any]:
-        resp.raise_for_status()
         data: dict[str, Any] = resp.json()
         code = int(data.get("errcode", 0) or 0)
         if code:
@@ -116,10 +127,7 @@ class WeChatApi:
     def get_media(self, media_id: str) -> tuple[bytes, str]:
         """A temporary media file a worker sent (photo, voice); WeChat keeps them 3 days."""
         for attempt in (1, 2):
-            resp = self._http.get(f"{self.base_url}/media/get",
-                                  params={"access_token": self.access_token(), "media_id": media_id},
-                                  timeout=self._timeout)
-            resp.raise_for_status()
+            resp = self._send("GET", "media/get", params={"access_token": self.access_token(), "media_id": media_id})
             content_type = resp.headers.get("Content-Type", "")
             if not content_type.startswith(("application/json", "text/plain")):
                 return resp.content, content_type

@@ -1,0 +1,117 @@
+"""A worker's rights over their personal data (PIPL 第四十四至四十七条: to know, to see, to delete),
+and how long we keep it.
+
+``report`` says what is kept about a worker; ``erase`` deletes it at their request: messages and
+evidence files, channel addresses (openid, phone), alerts, drafts, codes. Filed cases stay, because
+staff and labour inspection must still act on them, but pseudonymised: no phone, no link to any
+address, each marked by an event. ``apply_retention`` anonymises the transcripts of workers whose
+cases are all closed and who have been silent longer than the retention period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from domain.cases.vocabulary import NOT_FILED, OPEN, Status
+from domain.storage.models import (
+    Case,
+    CaseEvent,
+    MediaFile,
+    Message,
+    OutboundMessage,
+    PhoneVerification,
+    VacancyAlert,
+    WorkerIdentity,
+)
+
+ANONYMISED = "（已按保存期限匿名处理）"
+PERSONAL_DETAILS = ("phone", "phone_enc", "name", "contact")  # form answers that identify the worker
+
+
+@dataclass
+class Kept:
+    """What is kept about one worker, for 「我的信息」."""
+
+    messages: int = 0
+    first_message: datetime | None = None
+    cases: list[tuple[str, str]] = field(default_factory=list)  # (number, status)
+    addresses: list[tuple[str, str]] = field(default_factory=list)  # (channel, masked address)
+    alerts: int = 0
+
+
+def report(db: Session, worker_id: int) -> Kept:
+    kept = Kept()
+    kept.messages, kept.first_message = db.execute(
+        select(func.count(Message.id), func.min(Message.created_at)).where(Message.worker_id == worker_id)).one()
+    kept.cases = [(c.number, c.status) for c in db.scalars(
+        select(Case).where(Case.worker_id == worker_id, Case.status.notin_(NOT_FILED)).order_by(Case.id))]
+    kept.addresses = [(i.channel, i.address_masked) for i in db.scalars(
+        select(WorkerIdentity).where(WorkerIdentity.worker_id == worker_id).order_by(WorkerIdentity.id))]
+    kept.alerts = db.scalar(select(func.count()).select_from(VacancyAlert).where(
+        VacancyAlert.worker_id == worker_id, VacancyAlert.cancelled_at.is_(None))) or 0
+    return kept
+
+
+def erase(db: Session, worker_id: int, now: datetime | None = None) -> int:
+    """Delete the worker's personal data; pseudonymise their filed cases. Returns the cases kept."""
+    now = now or datetime.now(UTC)
+    db.execute(delete(MediaFile).where(MediaFile.message_id.in_(select(Message.id).where(
+        Message.worker_id == worker_id))))
+    for model in (Message, OutboundMessage, VacancyAlert, PhoneVerification, WorkerIdentity):
+        db.execute(delete(model).where(model.worker_id == worker_id))
+    db.execute(delete(CaseEvent).where(CaseEvent.case_id.in_(
+        select(Case.id).where(Case.worker_id == worker_id, Case.status.in_(NOT_FILED)))))
+    db.execute(delete(Case).where(Case.worker_id == worker_id, Case.status.in_(NOT_FILED)))
+    kept = list(db.scalars(select(Case).where(Case.worker_id == worker_id)))
+    for case in kept:
+        _pseudonymise(case)
+        db.add(CaseEvent(case_id=case.id, at=now, actor="worker", kind="anonymised",
+                         detail={"reason": "worker_request"}))
+    return len(kept)
+
+
+def _pseudonymise(case: Case) -> None:
+    case.phone_enc = case.phone_hash = case.phone_masked = None
+    case.consent_share = False
+    case.anonymous = True
+    case.details = {k: v for k, v in (case.details or {}).items() if k not in PERSONAL_DETAILS}
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    workers: int
+    messages: int
+    cases: int
+
+
+def apply_retention(db: Session, months: int, now: datetime | None = None, dry_run: bool = False) -> RetentionResult:
+    """Anonymise what is past the retention period: for each worker with no open case and no message
+    for ``months`` months, their transcript (texts replaced, originals and evidence dropped) and the
+    contact details on their closed cases. Their addresses stay, so they can still be answered."""
+    now = now or datetime.now(UTC)
+    cutoff = now - timedelta(days=30 * months)
+    silent = select(Message.worker_id).group_by(Message.worker_id).having(func.max(Message.created_at) < cutoff)
+    busy = select(Case.worker_id).where(Case.status.in_(OPEN))
+    workers = [w for w in db.scalars(silent) if w not in set(db.scalars(busy))]
+    if not workers:
+        return RetentionResult(0, 0, 0)
+    texts = db.scalar(select(func.count()).select_from(Message).where(
+        Message.worker_id.in_(workers), Message.text != ANONYMISED)) or 0
+    closed = list(db.scalars(select(Case).where(Case.worker_id.in_(workers), Case.phone_enc.is_not(None),
+                                                Case.status.in_((Status.RESOLVED, Status.CLOSED)))))
+    if dry_run:
+        return RetentionResult(len(workers), texts, len(closed))
+    db.execute(delete(MediaFile).where(MediaFile.message_id.in_(select(Message.id).where(
+        Message.worker_id.in_(workers)))))
+    db.execute(update(Message).where(Message.worker_id.in_(workers)).values(
+        text=ANONYMISED, text_enc=None, media=[]))
+    db.execute(update(OutboundMessage).where(OutboundMessage.worker_id.in_(workers)).values(
+        text=ANONYMISED, text_enc=None))
+    for case in closed:
+        _pseudonymise(case)
+        db.add(CaseEvent(case_id=case.id, at=now, actor="system", kind="anonymised", detail={"reason": "retention"}))
+    return RetentionResult(len(workers), texts, len(closed))
