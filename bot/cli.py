@@ -19,9 +19,9 @@ from bot.conversation.pipeline import Pipeline
 from config import Settings
 from config.menu import MENU_FILE, MenuError, wechat_payload
 from console.access import ROLES
-from console.api import issue_token
+from console.api import TOKEN_DAYS, issue_token, revoke_tokens
 from console.auth import create_user
-from domain import privacy
+from domain import audit, privacy
 from domain.cases import handoff
 from domain.cases import lifecycle as cases
 from domain.outreach.notify import Notifier
@@ -214,15 +214,31 @@ def _console_cli(app: Flask) -> AppGroup:
     @group.command("create-token")
     @click.argument("username")
     @click.argument("name")
-    def create_token_command(username: str, name: str) -> None:
+    @click.option("--days", type=click.IntRange(1, 366), default=TOKEN_DAYS, show_default=True,
+                  help="Days until the token expires.")
+    def create_token_command(username: str, name: str, days: int) -> None:
         """Issue a JSON API token acting as USERNAME (printed once; only its hash is kept)."""
         db: Database = app.extensions["gongyou.db"]
         with db.session() as session:
             user = session.scalar(select(StaffUser).where(StaffUser.username == username))
             if user is None:
                 raise click.ClickException(f"no user {username}")
-            token = issue_token(session, user, name)
+            token = issue_token(session, user, name, days)
+            audit.record(session, "cli", "token_issued", f"{username}/{name}", days=days)
         click.echo(token)
+
+    @group.command("revoke-token")
+    @click.argument("username")
+    @click.argument("name")
+    def revoke_token_command(username: str, name: str) -> None:
+        """Revoke USERNAME's API tokens called NAME: they stop working at once."""
+        db: Database = app.extensions["gongyou.db"]
+        with db.session() as session:
+            count = revoke_tokens(session, username, name)
+            if not count:
+                raise click.ClickException(f"no active token {name} of {username}")
+            audit.record(session, "cli", "token_revoked", f"{username}/{name}", count=count)
+        click.echo(f"revoked {count} token(s)")
 
     return group
 

@@ -3,15 +3,19 @@ note, assign, change status, reveal personal data, release a hand-off."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from console.access import can, can_view
 from domain.cases import handoff
 from domain.cases import lifecycle as cases
-from domain.cases.vocabulary import REPORTED_TO_WORKER
+from domain.cases.vocabulary import NOT_FILED, REPORTED_TO_WORKER
 from domain.crypto import DataCipher, mask_text
 from domain.outreach.notify import Notifier
-from domain.storage.models import Case, MediaFile, Message, OutboundMessage, StaffUser
+from domain.storage.models import Case, MediaFile, Message, OutboundMessage, StaffUser, aware
 
 REPLY_MAX = 300
 
@@ -73,18 +77,90 @@ def reveal_phone(db: Session, cipher: DataCipher, case: Case, user: StaffUser) -
     return cipher.decrypt(case.phone_enc)
 
 
-def transcript(db: Session, case: Case, limit: int = 200) -> list[Message]:
-    """The worker's messages, phone and ID numbers masked."""
-    return list(db.scalars(select(Message).where(Message.worker_id == case.worker_id)
-                           .order_by(Message.created_at, Message.id).limit(limit)))
+@dataclass(frozen=True)
+class Line:
+    """A message as staff are shown it (never the stored row: redacting it must not change the record)."""
+
+    created_at: datetime
+    direction: str
+    text: str
+    media: tuple[str, ...] = ()
+    channel: str = ""
+    status: str = ""
+    error: str | None = None
 
 
-def attachments(db: Session, case: Case) -> list[MediaFile]:
-    """The worker's photos and voice notes (all of them: evidence is rarely sent at the right moment)."""
-    return list(db.scalars(select(MediaFile).join(Message, MediaFile.message_id == Message.id)
-                           .where(Message.worker_id == case.worker_id).order_by(MediaFile.id)))
+@dataclass(frozen=True)
+class Scope:
+    """What of a worker's record one staff user may see from one case. A worker with cases in two
+    regions is two stories: an agent of 东莞 sees the 东莞 case's messages, not the 深圳 case's, and
+    nowhere the 深圳 case's number or employer. A case's story starts with the message that opened
+    its form (the last one recorded before its draft) and runs until the next case's story starts."""
+
+    hidden: tuple[Case, ...] = ()
+    starts: tuple[tuple[int, datetime, bool], ...] = ()  # (opening message id, draft time, visible?), in order
+    shown_employers: frozenset[str] = frozenset()
+
+    def shows_message(self, message_id: int) -> bool:
+        owners = [visible for first, _, visible in self.starts if first <= message_id]
+        return owners[-1] if owners else True  # before any case: general questions
+
+    def shows_since(self, at: datetime) -> bool:
+        owners = [visible for _, start, visible in self.starts if start <= aware(at)]
+        return owners[-1] if owners else True
+
+    def redact(self, text: str) -> str:
+        for other in self.hidden:
+            text = text.replace(other.number, "（其他地区的案件）")
+            if other.employer and other.employer not in self.shown_employers:
+                text = text.replace(other.employer, "（…）")
+        return text
 
 
-def replies(db: Session, case: Case) -> list[OutboundMessage]:
-    return list(db.scalars(select(OutboundMessage).where(OutboundMessage.worker_id == case.worker_id)
-                           .order_by(OutboundMessage.created_at)))
+def scope(db: Session, case: Case, user: StaffUser) -> Scope:
+    if can(user, "see_all_regions"):
+        return Scope()
+    cases = list(db.scalars(select(Case).where(Case.worker_id == case.worker_id, Case.status.notin_(NOT_FILED))
+                            .order_by(Case.created_at)))
+    visible = {c.id: can_view(user, c) for c in cases}
+    if all(visible.values()):
+        return Scope()
+    starts = [(_opened_by(db, c), aware(c.created_at), visible[c.id]) for c in cases]
+    return Scope(tuple(c for c in cases if not visible[c.id]), tuple(starts),
+                 frozenset(c.employer for c in cases if visible[c.id] and c.employer))
+
+
+def _opened_by(db: Session, case: Case) -> int:
+    """The message that opened the case's form; for cases from before that was recorded, the last
+    message received before the draft (message times can be the platform's, whole seconds)."""
+    recorded = (case.details or {}).get("opened_by")
+    if isinstance(recorded, int) and recorded:
+        return recorded
+    return db.scalar(select(func.max(Message.id)).where(
+        Message.worker_id == case.worker_id, Message.direction == "in", Message.created_at <= case.created_at)) or 0
+
+
+def transcript(db: Session, case: Case, user: StaffUser, limit: int = 200) -> list[Line]:
+    """The worker's messages this user may see, phone and ID numbers masked."""
+    seen = scope(db, case, user)
+    rows = db.scalars(select(Message).where(Message.worker_id == case.worker_id)
+                      .order_by(Message.created_at, Message.id).limit(limit))
+    return [Line(m.created_at, m.direction, seen.redact(m.text), tuple(m.media or ()))
+            for m in rows if seen.shows_message(m.id)]
+
+
+def attachments(db: Session, case: Case, user: StaffUser) -> list[MediaFile]:
+    """The worker's photos and voice notes (all of them: evidence is rarely sent at the right moment),
+    except those sent during a case this user may not see."""
+    seen = scope(db, case, user)
+    rows = db.scalars(select(MediaFile).join(Message, MediaFile.message_id == Message.id)
+                      .where(Message.worker_id == case.worker_id).order_by(MediaFile.id))
+    return [f for f in rows if seen.shows_message(f.message_id)]
+
+
+def replies(db: Session, case: Case, user: StaffUser) -> list[Line]:
+    seen = scope(db, case, user)
+    rows = db.scalars(select(OutboundMessage).where(OutboundMessage.worker_id == case.worker_id)
+                      .order_by(OutboundMessage.created_at))
+    return [Line(r.created_at, "out", seen.redact(r.text), channel=r.channel, status=r.status, error=r.error)
+            for r in rows if seen.shows_since(r.created_at) and not any(h.number in r.text for h in seen.hidden)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -37,16 +37,31 @@ class ApiError(Exception):
         self.status = status
 
 
+TOKEN_DAYS = 90  # a token expires; issue a new one rather than keep one forever
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(db: Session, user: StaffUser, name: str) -> str:
-    """A new token for ``user`` (shown once; only its hash is stored)."""
+def issue_token(db: Session, user: StaffUser, name: str, days: int = TOKEN_DAYS) -> str:
+    """A new token for ``user`` (shown once; only its hash is stored), expiring after ``days``."""
     token = "gy_" + secrets.token_urlsafe(32)
-    db.add(ApiToken(name=name, token_hash=token_hash(token), staff_user_id=user.id))
+    db.add(ApiToken(name=name, token_hash=token_hash(token), staff_user_id=user.id,
+                    expires_at=datetime.now(UTC) + timedelta(days=days)))
     db.flush()
     return token
+
+
+def revoke_tokens(db: Session, username: str, name: str) -> int:
+    user = db.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is None:
+        return 0
+    tokens = list(db.scalars(select(ApiToken).where(ApiToken.staff_user_id == user.id, ApiToken.name == name,
+                                                    ApiToken.revoked_at.is_(None))))
+    for token in tokens:
+        token.revoked_at = datetime.now(UTC)
+    return len(tokens)
 
 
 @bp.errorhandler(ApiError)
@@ -72,7 +87,8 @@ def _user() -> StaffUser:
     token = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(header[7:].strip()),
                                              ApiToken.revoked_at.is_(None)))
     user = db.get(StaffUser, token.staff_user_id) if token is not None else None
-    if token is None or user is None or not user.active:
+    expired = token is not None and token.expires_at is not None and aware(token.expires_at) < datetime.now(UTC)
+    if token is None or user is None or not user.active or expired:
         raise ApiError(401, "invalid token")
     token.last_used_at = datetime.now(UTC)
     return user

@@ -1,8 +1,13 @@
-"""Staff accounts: argon2id password hashes, login with per-account lockout and per-address rate
-limiting (Redis), the signed session cookie, CSRF tokens on every form, role checks."""
+"""Staff accounts: argon2id password hashes, login with growing per-account delays and a per-address
+rate limit (Redis, keyed by the real client address behind trusted proxies), the signed session
+cookie (revocable: it carries the account's session version), CSRF tokens on every form, role checks.
+
+A refused login always answers the same (「用户名或密码不对…」, 401), whether the name is unknown, the
+password wrong or the account waiting out a delay: nothing tells an outsider which names exist."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
@@ -18,15 +23,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.access import ROLES, can
+from domain import audit
 from domain.storage.models import StaffUser, aware
 
-MAX_FAILURES = 5  # wrong passwords in a row before the account locks
-LOCKOUT = timedelta(minutes=15)
+FREE_FAILURES = 5  # wrong passwords in a row before each further try must wait
+MAX_DELAY = timedelta(minutes=60)  # the wait doubles from one minute up to this
+REFUSED = "用户名或密码不对，或者试得太频繁，请过几分钟再试。"
 ADDRESS_LIMIT = 20  # failed logins per address per window before it is refused outright
 ADDRESS_WINDOW_SECONDS = 15 * 60
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def verify_password(user: StaffUser, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(user.password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def hash_password(password: str) -> str:
@@ -56,14 +70,15 @@ def authenticate(db: Session, client: redis.Redis, address: str, username: str, 
                  now: datetime | None = None) -> StaffUser:
     """The user, or LoginRefused with a message safe to show (never says which part was wrong)."""
     now = now or datetime.now(UTC)
-    key = f"gongyou:console:login-failures:{address}"
+    key = f"gongyou:console:login-failures:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
     if int(client.get(key) or 0) >= ADDRESS_LIMIT:
         raise LoginRefused("尝试次数太多，请15分钟后再试。", 429)
     user = db.scalar(select(StaffUser).where(StaffUser.username == username))
-    if user is not None and user.locked_until is not None and aware(user.locked_until) > now:
-        raise LoginRefused("账号已临时锁定，请15分钟后再试或联系管理员。", 423)
+    waiting = user is not None and user.locked_until is not None and aware(user.locked_until) > now
     ok = False
-    if user is not None and user.active:
+    if waiting:
+        _hasher.hash(password)  # the same work and the same answer as a wrong password
+    elif user is not None and user.active:
         try:
             ok = _hasher.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
@@ -75,12 +90,14 @@ def authenticate(db: Session, client: redis.Redis, address: str, username: str, 
         pipe.incr(key)
         pipe.expire(key, ADDRESS_WINDOW_SECONDS)
         pipe.execute()
-        if user is not None:
+        if user is not None and not waiting:
             user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES:
-                user.locked_until = now + LOCKOUT
-                user.failed_logins = 0
-        raise LoginRefused("用户名或密码不对。")
+            if user.failed_logins >= FREE_FAILURES:  # 1, 2, 4 … minutes: a guesser slows, the owner waits little
+                delay = timedelta(minutes=2 ** (user.failed_logins - FREE_FAILURES))
+                user.locked_until = now + min(delay, MAX_DELAY)
+        audit.record(db, "anonymous", "login_failed", user.username if user is not None else "(unknown name)",
+                     waiting=waiting)
+        raise LoginRefused(REFUSED)
     assert user is not None  # ok only when the user exists
     user.failed_logins = 0
     user.locked_until = None
@@ -94,8 +111,21 @@ def authenticate(db: Session, client: redis.Redis, address: str, username: str, 
 def log_in(user: StaffUser) -> None:
     session.clear()
     session["staff_id"] = user.id
+    session["v"] = user.session_version
     session["csrf"] = secrets.token_urlsafe(32)
     session.permanent = True
+
+
+def end_sessions(user: StaffUser) -> None:
+    """Every session cookie issued to this account stops working (logout, deactivation, new password)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def change_password(db: Session, user: StaffUser, new_password: str, actor: str) -> None:
+    user.password_hash = hash_password(new_password)
+    user.failed_logins, user.locked_until = 0, None
+    end_sessions(user)
+    audit.record(db, actor, "password_changed", user.username)
 
 
 def csrf_token() -> str:

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from console.access import can
 from console.auth import current_user, login_required, permission_required
 from console.web import bp, form_text, session_db
+from domain import audit
 from domain.outreach.notify import Notifier
 from domain.storage.models import Vacancy
 from domain.vacancies import alerts
@@ -183,6 +184,7 @@ def kb_edit(article_id: str | None = None) -> Any:
             tmp = target.with_suffix(".md.tmp")
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(target)  # atomic: the bot never reads half a file
+            audit.record(session_db(), f"staff:{user.id}" if user else "staff", "kb_edited", new_id)
             flash(f"{new_id} 已保存，下一个问题起生效（不需要重新训练）。", "ok")
             return redirect(url_for("console.kb_list"))
     return render_template("console/kb_edit.html", text=text, article_id=article_id, problems=problems), (

@@ -4,6 +4,7 @@ CSRF on every form, authorisation on every route and every case lookup."""
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,10 +17,14 @@ from console.access import can, can_view
 from console.auth import (
     LoginRefused,
     authenticate,
+    change_password,
+    current_user,
+    end_sessions,
     log_in,
     login_required,
     permission_required,
     redis_client,
+    verify_password,
 )
 from console.queue import Filters, counts, queue
 from console.report_files import csv_text, xlsx
@@ -53,8 +58,33 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Response:
+    user = current_user()
+    if user is not None:
+        end_sessions(user)  # a copy of the cookie taken before logout stops working too
     session.clear()
     return redirect(url_for("console.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password() -> Any:
+    """Change one's own password (the current one first); other sessions of the account end."""
+    user, problem = signed_in(), ""
+    if request.method == "POST":
+        new = request.form.get("new_password", "")
+        try:
+            if not verify_password(user, request.form.get("current_password", "")):
+                raise ValueError("现在的密码不对。")
+            if new != request.form.get("repeat_password", ""):
+                raise ValueError("两次输入的新密码不一样。")
+            change_password(session_db(), user, new, actions.actor(user))
+        except ValueError as exc:
+            problem = str(exc) if "密码" in str(exc) else "新密码至少10位。"
+        else:
+            log_in(user)  # this session goes on under the new version
+            flash("密码已修改，其他地方登录的都已退出。", "ok")
+            return redirect(url_for("console.index"))
+    return render_template("console/password.html", problem=problem), 400 if problem else 200
 
 
 # --- the queue -----------------------------------------------------------------------------------
@@ -100,18 +130,18 @@ def _case(case_id: int, action: str = "view") -> Case:
 @login_required
 def case_page(case_id: int) -> str:
     case = _case(case_id)
-    db = session_db()
-    actions.viewed(db, case, signed_in())
+    db, user = session_db(), signed_in()
+    actions.viewed(db, case, user)
     worker = db.get(Worker, case.worker_id)
     group = db.get(CaseGroup, case.group_id) if case.group_id else None
     events = list(db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)))
     staff = {u.id: u for u in db.scalars(select(StaffUser))}
     return render_template(
         "console/case.html", case=case, worker=worker, group=group, events=events, staff=staff,
-        transcript=actions.transcript(db, case), replies=actions.replies(db, case),
+        transcript=actions.transcript(db, case, user), replies=actions.replies(db, case, user),
         deadlines=cases.deadlines(case),
         next_statuses=[s for s in STATUS_LABEL if s in TRANSITIONS.get(case.status, ())],
-        phone=session.pop(f"revealed:{case.id}", None), attachments=actions.attachments(db, case),
+        phone=_take_revealed(case.id), attachments=actions.attachments(db, case, user),
     )
 
 
@@ -185,8 +215,25 @@ def reveal(case_id: int) -> Response:
     phone = actions.reveal_phone(session_db(), data_cipher(), case, signed_in())
     if phone is None:
         return _back(case, "工友没有同意告知电话，只能通过平台回复。", error=True)
-    session[f"revealed:{case.id}"] = phone  # shown once on the next page, not kept
+    _hold_revealed(case.id, phone)
     return _back(case)
+
+
+# A revealed number is shown once, on the page the reveal redirects to. It waits server-side (sealed,
+# a minute at most); the cookie holds only a random ticket, never the number.
+REVEALED = "gongyou:console:revealed:{}"
+
+
+def _hold_revealed(case_id: int, phone: str) -> None:
+    ticket = secrets.token_urlsafe(16)
+    redis_client().set(REVEALED.format(ticket), data_cipher().encrypt(phone), ex=60)
+    session[f"revealed:{case_id}"] = ticket
+
+
+def _take_revealed(case_id: int) -> str | None:
+    ticket = session.pop(f"revealed:{case_id}", None)
+    sealed = redis_client().getdel(REVEALED.format(ticket)) if ticket else None
+    return data_cipher().decrypt(str(sealed)) if sealed else None
 
 
 @bp.get("/cases/<int:case_id>/report")
@@ -252,7 +299,8 @@ def media_file(case_id: int, file_id: int) -> Response:
     """A worker's photo or voice note, decrypted for this view only; every view audited."""
     case = _case(case_id)
     db = session_db()
-    row = next((f for f in actions.attachments(db, case) if f.id == file_id and f.status == "stored"), None)
+    shown = actions.attachments(db, case, signed_in())
+    row = next((f for f in shown if f.id == file_id and f.status == "stored"), None)
     if row is None:
         abort(404)
     store: MediaStore = current_app.extensions["gongyou.media"]

@@ -53,7 +53,7 @@ def load_user() -> None:
     g.staff = None
     if staff_id:
         user = session_db().get(StaffUser, int(staff_id))
-        if user is not None and user.active:
+        if user is not None and user.active and session.get("v") == user.session_version:
             g.staff = user
         else:
             session.clear()

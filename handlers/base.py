@@ -40,6 +40,7 @@ class Context:
     payload: dict[str, Any] = field(default_factory=dict)  # from a picked numbered option
     office: OfficeHours = field(default_factory=OfficeHours)  # when staff answer hand-offs
     raw: str = ""  # the message as the worker wrote it (「两万多」, before normalisation)
+    inbound_id: int = 0  # the recorded message being answered (a case remembers the one that opened it)
 
     def entity(self, name: str) -> Any | None:
         """An entity from the option picked, else from the message."""

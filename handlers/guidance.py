@@ -43,7 +43,7 @@ class HandoffHandler:
         worker = ctx.db.get(Worker, ctx.worker_id)
         assert worker is not None
         reason = str(ctx.payload.get("reason") or "asked")
-        case = handoff.hand_off(ctx.db, worker, ctx.origin, reason, ctx.text)
+        case = handoff.hand_off(ctx.db, worker, ctx.origin, reason, ctx.text, opened_by=ctx.inbound_id)
         ctx.state.flow = None
         lead = "我没能看懂您的意思，" if reason == "misunderstood" else ""
         when = ctx.office.when_text(datetime.now(UTC))

@@ -20,7 +20,10 @@ import yaml
 
 ARTICLES = Path(__file__).resolve().parent / "articles"
 TOPICS = frozenset({"工资支付", "劳动合同", "身份证押金", "黑中介", "工伤", "社保", "医保", "子女上学", "土地承包",
-                    "培训补贴", "交通补贴", "劳动仲裁", "法律援助", "维权热线", "返乡创业"})
+                    "培训补贴", "交通补贴", "劳动仲裁", "法律援助", "维权热线", "返乡创业",
+                    # national labour law workers ask about most (issue 13)
+                    "辞退补偿", "辞职", "试用期", "加班工时", "休息休假", "最低工资", "扣工资", "女职工", "职业病",
+                    "养老保险", "失业保险", "非全日制", "劳务派遣", "包工头", "执行", "拒不支付"})
 SHORT_MAX = 90  # characters: with the citation the answer stays within two SMS segments
 LOCAL_MATCH = 1.25  # a local rule of the worker's own place
 LOCAL_ELSEWHERE = 0.7  # a local rule of another place: still shown when nothing national fits

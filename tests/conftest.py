@@ -90,7 +90,7 @@ def reset(app: Flask) -> None:
     db: Database = app.extensions["gongyou.db"]
     with db.engine.begin() as conn:
         conn.execute(text("TRUNCATE messages, case_events, cases, case_groups, worker_identities, workers, "
-                          "staff_users RESTART IDENTITY CASCADE"))
+                          "staff_users, audit_events RESTART IDENTITY CASCADE"))
     client: redis.Redis = app.extensions["gongyou.redis"]
     client.flushdb()
     db.dispose()

@@ -88,7 +88,7 @@ def test_login_failures_lock_the_account_and_flood_the_address_out(bot: Flask, s
     assert wrong.status_code == 401 and "用户名或密码不对" in wrong.get_data(as_text=True)
     for _ in range(4):
         login(client, "dg", "wrong password")
-    assert login(client, "dg") == 423  # five failures: locked, even with the right password
+    assert login(client, "dg") == 401  # five failures: a wait, even with the right password, told like a wrong one
     for _ in range(15):
         login(client, "nobody", "guess")
     assert login(client, "sz") == 429  # this address has failed too often

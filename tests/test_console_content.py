@@ -109,5 +109,10 @@ def test_an_article_edited_in_the_console_is_answered_at_once(app_factory: Calla
     assert client.post("/console/kb/arbitration-free", data={"text": edited, "csrf_token": token}).status_code == 302
     answer = Conversation(bot.extensions["gongyou.pipeline"]).say("劳动仲裁要不要交钱")
     assert "【已更新】" in answer
+    from domain.storage.models import AuditEvent
+
+    with bot.extensions["gongyou.db"].session() as db:  # who changed the policy workers are told
+        edits = list(db.scalars(select(AuditEvent).where(AuditEvent.action == "kb_edited")))
+    assert [(e.target, e.actor.startswith("staff:")) for e in edits] == [("arbitration-free", True)]
     assert "../" not in client.get("/console/kb/..%2Fetc").get_data(as_text=True)
     assert client.get("/console/kb/..%2Fetc").status_code == 404

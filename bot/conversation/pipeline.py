@@ -133,6 +133,7 @@ class Pipeline:
                 text=meant.text, nlu=nlu, state=state, db=db, worker_id=worker.id,
                 page_size=self.page_sizes.get(msg.channel, 5), payload=meant.payload, origin=msg.channel.value,
                 cipher=self.cipher, library=self.library, outbox=self.outbox, office=self.office, raw=msg.text,
+                inbound_id=inbound.id,
             )
             offered = list(state.options)
             reply = self._answer(ctx, msg)

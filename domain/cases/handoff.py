@@ -58,15 +58,15 @@ class OfficeHours:
         return f"现在是下班时间，工作人员{day}{opening:%H:%M}以后在这里回复您"
 
 
-def hand_off(db: Session, worker: Worker, channel: str, reason: str, text: str) -> Case:
+def hand_off(db: Session, worker: Worker, channel: str, reason: str, text: str, opened_by: int = 0) -> Case:
     """Open (or reuse) the worker's hand-off case and silence the bot for this worker."""
     now = datetime.now(UTC)
     case = db.scalar(select(Case).where(Case.worker_id == worker.id, Case.kind == Kind.HANDOFF,
                                         Case.status.in_(IN_STAFF_HANDS)))
     if case is None:
         case = Case(number=cases.placeholder_number(), kind=Kind.HANDOFF, status=Status.NEW, worker_id=worker.id,
-                    channel=channel, summary=mask_text(text)[:500], details={"reason": reason}, filed_at=now,
-                    first_response_due=now + FIRST_ANSWER)
+                    channel=channel, summary=mask_text(text)[:500], filed_at=now,
+                    details={"reason": reason, "opened_by": opened_by}, first_response_due=now + FIRST_ANSWER)
         db.add(case)
         db.flush()
         cases.assign_number(db, case, now.date())

@@ -80,7 +80,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         return draft if mine else None
 
     def _start(self, ctx: Context, kind: str, details: dict[str, Any] | None = None) -> Reply:
-        details = details if details is not None else prefill(kind, ctx)
+        details = {**(details if details is not None else prefill(kind, ctx)), "opened_by": ctx.inbound_id}
         draft = cases.start_draft(ctx.db, ctx.worker_id, kind, ctx.origin, details)
         ctx.state.flow = "intake"
         ctx.state.data["case"] = draft.id
