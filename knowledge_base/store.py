@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,38 @@ def load_articles(folder: Path = ARTICLES) -> list[Article]:
     return [parse_article(p) for p in sorted(folder.glob("*.md"))]
 
 
+CITATIONS = Path(__file__).resolve().parent / "citations.yml"
+CITED = re.compile(
+    r"(《[^》]+》|[\u4e00-\u9fff]+〔\d{4}〕\d+号|[\u4e00-\u9fff]+令第\d+号)"  # a law, or a document's number
+    r"\s*(第[一二三四五六七八九十百零]+条(?:之[一二三四五六七八九十])?)?"
+)
+
+
+@lru_cache(maxsize=1)
+def known_citations() -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
+    """(law, article) pairs and documents the knowledge base may cite (knowledge_base/citations.yml,
+    built from ../shared/PROTOCOLS.md and the seeds): no citation can be invented."""
+    table = yaml.safe_load(CITATIONS.read_text(encoding="utf-8"))
+    pairs = frozenset((law, art) for law, arts in table["laws"].items() for art in arts)
+    return pairs, frozenset(table["documents"])
+
+
+def citation_problems(art: Article) -> list[str]:
+    pairs, documents = known_citations()
+    cited = [(art.source, art.article)]
+    if art.also:
+        found = CITED.findall(art.also)
+        if not found:
+            return [f"also {art.also!r} is not a citation like 《劳动合同法》第八十二条"]
+        cited += [(law, article) for law, article in found]
+    problems = []
+    for law, article in cited:
+        known = (law, article) in pairs if article else law in documents or law in {p[0] for p in pairs}
+        if not known:
+            problems.append(f"{law}{article} is not in the table of known citations (knowledge_base/citations.yml)")
+    return problems
+
+
 def validate(folder: Path = ARTICLES) -> list[str]:
     """Every problem in the folder, as 'file: problem' lines; empty when all is well."""
     problems: list[str] = []
@@ -119,6 +152,7 @@ def validate(folder: Path = ARTICLES) -> list[str]:
             problems.append(f"{path.name}: give at least 3 question forms")
         if not body:
             problems.append(f"{path.name}: no longer answer under the front matter")
+        problems += [f"{path.name}: {problem}" for problem in citation_problems(art)]
         articles[art.id] = art
     for art in articles.values():
         for rel in art.related:

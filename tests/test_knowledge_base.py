@@ -77,3 +77,12 @@ def test_the_workers_region_is_preferred() -> None:
     assert in_linfen.region == "临汾市"
     assert in_shenzhen.region == "全国"  # another city's local rule drops below the national one
     assert in_linfen.holds_in(("临汾",)) and not in_linfen.holds_in(("深圳", "广东"))
+
+
+def test_a_citation_not_in_the_table_of_known_articles_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "zz-new.md").write_text(NEW_ARTICLE, encoding="utf-8")  # cites a rule PROTOCOLS.md does not list
+    problems = "\n".join(validate(tmp_path))
+    assert "《防暑降温措施管理办法》第十七条 is not in the table of known citations" in problems, problems
+    invented = NEW_ARTICLE.replace("《防暑降温措施管理办法》", "《劳动合同法》").replace("第十七条", "第九十九条")
+    (tmp_path / "zz-new.md").write_text(invented, encoding="utf-8")
+    assert "《劳动合同法》第九十九条 is not in the table" in "\n".join(validate(tmp_path))
