@@ -4,7 +4,7 @@ PY ?= $(shell command -v python3.11 || command -v python3.12 || command -v pytho
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install rasa-venv train run test chat bench nlu-eval lint clean
+.PHONY: install rasa-venv train run test chat bench nlu-eval kb-eval lint clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: install                      ## load the real webhook; figures printed an
 
 nlu-eval: install rasa-venv         ## NLU figures: held-out (+Traditional, pinyin), real questions, latency; CV=1 adds 5-fold CV
 	@$(BIN)/python -m bench.nlu_eval $(if $(CV),--cv)
+
+kb-eval: install rasa-venv          ## policy answers: accepted / confidently wrong / honest on the blind and real questions
+	@scripts/train.sh >/dev/null
+	@$(BIN)/python -m bench.kb_eval $(if $(KB_DIR),--kb-dir $(KB_DIR)) $(if $(LABEL),--label $(LABEL))
 
 lint: install                       ## ruff, mypy, and the layer contracts (import-linter, in pyproject.toml)
 	@$(BIN)/ruff check bot domain nlu handlers config console tests bench

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from knowledge_base.synonyms import fold
+
 ARTICLES = Path(__file__).resolve().parent / "articles"
 TOPICS = frozenset({"工资支付", "劳动合同", "身份证押金", "黑中介", "工伤", "社保", "医保", "子女上学", "土地承包",
                     "培训补贴", "交通补贴", "劳动仲裁", "法律援助", "维权热线", "返乡创业",
@@ -28,6 +30,7 @@ TOPICS = frozenset({"工资支付", "劳动合同", "身份证押金", "黑中�
 SHORT_MAX = 90  # characters: with the citation the answer stays within two SMS segments
 LOCAL_MATCH = 1.25  # a local rule of the worker's own place
 LOCAL_ELSEWHERE = 0.7  # a local rule of another place: still shown when nothing national fits
+UNNAMED_PLACES = frozenset({"某市", "某县", "某地"})  # the seeds' anonymised places
 REQUIRED = ("id", "title", "topic", "questions", "short", "source", "region", "region_level", "review")
 STOP = frozenset(
     "的 了 吗 呢 啊 吧 呀 么 是 我 你 他 她 们 在 有 和 就 都 也 还 这 那 个".split()
@@ -161,11 +164,18 @@ def validate(folder: Path = ARTICLES) -> list[str]:
     return problems
 
 
-def tokens(text: str) -> list[str]:
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    """A jieba tokenizer of the knowledge base's own: the NLU adds its gazetteer to jieba's global
+    dictionary, and retrieval must score the same whether or not that happened first."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    words = jieba.lcut_for_search(text.lower())
+    return jieba.Tokenizer()
+
+
+def tokens(text: str) -> list[str]:
+    words = _segmenter().lcut_for_search(fold(text.lower()))
     return [t for t in words if t.strip() and t not in STOP and not re.fullmatch(r"\W+", t)]
 
 
@@ -209,10 +219,24 @@ class KnowledgeBase:
                 score *= 2.0
             if where and not art.national:
                 score *= LOCAL_MATCH if art.holds_in(where) else LOCAL_ELSEWHERE
+            elif art.region in UNNAMED_PLACES:  # a seed's example city: its rule is nobody's own
+                score *= LOCAL_ELSEWHERE
             if score > 0:
                 scored.append((art, score))
         scored.sort(key=lambda item: -item[1])
         return scored[:limit]
+
+
+    def coverage(self, query: str, art: Article) -> float:
+        """How much of the question the article speaks to: the share of the question's informative
+        words (weighted by rarity) that the article contains. 「外国人来中国打工要办什么签证」 shares only
+        「打工」「办」 with the unemployment article it scores on: not an answer."""
+        terms = set(tokens(query))
+        doc = self._docs[self.articles.index(art)]
+        n = len(self.articles)
+        weight = {t: math.log(1 + (n - self._df[t] + 0.5) / (self._df[t] + 0.5)) for t in terms}
+        total = sum(weight.values())
+        return sum(w for t, w in weight.items() if t in doc) / total if total else 0.0
 
 
 class Library:

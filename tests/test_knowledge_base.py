@@ -50,7 +50,10 @@ def test_retrieval_top1_on_workers_questions() -> None:
     misses = []
     for case in cases:
         hits = kb.search(case["q"])
-        if not hits or hits[0][0].id != case["expected"]:
+        expected = kb.by_id[case["expected"]]
+        # Several articles may answer from one rule (「扣工资」 has its own articles now): the same citation counts.
+        right = {expected.id, *case.get("also_ok", [])}
+        if not hits or (hits[0][0].id not in right and hits[0][0].citation != expected.citation):
             misses.append((case["q"], case["expected"], hits[0][0].id if hits else None))
     top1 = 1 - len(misses) / len(cases)
     print(f"\nknowledge-base retrieval: top-1 {top1:.3f} on {len(cases)} questions")

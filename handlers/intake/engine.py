@@ -20,6 +20,7 @@ from domain.cases.vocabulary import Kind, Status
 from domain.crypto import mask_address, mask_text
 from domain.messages import Option, Reply
 from domain.storage.models import Case, CaseGroup
+from handlers import policy
 from handlers.base import Context, FormHandler, handler
 from handlers.guidance import HOME, TO_PERSON
 from handlers.intake import fields
@@ -57,8 +58,12 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
                 ctx.state.flow = None
                 return menu_reply("这次登记已经结束了。请回复数字：")
             if ctx.nlu.source == "rasa" and not plainly_about(kind, ctx.text):
-                # The model alone thinks so (「帮我订张火车票」 once read as arrears): ask before a form
-                # takes over the conversation.
+                # The model alone thinks so (「帮我订张火车票」 once read as arrears): answer from the law
+                # if an article clearly does (「干了三年 老板说明天不用来了」), the form offered after it;
+                # otherwise ask before a form takes over the conversation.
+                answered = policy.answer(ctx)
+                if answered is not None:
+                    return answered
                 return Reply(f"您是要登记{TITLES[kind]}吗？", (
                     Option("是，开始登记", "intake_confirmed",
                            {"kind": kind, "details": {"kind": kind, "first": mask_text(ctx.text)}}),

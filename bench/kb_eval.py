@@ -1,0 +1,177 @@
+"""Policy answers, measured as a worker meets them (`make kb-eval`).
+
+Every question goes, as the first message of a new worker, through the real pipeline (normalisation,
+the Rasa server, the dialogue rules, the handler) and the first reply is scored:
+  * accepted — it cites an article whose citations include one of the question's accepted pairs;
+  * confident wrong — it cites something, but nothing accepted (for a question the law listed does not
+    answer, any citation is wrong);
+  * honest — it says it is not sure (「没把握」) instead of citing;
+  * other — no citation and no 「没把握」 (a form opened, the menu, a misreading).
+Sets: tests/data/kb_blind.yml (written blind: by a helper who saw neither the articles nor any data)
+and the ask_policy rows of ../shared/eval/real_worker_questions.tsv with accepted citations from
+bench/data/real_questions_citations.yml (labelled blind too; never copied into articles or data).
+Also the answer latency through the pipeline and of retrieval alone. Summary in
+bench/results/kb-eval.json, each miss in var/kb-eval/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BLIND = ROOT / "tests" / "data" / "kb_blind.yml"
+REAL = ROOT.parent / "shared" / "eval" / "real_worker_questions.tsv"
+REAL_LABELS = ROOT / "bench" / "data" / "real_questions_citations.yml"
+SUMMARY = ROOT / "bench" / "results" / "kb-eval.json"
+OUT = ROOT / "var" / "kb-eval"
+ARTICLE_NO = r"第[一二三四五六七八九十百零]+条(?:之[一二三四五六七八九十])?"
+CITATION = re.compile(rf"依据：(《[^》]+》|[^第\s]+?)({ARTICLE_NO})?(?:\s|$|。)")  # 「依据：《劳动法》第四十四条」
+CITED_PAIR = re.compile(rf"(《[^》]+》)({ARTICLE_NO})")
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    accept: frozenset[str]  # 「《劳动合同法》第四十七条」…; empty: the law listed does not answer it
+
+
+def blind_set() -> list[Question]:
+    data = yaml.safe_load(BLIND.read_text(encoding="utf-8"))
+    return [Question(str(q["q"]), frozenset(q.get("accept") or ())) for q in data["questions"]]
+
+
+def real_set() -> list[Question]:
+    if not REAL.exists() or not REAL_LABELS.exists():
+        return []
+    labels = yaml.safe_load(REAL_LABELS.read_text(encoding="utf-8"))["labels"]
+    with REAL.open(encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if "ask_policy" in r["accept"]]
+    return [Question(r["text"], frozenset(labels.get(r["source"]) or ())) for r in rows if r["source"] in labels]
+
+
+def score(reply: str, question: Question, citations_of: dict[str, frozenset[str]]) -> str:
+    found = CITATION.search(reply)
+    if found is None:
+        return "honest" if "没把握" in reply else "other"
+    cited = found.group(1) + (found.group(2) or "")
+    if not question.accept:
+        return "confident_wrong"
+    return "accepted" if citations_of.get(cited, frozenset({cited})) & question.accept else "confident_wrong"
+
+
+def article_citations(folder: Path | None) -> dict[str, frozenset[str]]:
+    """The citation an article's answer shows → every pair it stands on (its source and its 'also')."""
+    from knowledge_base.store import ARTICLES, load_articles
+
+    table: dict[str, frozenset[str]] = {}
+    for art in load_articles(folder or ARTICLES):
+        shown = f"{art.source}{art.article}"
+        also = {a + b for a, b in CITED_PAIR.findall(art.also or "")}
+        table[shown] = frozenset({shown, *also}) | table.get(shown, frozenset())
+    return table
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def evaluate(kb_dir: Path | None) -> dict[str, Any]:
+    sys.path.insert(0, str(ROOT))
+    from bot import create_app
+    from config import Settings
+    from domain.messages import Channel, InboundMessage
+    from knowledge_base.store import ARTICLES
+    from tests.support import services
+
+    citations_of = article_citations(kb_dir)
+    summary: dict[str, Any] = {"kb_dir": str(kb_dir or "knowledge_base/articles"),
+                               "articles": len(list((kb_dir or ARTICLES).glob("*.md")))}
+    OUT.mkdir(parents=True, exist_ok=True)
+    with services.rasa_server() as url, tempfile.TemporaryDirectory() as tmp:
+        app = create_app(Settings(_env_file=None, env="test",  # type: ignore[call-arg]
+                                  database_url=f"sqlite:///{tmp}/kb-eval.db", redis_url="redis://127.0.0.1:1/0",
+                                  redis_fallback=True, rasa_url=url, rasa_token=services.RASA_TOKEN,
+                                  rasa_timeout_seconds=10, kb_dir=str(kb_dir) if kb_dir else ""))
+        app.extensions["gongyou.db"].upgrade()
+        pipeline = app.extensions["gongyou.pipeline"]
+        library = app.extensions["gongyou.kb"]
+
+        def ask(text: str) -> tuple[str, float]:
+            msg = InboundMessage(channel=Channel.CLI, user_id=uuid.uuid4().hex, text=text,
+                                 message_id=uuid.uuid4().hex)
+            start = time.perf_counter()
+            outcome = pipeline.handle(msg)
+            return (outcome.reply.render_text() if outcome.reply else ""), (time.perf_counter() - start) * 1000
+
+        for warm in ("你好", "工伤怎么认定", "加班费怎么算"):
+            ask(warm)
+        for name, questions in (("blind", blind_set()), ("real", real_set())):
+            if not questions:
+                continue
+            counts = {"accepted": 0, "confident_wrong": 0, "honest": 0, "other": 0}
+            latencies: list[float] = []
+            misses: list[dict[str, Any]] = []
+            right = 0  # accepted, or — where the law listed has no answer — no citation at all
+            for q in questions:
+                reply, ms = ask(q.text)
+                latencies.append(ms)
+                verdict = score(reply, q, citations_of)
+                counts[verdict] += 1
+                right += verdict == "accepted" or (not q.accept and verdict != "confident_wrong")
+                if verdict != "accepted":
+                    misses.append({"q": q.text, "accept": sorted(q.accept), "verdict": verdict,
+                                   "reply": reply.splitlines()[:3]})
+            n = len(questions)
+            answerable = sum(1 for q in questions if q.accept)
+            summary[name] = {
+                "questions": n, "answerable": answerable,
+                "accepted_share": round(counts["accepted"] / answerable, 3) if answerable else None,
+                "right_share": round(right / n, 3),
+                "confident_wrong_share": round(counts["confident_wrong"] / n, 3),
+                "honest_share": round(counts["honest"] / n, 3),
+                "other_share": round(counts["other"] / n, 3),
+                "pipeline_ms_p50": round(statistics.median(latencies), 1),
+                "pipeline_ms_p99": round(percentile(latencies, 99), 1),
+            }
+            (OUT / f"{name}-misses.json").write_text(json.dumps(misses, ensure_ascii=False, indent=1), encoding="utf-8")
+        timings = []
+        index = library.index()
+        for q in blind_set():
+            start = time.perf_counter()
+            index.search(q.text)
+            timings.append((time.perf_counter() - start) * 1000)
+        summary["retrieval_ms_p50"] = round(statistics.median(timings), 2)
+        summary["retrieval_ms_p99"] = round(percentile(timings, 99), 2)
+        app.extensions["gongyou.db"].dispose()
+    return summary
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kb-dir", type=Path, help="articles to measure (default: knowledge_base/articles)")
+    ap.add_argument("--label", default="current", help="name of this measurement in the summary file")
+    args = ap.parse_args()
+    summary = evaluate(args.kb_dir)
+    print(json.dumps(summary, ensure_ascii=False, indent=1))
+    previous = json.loads(SUMMARY.read_text(encoding="utf-8")) if SUMMARY.exists() else {}
+    previous[args.label] = {**summary, "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    SUMMARY.write_text(json.dumps(previous, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

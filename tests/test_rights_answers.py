@@ -1,0 +1,67 @@
+"""Questions about rights, answered as a new worker asks them (issue 13): the answer first, citing the
+article that answers it, then the form or a person offered; figures the law computes; stories."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.support.dialog import Conversation
+
+CITED = re.compile(r"依据：(《[^》]+》(?:第[一二三四五六七八九十百零]+条(?:之[一二三四五六七八九十])?)?|\S+)")
+
+
+def cited(answer: str) -> str:
+    found = CITED.search(answer)
+    return found.group(1) if found else ""
+
+
+@pytest.mark.parametrize(("asked", "answered_by"), [
+    ("被公司辞退了有补偿吗", ("《劳动合同法》第四十六条", "《劳动合同法》第四十七条", "《劳动合同法》第八十七条",
+                           "《劳动合同法》第四十八条")),
+    ("加班费怎么算", ("《劳动法》第四十四条",)),
+    ("周末加班给多少", ("《劳动法》第四十四条",)),
+    ("上下班路上被车撞了算工伤吗", ("《工伤保险条例》第十四条",)),
+    ("公司不给交社保可以补缴吗", ("《社会保险法》第六十三条", "《社会保险法》第五十八条", "《社会保险法》第八十六条",
+                               "《社会保险法》第六十条")),
+    ("在厂里干了三年 老板说明天不用来了", ("《劳动合同法》第四十六条", "《劳动合同法》第四十七条",
+                                     "《劳动合同法》第四十八条", "《劳动合同法》第八十七条", "《劳动合同法》第四十条")),
+    ("中介可以收押金吗", ("《就业促进法》第四十一条", "《劳动合同法》第九条", "《劳动合同法》第八十四条")),
+])
+def test_a_question_about_rights_is_answered_from_the_article_that_answers_it(
+        conversation: Conversation, asked: str, answered_by: tuple[str, ...]) -> None:
+    answer = conversation.say(asked)
+    assert cited(answer) in answered_by, answer
+    assert "转人工" in answer  # a person is always one digit away
+
+
+def test_a_local_rule_for_someone_else_is_not_the_answer_to_a_general_question(conversation: Conversation) -> None:
+    answer = conversation.say("回老家创业有没有贷款")
+    # once answered with 某市's rule for farmers whose land was taken
+    assert "被征地" not in answer.splitlines()[0], answer
+
+
+def test_question_first_then_the_form_is_offered(conversation: Conversation) -> None:
+    answer = conversation.say("中介可以收押金吗")
+    assert "依据：" in answer and "投诉举报" in answer  # the answer, then 投诉举报 as a numbered step
+    assert "您要反映什么问题" not in answer  # no form forced on a question
+    report = conversation.say("中介收了我500押金 人跑了")
+    assert "登记投诉举报" in report  # a report with no question opens the form, as before
+
+
+def test_compensation_is_estimated_from_years_and_wage(conversation: Conversation) -> None:
+    answer = conversation.say("干了三年 每月五千 被公司辞退了 有补偿吗")
+    assert "约15000元" in answer and "约30000元" in answer, answer
+
+
+def test_a_story_gets_the_main_answer_and_a_person(conversation: Conversation) -> None:
+    story = "在工地上干活从架子上摔下来腿骨折了 老板没给买工伤保险 现在伤还没好就说让我走人 我该怎么办"
+    answer = conversation.say(story)
+    assert "比较复杂" in answer and "1 转人工" in answer and "依据：" in answer, answer
+
+
+def test_a_question_no_article_answers_is_not_guessed(conversation: Conversation) -> None:
+    for asked in ("外国人来中国打工要办什么签证", "哪个银行贷款利息低"):
+        answer = conversation.say(asked)
+        assert "依据：" not in answer, answer
