@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.crypto import DataCipher, mask_address, seal_text
 from domain.messages import InboundMessage, Reply
-from domain.storage.models import Case, Message, OutboundMessage, Worker, WorkerIdentity, utcnow
+from domain.storage.models import Message, Worker, WorkerIdentity
 from nlu.result import NluResult
 
 
@@ -74,25 +74,3 @@ def record_outbound(db: Session, cipher: DataCipher, worker: Worker, channel: st
     db.add(row)
     db.flush()
     return row
-
-
-def link_phone(db: Session, cipher: DataCipher, worker_id: int, phone: str) -> WorkerIdentity:
-    """Give a worker an SMS identity for ``phone`` with consent recorded now.
-
-    If that number already belongs to another worker (they texted the hotline before), the two
-    records are one person: the other worker's messages, cases and identities move to this one.
-    """
-    identity = identity_for(db, cipher, "sms", phone)
-    other = identity.worker_id
-    if other != worker_id:
-        for model in (Message, Case, OutboundMessage, WorkerIdentity):
-            db.execute(update(model).where(model.worker_id == other).values(worker_id=worker_id))
-        db.flush()
-        db.expire_all()
-        stale = db.get(Worker, other)
-        if stale is not None:
-            db.delete(stale)
-        identity = identity_for(db, cipher, "sms", phone)
-    identity.consent_at = utcnow()
-    db.flush()
-    return identity
