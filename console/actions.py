@@ -120,13 +120,15 @@ class Scope:
 def scope(db: Session, case: Case, user: StaffUser) -> Scope:
     if can(user, "see_all_regions"):
         return Scope()
-    cases = list(db.scalars(select(Case).where(Case.worker_id == case.worker_id, Case.status.notin_(NOT_FILED))
-                            .order_by(Case.created_at)))
-    visible = {c.id: can_view(user, c) for c in cases}
+    # Drafts and cancelled forms start a story too (a 深圳 form left half-filled is 深圳's, not the
+    # earlier 东莞 case's); whose they are is not known, so an agent does not see them.
+    cases = list(db.scalars(select(Case).where(Case.worker_id == case.worker_id).order_by(Case.created_at)))
+    visible = {c.id: c.status not in NOT_FILED and can_view(user, c) for c in cases}
     if all(visible.values()):
         return Scope()
     starts = [(_opened_by(db, c), aware(c.created_at), visible[c.id]) for c in cases]
-    return Scope(tuple(c for c in cases if not visible[c.id]), tuple(starts),
+    hidden = tuple(c for c in cases if not visible[c.id] and c.status not in NOT_FILED)
+    return Scope(hidden, tuple(starts),
                  frozenset(c.employer for c in cases if visible[c.id] and c.employer))
 
 

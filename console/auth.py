@@ -19,12 +19,12 @@ import redis
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort, current_app, g, redirect, request, session, url_for
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from console.access import ROLES, can
 from domain import audit
-from domain.storage.models import StaffUser, aware
+from domain.storage.models import ApiToken, StaffUser, aware
 
 FREE_FAILURES = 5  # wrong passwords in a row before each further try must wait
 MAX_DELAY = timedelta(minutes=60)  # the wait doubles from one minute up to this
@@ -91,6 +91,8 @@ def authenticate(db: Session, client: redis.Redis, address: str, username: str, 
         pipe.expire(key, ADDRESS_WINDOW_SECONDS)
         pipe.execute()
         if user is not None and not waiting:
+            if user.locked_until is not None and now - aware(user.locked_until) > MAX_DELAY:
+                user.failed_logins = FREE_FAILURES - 1  # quiet for an hour: one stray try waits a minute, not days
             user.failed_logins += 1
             if user.failed_logins >= FREE_FAILURES:  # 1, 2, 4 … minutes: a guesser slows, the owner waits little
                 delay = timedelta(minutes=2 ** (user.failed_logins - FREE_FAILURES))
@@ -122,9 +124,13 @@ def end_sessions(user: StaffUser) -> None:
 
 
 def change_password(db: Session, user: StaffUser, new_password: str, actor: str) -> None:
+    """A new password ends every session and revokes every API token of the account (they may be
+    what was stolen)."""
     user.password_hash = hash_password(new_password)
     user.failed_logins, user.locked_until = 0, None
     end_sessions(user)
+    db.execute(update(ApiToken).where(ApiToken.staff_user_id == user.id, ApiToken.revoked_at.is_(None))
+               .values(revoked_at=datetime.now(UTC)))
     audit.record(db, actor, "password_changed", user.username)
 
 

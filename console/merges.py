@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from console.actions import actor
 from console.auth import login_required, permission_required
 from console.web import bp, data_cipher, session_db, signed_in
-from domain import phone_links
+from domain import audit, phone_links
+from domain.cases.vocabulary import NOT_FILED
 from domain.storage.models import Case, PhoneVerification, Worker
 
 
@@ -28,11 +29,34 @@ def merges() -> Any:
         other = identity.worker_id if identity is not None else None
         rows.append({
             "id": request.id, "phone": request.phone_masked, "at": request.created_at,
-            "wechat": db.get(Worker, request.worker_id),
-            "other": db.get(Worker, other) if other else None,
-            "other_cases": db.scalar(select(func.count()).select_from(Case).where(Case.worker_id == other)) or 0,
+            "wechat": db.get(Worker, request.worker_id), "wechat_cases": _cases(request.worker_id),
+            "other": db.get(Worker, other) if other else None, "other_cases": _cases(other) if other else [],
         })
     return render_template("console/merges.html", rows=rows)
+
+
+def _cases(worker_id: int) -> list[Case]:
+    """A record's filed cases, for staff to compare the two stories before merging."""
+    return list(session_db().scalars(select(Case).where(Case.worker_id == worker_id, Case.status.notin_(NOT_FILED))
+                                     .order_by(Case.id)))
+
+
+@bp.post("/merges/<int:request_id>/reject")
+@login_required
+@permission_required("merge_records")
+def reject(request_id: int) -> Response:
+    db = session_db()
+    request = db.get(PhoneVerification, request_id)
+    if request is None:
+        abort(404)
+    try:
+        phone_links.reject(db, request, actor(signed_in()))
+    except ValueError as exc:
+        flash(str(exc), "error")
+    else:
+        audit.record(db, actor(signed_in()), "merge_rejected", f"request {request_id}")
+        flash("已驳回：两个记录保持分开。", "ok")
+    return redirect(url_for("console.merges"))
 
 
 @bp.post("/merges/<int:request_id>")
@@ -48,5 +72,6 @@ def merge(request_id: int) -> Response:
     except ValueError as exc:
         flash(str(exc), "error")
     else:
+        audit.record(db, actor(signed_in()), "records_merged", f"request {request_id}", cases=moved)
         flash(f"已合并：{moved}件案件转到微信用户名下。", "ok")
     return redirect(url_for("console.merges"))

@@ -254,7 +254,8 @@ def report(case_id: int) -> Response:
 @bp.get("/dashboard")
 @login_required
 def dashboard() -> str:
-    weeks = min(max(int(request.args.get("weeks", "12") or 12), 1), 104)
+    asked = request.args.get("weeks", "12")
+    weeks = min(max(int(asked), 1), 104) if asked.isdigit() else 12  # 「?weeks=abc」 shows the default
     today = datetime.now(UTC).date()
     start = today - timedelta(weeks=weeks)
     f = figures(session_db(), signed_in(), start, today + timedelta(days=1))

@@ -13,6 +13,10 @@ from cryptography.fernet import Fernet, MultiFernet
 
 PHONE_RE = re.compile(r"(?<!\d)(\+?86)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+# In free text a mobile number may be spaced, dashed or typed in full-width digits: 「138 0013 8000」.
+_D = "[0-9０-９]"
+PHONE_IN_TEXT = re.compile(
+    rf"(?<![0-9０-９])(\+?86[\s-]?)?([1１][3-9３-９]{_D})[\s-]?({_D}{{4}})[\s-]?({_D}{{4}})(?![0-9０-９])")
 
 
 class DataCipher:
@@ -68,7 +72,7 @@ def mask_address(value: str) -> str:
 def mask_text(text: str) -> str:
     """Mask phone and ID-card numbers inside free text (for logs and lists)."""
     text = ID_RE.sub(lambda m: f"{m.group(1)}********{m.group(3)[-1]}", text)
-    return PHONE_RE.sub(lambda m: f"{m.group(1) or ''}{m.group(2)}****{m.group(4)}", text)
+    return PHONE_IN_TEXT.sub(lambda m: f"{(m.group(1) or '').strip(' -')}{m.group(2)}****{m.group(4)}", text)
 
 
 def seal_text(cipher: DataCipher, text: str) -> tuple[str, str | None]:
@@ -85,14 +89,20 @@ def open_text(cipher: DataCipher, masked: str, sealed: str | None) -> str:
 
 # Query parameters that are secrets or identify someone: WeChat's signature triple (enough to replay a
 # request), the access_token and AppSecret, an openid.
-SECRET_PARAMS = re.compile(
-    r"\b(access_token|secret|signature|msg_signature|timestamp|nonce|openid|echostr)=([^&\s\"']+)", re.IGNORECASE)
+_SECRET_NAMES = (r"(?:component_)?access_token|refresh_token|app_?secret|secret|password|passwd|auth_token|"
+                 r"signature|msg_signature|timestamp|nonce|openid|echostr")
+SECRET_PARAMS = re.compile(rf"(?<![A-Za-z_])({_SECRET_NAMES})=([^&\s\"']+)", re.IGNORECASE)
+SECRET_JSON = re.compile(rf"(\"(?:{_SECRET_NAMES})\"\s*:\s*)\"[^\"]*\"", re.IGNORECASE)  # {"access_token": "…"}
+BEARER = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
+URL_CREDENTIALS = re.compile(r"(://)[^/\s:@]+:[^/\s@]+@")  # https://user:pass@host
 OPENID = re.compile(r"(?<![\w-])o[\w-]{27}(?![\w-])")  # WeChat openids: 28 characters starting with o
 
 
 def mask_log_text(text: str) -> str:
     """A log line as it may be kept: phone and ID numbers masked, secrets and openids starred."""
-    return OPENID.sub("o***", SECRET_PARAMS.sub(r"\1=***", mask_text(text)))
+    text = SECRET_JSON.sub(r'\1"***"', SECRET_PARAMS.sub(r"\1=***", mask_text(text)))
+    text = URL_CREDENTIALS.sub(r"\1***@", BEARER.sub(r"\1 ***", text))
+    return OPENID.sub("o***", text)
 
 
 class MaskingFilter(logging.Filter):

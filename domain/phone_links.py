@@ -32,9 +32,10 @@ from domain.workers import identity_for
 
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_TRIES = 5
-PER_NUMBER_PER_HOUR = 3  # codes sent to one number: an attacker cannot flood someone's phone
+PER_NUMBER_PER_HOUR = 3  # codes sent to one number: an attacker cannot flood someone's phone …
+PER_NUMBER_PER_DAY = 6  # … nor guess more than 30 times a day against it, from any number of accounts
 PER_REQUESTER_PER_DAY = 5  # numbers one worker may try a day: no trawling for whose number is whose
-CODE_TEXT = "【工友】验证码{code}，10分钟内有效。在微信里回复这6位数字即可绑定。不是您本人操作请忽略。"
+CODE_TEXT = "【工友】验证码{code}，10分钟内有效，请勿告诉他人。在微信里回复这6位数字即可绑定；不是您本人操作请忽略。"
 LINKED_TEXT = "【工友】您的手机号已绑定微信，微信联系不上时会发短信给您。不是您本人操作请回复「转人工」。"
 MERGE_TEXT = "【工友】有人在微信验证了您的手机号，申请合并办事记录，工作人员核对后才合并。不是您本人请回复「转人工」。"
 
@@ -63,7 +64,9 @@ def request_code(db: Session, cipher: DataCipher, requester_id: int, phone: str,
     digest = phone_hash(cipher, phone)
     to_number = db.scalar(select(func.count()).select_from(PhoneVerification).where(
         PhoneVerification.phone_hash == digest, PhoneVerification.created_at >= now - timedelta(hours=1))) or 0
-    if to_number >= PER_NUMBER_PER_HOUR:
+    today = db.scalar(select(func.count()).select_from(PhoneVerification).where(
+        PhoneVerification.phone_hash == digest, PhoneVerification.created_at >= now - timedelta(days=1))) or 0
+    if to_number >= PER_NUMBER_PER_HOUR or today >= PER_NUMBER_PER_DAY:
         return CodeRequest(None, refusal="too_many_for_number")
     by_requester = db.scalar(select(func.count()).select_from(PhoneVerification).where(
         PhoneVerification.worker_id == requester_id, PhoneVerification.created_at >= now - timedelta(days=1))) or 0
@@ -108,13 +111,26 @@ def check_code(db: Session, cipher: DataCipher, row: PhoneVerification, code: st
     if aware(row.expires_at) < now:
         row.status = "expired"
         return "expired"
+    # The try is counted before the code is compared, in one statement: guesses sent at the same moment
+    # cannot share a try.
+    tries = db.scalar(update(PhoneVerification).where(
+        PhoneVerification.id == row.id, PhoneVerification.status == "pending", PhoneVerification.tries < MAX_TRIES,
+    ).values(tries=PhoneVerification.tries + 1).returning(PhoneVerification.tries))
+    if tries is None:
+        row.status = "locked"
+        return "locked"
+    db.refresh(row)
     if not secrets.compare_digest(_code_hash(cipher, row.id, code), row.code_hash):
-        row.tries += 1
-        if row.tries >= MAX_TRIES:
+        if tries >= MAX_TRIES:
             row.status = "locked"
             return "locked"
         return "wrong"
     row.status = link(db, cipher, row)
+    if row.status == "merge_requested":  # one request per pair of records: older ones are superseded
+        db.execute(update(PhoneVerification).where(
+            PhoneVerification.worker_id == row.worker_id, PhoneVerification.phone_hash == row.phone_hash,
+            PhoneVerification.status == "merge_requested", PhoneVerification.id != row.id,
+        ).values(status="superseded"))
     return row.status
 
 
@@ -164,6 +180,13 @@ def merge_requests(db: Session) -> list[PhoneVerification]:
                            .order_by(PhoneVerification.id)))
 
 
+def reject(db: Session, row: PhoneVerification, actor: str) -> None:
+    """Staff found the two records are not one person: nothing moves."""
+    if row.status != "merge_requested":
+        raise ValueError("这条合并申请已处理")
+    row.status, row.decided_by, row.decided_at = "rejected", actor, datetime.now(UTC)
+
+
 def merge(db: Session, cipher: DataCipher, row: PhoneVerification, actor: str) -> int:
     """Staff confirm that the two records are one person: the number's record (messages, cases,
     identities, sent messages) moves to the worker who proved the number. Returns the cases moved."""
@@ -171,6 +194,12 @@ def merge(db: Session, cipher: DataCipher, row: PhoneVerification, actor: str) -
     if identity is None or row.status != "merge_requested":
         raise ValueError("这条合并申请已处理或号码已不存在")
     other = identity.worker_id
+    if other == row.worker_id:
+        row.status = "superseded"
+        raise ValueError("两个记录已经是同一个人的，不用合并")
+    if db.scalar(select(WorkerIdentity.id).where(WorkerIdentity.worker_id == other,
+                                                 WorkerIdentity.channel != "sms").limit(1)) is not None:
+        raise ValueError("这个号码的记录还连着别的微信账号：两个微信不能合并，请电话核实后再处理")
     moved = [c for c in db.scalars(select(Case).where(Case.worker_id == other))]
     for model in (Message, Case, OutboundMessage, WorkerIdentity, PhoneVerification):
         db.execute(update(model).where(model.worker_id == other).values(worker_id=row.worker_id))

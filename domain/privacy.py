@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from domain.cases.vocabulary import NOT_FILED, OPEN, Status
+from domain.cases.vocabulary import NOT_FILED, OPEN, Kind, Status
 from domain.storage.models import (
     Case,
     CaseEvent,
@@ -25,6 +25,7 @@ from domain.storage.models import (
     OutboundMessage,
     PhoneVerification,
     VacancyAlert,
+    Worker,
     WorkerIdentity,
 )
 
@@ -59,10 +60,19 @@ def report(db: Session, worker_id: int) -> Kept:
 def erase(db: Session, worker_id: int, now: datetime | None = None) -> int:
     """Delete the worker's personal data; pseudonymise their filed cases. Returns the cases kept."""
     now = now or datetime.now(UTC)
+    _erase_numbers_never_linked(db, worker_id)
     db.execute(delete(MediaFile).where(MediaFile.message_id.in_(select(Message.id).where(
         Message.worker_id == worker_id))))
-    for model in (Message, OutboundMessage, VacancyAlert, PhoneVerification, WorkerIdentity):
+    for model in (Message, OutboundMessage, VacancyAlert, WorkerIdentity):
         db.execute(delete(model).where(model.worker_id == worker_id))
+    # Code requests stay, without the number, so the limits per number still count them (erasing
+    # oneself must not reset how often a stranger's phone can be sent codes); the keyed hash stays.
+    db.execute(update(PhoneVerification).where(PhoneVerification.worker_id == worker_id).values(
+        phone_enc="", phone_masked="", status="erased"))
+    worker = db.get(Worker, worker_id)
+    if worker is not None:
+        worker.city = worker.source = None
+        worker.handed_off_at = None
     db.execute(delete(CaseEvent).where(CaseEvent.case_id.in_(
         select(Case.id).where(Case.worker_id == worker_id, Case.status.in_(NOT_FILED)))))
     db.execute(delete(Case).where(Case.worker_id == worker_id, Case.status.in_(NOT_FILED)))
@@ -74,11 +84,44 @@ def erase(db: Session, worker_id: int, now: datetime | None = None) -> int:
     return len(kept)
 
 
+def _erase_numbers_never_linked(db: Session, worker_id: int) -> None:
+    """Numbers the worker asked to link but never proved: the record each number got for its code
+    (an SMS identity and the code messages, nothing the number's owner did) goes too."""
+    hashes = set(db.scalars(select(PhoneVerification.phone_hash).where(PhoneVerification.worker_id == worker_id)))
+    for identity in list(db.scalars(select(WorkerIdentity).where(WorkerIdentity.channel == "sms",
+                                                                 WorkerIdentity.address_hash.in_(hashes)))):
+        owner = identity.worker_id
+        if owner == worker_id or _has_history(db, owner):
+            continue
+        for model in (OutboundMessage, VacancyAlert, WorkerIdentity):
+            db.execute(delete(model).where(model.worker_id == owner))
+        db.execute(delete(Worker).where(Worker.id == owner))
+
+
+def _has_history(db: Session, worker_id: int) -> bool:
+    said = db.scalar(select(Message.id).where(Message.worker_id == worker_id).limit(1))
+    filed = db.scalar(select(Case.id).where(Case.worker_id == worker_id).limit(1))
+    asked = db.scalar(select(PhoneVerification.id).where(PhoneVerification.worker_id == worker_id).limit(1))
+    return said is not None or filed is not None or asked is not None
+
+
+CODE_REQUESTS_KEPT = timedelta(days=2)  # past the limits' window, a finished code request is not needed
+
+
+def _forget_old_code_requests(db: Session, now: datetime) -> None:
+    finished = PhoneVerification.status.in_(("erased", "expired", "cancelled", "locked", "superseded", "rejected"))
+    lapsed = (PhoneVerification.status == "pending") & (PhoneVerification.expires_at < now - CODE_REQUESTS_KEPT)
+    db.execute(delete(PhoneVerification).where(
+        PhoneVerification.created_at < now - CODE_REQUESTS_KEPT, finished | lapsed))
+
+
 def _pseudonymise(case: Case) -> None:
     case.phone_enc = case.phone_hash = case.phone_masked = None
     case.consent_share = False
     case.anonymous = True
     case.details = {k: v for k, v in (case.details or {}).items() if k not in PERSONAL_DETAILS}
+    if case.kind == Kind.HANDOFF:  # its summary is the worker's own message
+        case.summary = "（内容已应本人要求删除）"
 
 
 @dataclass(frozen=True)
@@ -93,6 +136,8 @@ def apply_retention(db: Session, months: int, now: datetime | None = None, dry_r
     for ``months`` months, their transcript (texts replaced, originals and evidence dropped) and the
     contact details on their closed cases. Their addresses stay, so they can still be answered."""
     now = now or datetime.now(UTC)
+    if not dry_run:
+        _forget_old_code_requests(db, now)
     cutoff = now - timedelta(days=30 * months)
     silent = select(Message.worker_id).group_by(Message.worker_id).having(func.max(Message.created_at) < cutoff)
     busy = select(Case.worker_id).where(Case.status.in_(OPEN))

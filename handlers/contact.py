@@ -17,10 +17,10 @@ from handlers.menu import menu_reply
 from nlu.phone import normalise_phone
 
 CODE = re.compile(r"\d{6}")
+SENT = "验证码已用短信发到{phone}，请在这里回复短信里的6位数字（10分钟内有效）。不绑定的话不用理会。"
 REFUSALS = {
     "too_many_for_number": "这个号码刚发过几次验证码了，请过一小时再试。",
     "too_many_for_you": "今天验证的次数太多了，请明天再试。",
-    "opted_out": "这个号码退订了短信，收不到验证码。用这个手机给热线发「订阅」后再试。",
 }
 OUTCOMES = {
     "linked": "已绑定{phone}。微信联系不上时我们会发短信给您，回复「退订」可随时停止。请回复数字：",
@@ -58,14 +58,15 @@ class PhoneLinkConfirmHandler:
         if phone is None:
             return menu_reply("没能绑定，请重新发一下手机号：")
         request = phone_links.request_code(ctx.db, ctx.cipher, ctx.worker_id, phone)
+        if request.refusal == "opted_out":  # answered like a sent code: whether a number texted 退订 is not told
+            return Reply(SENT.format(phone=mask_address(phone)))
         if request.verification is None:
             return Reply(REFUSALS[request.refusal], (TO_PERSON, Option("主菜单", "help")))
         ctx.db.commit()  # the number's record exists before the code is queued on it
         ctx.outbox.queue(request.number_owner, "sms", phone_links.CODE_TEXT.format(code=request.code),
                          "phone_code", secret=request.code)
         ctx.state.data[CODE_PENDING] = True  # a 6-digit message is now read as the code
-        return Reply(f"验证码已用短信发到{mask_address(phone)}，请在这里回复短信里的6位数字（10分钟内有效）。"
-                     "不绑定的话不用理会。")
+        return Reply(SENT.format(phone=mask_address(phone)))
 
 
 @handler

@@ -146,3 +146,47 @@ def test_codes_to_one_number_are_limited(app: Flask, pipeline: Pipeline) -> None
     late = on_wechat(pipeline, "oFlood9")
     late.say("13700137000")
     assert "过一小时再试" in late.say("1")
+
+
+def test_erasing_oneself_does_not_reset_the_limits_on_a_strangers_number(app: Flask, pipeline: Pipeline) -> None:
+    attacker = on_wechat(pipeline, "oEraser01")
+    for _ in range(phone_links.PER_NUMBER_PER_HOUR):
+        attacker.say("13600136000")
+        attacker.say("1")
+    attacker.say("删除我的信息")
+    assert "已删除" in attacker.say("确定删除")
+    again = on_wechat(pipeline, "oEraser01")  # the same openid, a new record
+    again.say("13600136000")
+    assert "过一小时再试" in again.say("1")
+
+
+def test_a_second_request_for_the_same_number_never_merges_a_record_into_itself(app: Flask,
+                                                                                pipeline: Pipeline) -> None:
+    file_a_case_by_sms(app, VICTIM)
+    owner = on_wechat(pipeline, "oTwice01")
+    for _ in range(2):
+        owner.say("13800138000")
+        owner.say("1")
+        owner.say(last_code(app))
+    cipher: DataCipher = pipeline.cipher
+    with app.extensions["gongyou.db"].session() as db:
+        (request,) = phone_links.merge_requests(db)  # the older request was superseded
+        phone_links.merge(db, cipher, request, "staff:lead")
+    with app.extensions["gongyou.db"].session() as db:
+        assert db.scalar(select(func.count()).select_from(Worker)) == 1
+        assert phone_links.merge_requests(db) == []
+
+
+def test_staff_can_reject_a_merge(app: Flask, pipeline: Pipeline) -> None:
+    number = file_a_case_by_sms(app, VICTIM)
+    owner = on_wechat(pipeline, "oRejected1")
+    owner.say("13800138000")
+    owner.say("1")
+    owner.say(last_code(app))
+    with app.extensions["gongyou.db"].session() as db:
+        (request,) = phone_links.merge_requests(db)
+        phone_links.reject(db, request, "staff:lead")
+    assert number not in owner.say("查询进度")
+    with app.extensions["gongyou.db"].session() as db:
+        assert phone_links.merge_requests(db) == []
+        assert db.scalar(select(func.count()).select_from(Worker)) == 2

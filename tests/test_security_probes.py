@@ -160,3 +160,12 @@ def test_a_failed_wechat_api_call_names_no_secret() -> None:
         api.send_text("oWorker", "你好")
     text = "".join(traceback.format_exception(caught.value))
     assert "S3cr3tS3cr3t" not in text and "secret=" not in text and "token" in text
+
+
+def test_spaced_dashed_and_full_width_numbers_are_masked_too() -> None:
+    from domain.crypto import mask_text
+
+    for said in ("我电话138 0013 8000", "138-0013-8000", "+86 138 0013 8000", "１３８００１３８０００"):
+        masked = mask_text(said)
+        assert "0013" not in masked and "００１３" not in masked, masked
+    assert mask_text("编号QX202611290001") == "编号QX202611290001"  # a case number is not a phone

@@ -76,9 +76,9 @@ def receive() -> Response:
         return _plain(f"bad request: {exc}", exc.status)
     body = request.get_data(cache=False)
     try:
-        security.check_once(request.args, body)
         check_xml(body)
         opened = security.open(body, request.args)
+        security.check_once(request.args, body)  # after msg_signature is checked: only signed triples are kept
         if opened.crypto is not None:
             check_xml(opened.xml)
         msg = parse_message(opened.xml)
