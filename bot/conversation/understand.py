@@ -33,6 +33,9 @@ MEDIA_ACTIONS = frozenset({"image_received", "voice_unheard"})
 # What still leaves an open form: the worker asks for a person (「取消」 is the form's own business).
 ESCAPES = frozenset({"human_agent"})
 MISSES_BEFORE_HANDOFF = 3
+# The model's 「human_agent」 leaves a form only when the worker asks for a person in words:
+# 「就我一个人」 answers 「几个人被欠？」, it does not ask for one.
+ASKS_FOR_A_PERSON = re.compile(r"人工|工作人员|客服|真人|转人|找人帮|有人吗|跟人说|派人")
 # Reports that open a form, unless the worker asked a question about their rights.
 REPORTS = frozenset({"file_complaint", "report_wage_arrears"})
 RIGHTS_QUESTION = re.compile(
@@ -137,7 +140,7 @@ def answer_to_open_form(turn: Turn, heard: Understood) -> Understood | None:
     """「欠了三个月」 while the wage-arrears form asks how long: the form's answer, whatever the NLU
     thought, with any photo sent along as evidence. Only asking for a person (「转人工」) leaves the form.
     A form asks again itself, so its answers never count as misunderstandings."""
-    if turn.form is None or heard.nlu.intent in ESCAPES:
+    if turn.form is None or (heard.nlu.intent in ESCAPES and ASKS_FOR_A_PERSON.search(heard.text)):
         return None
     media = {"media": list(turn.msg.media)} if turn.msg.media else {}
     return Understood(heard.text, dataclasses.replace(heard.nlu, intent=turn.state.flow or ""), media)

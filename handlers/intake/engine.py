@@ -35,6 +35,9 @@ CONFIRM, CHANGE, DROP = "确认提交", "修改", "取消"
 SUMMARY_OPTIONS = (Option(CONFIRM, "intake", {"answer": CONFIRM}), Option(CHANGE, "intake", {"answer": CHANGE}),
                    Option(DROP, "intake", {"answer": DROP}))
 STAGE = "_stage"  # slot:<name> | summary | edit | edit:<name>
+MISSES = "_misses"  # per question: answers not understood, so the same question never loops
+SKIPPED = "_skipped"  # questions the worker chose to skip
+SKIP = "__skip__"
 
 
 @handler
@@ -132,11 +135,15 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         slot = _slot(d, stage)
         if slot is None:
             return self._next(ctx, draft, d)
+        if answer == SKIP:  # 「跳过这一项」 after three misses: asked no more, shown as skipped
+            d[slot.name] = None
+            d[SKIPPED] = [*d.get(SKIPPED, []), slot.name]
+            return self._next(ctx, draft, d)
         filled = slot.read(answer, ctx.nlu)
         if filled is not None and "amount_said" in filled and ctx.raw and len(ctx.raw) <= 12:
             filled["amount_said"] = ctx.raw.strip()  # read back in the worker's own words: 「两万多」
         if filled is None:
-            return self._ask(ctx, draft, d, stage, said="没看明白。")
+            return self._missed(ctx, draft, d, stage)
         d.update(seal(filled, ctx))
         _note_age(d, answer)
         if stage.startswith("edit:"):
@@ -158,6 +165,20 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             return self._edit_menu(d, said)
         slot = _slot(d, stage)
         return Reply(f"{said}{slot.ask}", slot.options) if slot else self._next(ctx, draft, d, said)
+
+    def _missed(self, ctx: Context, draft: Case, d: dict[str, Any], stage: str) -> Reply:
+        """An answer not understood. The second time the question comes with a hint; the third, the
+        worker gets a way on (skip, a person, cancel) instead of the same question again."""
+        misses = {**d.get(MISSES, {}), stage: int(d.get(MISSES, {}).get(stage, 0)) + 1}
+        d[MISSES] = misses
+        self._save(draft, d)
+        if misses[stage] >= 3 and _slot(d, stage) is not None:
+            skip = Option("跳过这一项", "intake", {"answer": SKIP})
+            drop = Option("取消登记", "intake", {"answer": DROP})
+            return Reply("还是没看明白。这一项可以先跳过，工作人员以后再问您：", (skip, TO_PERSON, drop))
+        if misses[stage] == 2:
+            return self._ask(ctx, draft, d, stage, said="换个说法：说您知道的就行，不清楚就说「不知道」。\n")
+        return self._ask(ctx, draft, d, stage, said="没看明白。")
 
     def _summary(self, ctx: Context, draft: Case, d: dict[str, Any], said: str = "") -> Reply:
         d[STAGE] = "summary"
@@ -292,6 +313,8 @@ def _note_age(d: dict[str, Any], text: str) -> None:
 
 def show(name: str, d: dict[str, Any]) -> str:
     """A slot's value as the worker reads it back in the summary."""
+    if name in d.get(SKIPPED, ()) and d.get(name) is None:
+        return "（跳过了）"
     if name == "category":
         return CATEGORY_BY_KEY[str(d["category"])].label if d.get("category") in CATEGORY_BY_KEY else "未选"
     if name == "employer":

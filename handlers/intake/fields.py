@@ -166,14 +166,33 @@ def read_people(text: str) -> int | None:
 EVIDENCE = {"1": "劳动合同", "2": "考勤或工资条", "3": "聊天记录或转账截图"}
 
 
+# Each kind of evidence as workers name it; 「没签合同」「合同没有」 say they do not have it.
+EVIDENCE_WORDS = {
+    "劳动合同": re.compile(r"合同|协议"),
+    "考勤或工资条": re.compile(r"考勤|打卡|工资条|工资单|工牌|出勤|记工"),
+    "聊天记录或转账截图": re.compile(r"聊天|微信记录|转账|截图|录音|短信|欠条|借条"),
+}
+NEGATED = re.compile(r"(?:没|没有|无|未|不)\s*(?:签|有|给|打)?\s*$")
+NEGATED_AFTER = re.compile(r"^(?:没|没有|未|也没)(?:签|有|给|打|拿)?(?:\s|$|[，,。])")  # 「合同没签」
+NOTHING = re.compile(r"^(?:4|都没有?|没有|没|无|啥也没有?|什么都没有?|一样也没有|一个都没有|都冇|冇)[啊呀的了。!！ ]*$")
+
+
 def evidence(text: str, nlu: NluResult) -> Filled | None:
     text = clean(text)
     digits_only = re.fullmatch(r"[1-4\s,，、和]+", text) is not None
     picked = [EVIDENCE[d] for d in dict.fromkeys(re.findall(r"[123]", text))] if digits_only else []
-    words = [label for key, label in EVIDENCE.items() if label[:2] in text]
-    if picked or words:
-        return {"evidence": list(dict.fromkeys(picked + words)), "contract": "劳动合同" in picked + words}
-    if text in ("4", "都没有", "没有", "没", "都没") or text.startswith("没有"):
+    if digits_only and not picked and "4" in text:
+        return {"evidence": [], "contract": False}
+    words: list[str] = []
+    denied: list[str] = []
+    for label, pattern in EVIDENCE_WORDS.items():
+        for match in pattern.finditer(text):
+            before, after = text[max(0, match.start() - 3):match.start()], text[match.end():match.end() + 4]
+            (denied if NEGATED.search(before) or NEGATED_AFTER.search(after) else words).append(label)
+    have = [label for label in dict.fromkeys(picked + words) if label not in denied]
+    if have:
+        return {"evidence": have, "contract": "劳动合同" in have}
+    if denied or NOTHING.match(text) or text.startswith("没有"):  # 「没签合同」: nothing of these
         return {"evidence": [], "contract": False}
     return None
 

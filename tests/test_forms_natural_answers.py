@@ -1,0 +1,37 @@
+"""Forms answered in the worker's own words, and never looping (issue 14, first slice)."""
+
+from __future__ import annotations
+
+from tests.support.dialog import Conversation, verify_dialog
+
+START = ("老板欠我三个月工资", "宏达建筑", "东莞 宏达工地", "两万")
+
+
+def to_evidence(conversation: Conversation) -> None:
+    for said in START:
+        conversation.say(said)
+    assert "几个人" in conversation.transcript[-1][1]
+    assert "有这些材料吗" in conversation.say("就我一个人")  # an answer to 「几个人」, not a call for a person
+
+
+def test_evidence_in_words_with_what_is_missing(conversation: Conversation) -> None:
+    to_evidence(conversation)
+    verify_dialog(conversation, [("有工资条 没签合同", "留个手机号")])
+    summary = conversation.say("匿名")
+    assert "证据材料：考勤或工资条" in summary, summary
+
+
+def test_no_contract_alone_is_an_answer(conversation: Conversation) -> None:
+    to_evidence(conversation)
+    verify_dialog(conversation, [("没签合同", "留个手机号")])
+
+
+def test_a_question_not_understood_never_loops(conversation: Conversation) -> None:
+    to_evidence(conversation)
+    verify_dialog(conversation, [
+        ("嗯嗯", "没看明白"),
+        ("嗯嗯", "换个说法"),
+        ("嗯嗯", ["这一项可以先跳过", "1 跳过这一项", "2 转人工", "3 取消登记"]),
+        ("1", "留个手机号"),  # skipped: on to the next question
+    ])
+    assert "证据材料：（跳过了）" in conversation.say("匿名")
