@@ -22,18 +22,25 @@ LAST_QUERY = "last_query"  # state.data key: the last search, for 「有新岗�
 
 def _query(ctx: Context) -> tuple[VacancyQuery, str | None]:
     """The search asked for (from a picked option or the message) and the worker's home city when
-    that, not their words, supplied the city."""
+    that, not their words, supplied the city. Context carries: 「有没有日结的」 after a 深圳 search
+    searches 深圳; with no search yet, the city the worker shared or told us is the default."""
     if "query" in ctx.payload:
         return VacancyQuery.from_payload(dict(ctx.payload["query"])), ctx.payload.get("home")
     city, job_type, salary = ctx.entity("city"), ctx.entity("job_type"), ctx.entity("salary")
-    home = None
-    if not city and (job_type or "daily" in ctx.payload) and "city" not in ctx.payload:
-        worker = ctx.db.get(Worker, ctx.worker_id)
-        home = city = worker.city if worker else None  # the city they shared or told us
     q = read_query(ctx.text, city, job_type, int(salary) if salary else None)
     if "daily" in ctx.payload:
-        q = VacancyQuery.from_payload({**q.to_payload(), "daily": bool(ctx.payload["daily"])})
-    return q, home
+        q = replace(q, daily=bool(ctx.payload["daily"]))
+    if "city" in ctx.payload or q.city or q.province:
+        return q, None
+    last = ctx.state.data.get(LAST_QUERY)
+    if last:  # a refinement of the search just made: its place and trade stay unless named anew
+        before = VacancyQuery.from_payload(dict(last))
+        return replace(q, city=before.city, province=before.province, job_type=q.job_type or before.job_type,
+                       daily=q.daily or before.daily, board_lodging=q.board_lodging or before.board_lodging,
+                       min_pay=q.min_pay or before.min_pay, pay_per_day=q.pay_per_day or before.pay_per_day), None
+    worker = ctx.db.get(Worker, ctx.worker_id)
+    home = worker.city if worker else None  # the city they shared or told us
+    return (replace(q, city=home), home) if home else (q, None)
 
 
 def _alert_option(q: VacancyQuery) -> Option:

@@ -39,13 +39,28 @@ def _cn_number(token: str) -> int | None:
     return int(value) if float(value).is_integer() else None
 
 
+# Cantonese and northern words with one plain meaning, read as the model was taught (issue 14):
+# 「搵工」 is 找工作, not a yes.
+DIALECT: tuple[tuple[str, str], ...] = (
+    ("搵工", "找工作"), ("揾工", "找工作"), ("搵嘢做", "找工作"), ("揾嘢做", "找工作"),
+    ("冇", "没有"), ("唔该", "谢谢"), ("咋整", "怎么办"), ("咋办", "怎么办"), ("点算", "怎么办"),
+    ("俾我", "给我"), ("老细", "老板"),
+)
+_DIALECT = re.compile("|".join(re.escape(a) for a, _ in DIALECT if a))
+_DIALECT_TO = {a: b for a, b in DIALECT if a}
+
+
+def _dialect(text: str) -> str:
+    return _DIALECT.sub(lambda m: _DIALECT_TO[m.group()], text)
+
+
 def normalize(text: str) -> str:
     """The form every message is understood in (the worker's original is kept elsewhere)."""
     text = unicodedata.normalize("NFKC", text)  # full-width letters, digits, punctuation
     if is_pinyin_only(text):  # 「shenzhen you pugong ma」 → 深圳有普工吗 (left alone if unreadable)
         text = from_pinyin(text) or text
     text = _t2s().convert(text)
-    text = _WS.sub(" ", text).strip()
+    text = _dialect(_WS.sub(" ", text).strip())
 
     def repl(match: re.Match[str]) -> str:
         token = match.group(1) or match.group(2)

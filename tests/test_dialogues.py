@@ -153,3 +153,8 @@ def test_another_places_local_rule_is_named_as_such(conversation: Conversation) 
     answer = conversation.say("我在深圳打工 灵活就业怎么交医保")
     assert "临汾" in answer and "这是临汾市的规定，深圳的做法请问当地12333" in answer
     assert "依据：" in answer
+
+
+def test_cantonese_for_looking_for_work_is_a_job_search(conversation: Conversation) -> None:
+    answer = conversation.say("搵工")
+    assert "哪个城市" in answer or "共" in answer, answer  # a job search, not read as 「yes」

@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select
 from domain.storage.models import Vacancy, VacancyAlert
 from domain.vacancies.query import VacancyQuery, nearby_cities, read_query, related_trades, widenings
 from tests.conftest import WECHAT_TOKEN
+from tests.support.dialog import Conversation
 from tests.support.standins import WeChatApiStandIn
 from tests.support.wechat import signed_query, text_xml
 from tests.test_wechat_outbound import run_jobs, wechat_app
@@ -232,3 +233,23 @@ def test_alert_notice_fits_two_sms_segments() -> None:
                    pay_unit="month", board_lodging=True)
     text = notice_text("东莞·普工·包吃住·5000元以上", best, 12)
     assert len(text) <= 134 and "12个" in text
+
+
+def test_a_refinement_keeps_the_city_of_the_search_just_made(conversation: Conversation) -> None:
+    first = conversation.say("深圳")
+    assert "深圳" in first
+    refined = conversation.say("有没有日结的")
+    # 深圳 is still the search: its day-rate jobs, or — when it has none — said so, widened within 广东
+    assert refined.splitlines()[0].startswith("深圳"), refined
+    assert "武汉" not in refined, refined
+
+
+def test_a_shared_location_is_the_default_city(app: Flask) -> None:
+    from tests.support.wechat import media_xml
+
+    location = media_xml("location", sender="oLocated01", Location_X="22.55", Location_Y="113.88", Scale="15",
+                         Label="广东省深圳市宝安区")
+    shared = app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN), data=location)
+    assert "已记下您在深圳" in (ET.fromstring(shared.data).findtext("Content") or "")
+    answer = wechat_say(app, "有什么活", "oLocated01")
+    assert "深圳" in answer.splitlines()[0] and "哪个城市" not in answer, answer
