@@ -35,3 +35,23 @@ def test_a_question_not_understood_never_loops(conversation: Conversation) -> No
         ("1", "留个手机号"),  # skipped: on to the next question
     ])
     assert "证据材料：（跳过了）" in conversation.say("匿名")
+
+
+def test_an_amount_per_person_is_multiplied_by_the_people_owed(conversation: Conversation) -> None:
+    conversation.say("老板欠我们十个人三个月工资")
+    for said in ("宏达建筑", "东莞 宏达工地"):
+        conversation.say(said)
+    asked = conversation.say("每人八千")
+    assert "有这些材料吗" in asked, conversation.transcript  # the head count was already said
+    summary = conversation.say("4")
+    summary = conversation.say("匿名") if "手机号" in summary else summary
+    assert "每人8000×10人=80000元" in summary, summary
+
+
+def test_the_total_follows_when_the_head_count_comes_after_the_amount(conversation: Conversation) -> None:
+    for said in ("老板欠我三个月工资", "宏达建筑", "东莞 宏达工地", "大概每人一万"):
+        conversation.say(said)
+    assert "有这些材料吗" in conversation.say("我们十个人")
+    conversation.say("4")
+    summary = conversation.say("匿名")
+    assert "×10人=100000元" in summary, summary

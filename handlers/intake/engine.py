@@ -145,6 +145,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         if filled is None:
             return self._missed(ctx, draft, d, stage)
         d.update(seal(filled, ctx))
+        _per_person_total(d)
         _note_age(d, answer)
         if stage.startswith("edit:"):
             return self._summary(ctx, draft, d)
@@ -241,6 +242,13 @@ def seal(filled: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return out
 
 
+def _per_person_total(d: dict[str, Any]) -> None:
+    """「每人八千」 with ten people owed is 80000 in all (said back as 每人8000×10人)."""
+    each, people = d.get("amount_each"), d.get("people")
+    if d.get("amount_per_person") and each and people:
+        d["amount"] = int(each) * int(people)
+
+
 def _slots(d: dict[str, Any]) -> tuple[Slot, ...]:
     return FORMS[str(d["kind"])]
 
@@ -333,6 +341,8 @@ def show(name: str, d: dict[str, Any]) -> str:
         approx = "多" if d.get("amount_approx") else ""
         said = str(d.get("amount_said") or "")
         read = f"（按「{said}」记）" if said and said != str(d["amount"]) else ""
+        if d.get("amount_per_person") and d.get("amount_each") and d.get("people"):
+            return f"每人{d['amount_each']}{approx}×{d['people']}人={d['amount']}元{read}"
         return f"{d['amount']}{approx}元{read}"
     if name == "people":
         return f"{d['people']}{'多' if d.get('people_approx') else ''}人" if d.get("people") is not None else "不清楚"

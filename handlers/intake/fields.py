@@ -115,14 +115,21 @@ def free_text(name: str, limit: int = 500) -> Any:
     return read
 
 
+PER_PERSON = re.compile(r"每人|每个人|一人|人均|一个人|每位|每个工友")
+
+
 def amount(text: str, nlu: NluResult) -> Filled | None:
+    """「两万多」 → 20000 (approximate); 「每人八千」 → 8000 each, multiplied by the head count once known."""
+    each = {"amount_per_person": True} if PER_PERSON.search(text) else {}
     ent = next((e for e in nlu.entities if e.name == "amount"), None)
     if ent is not None:
-        return {"amount": int(ent.value), "amount_said": ent.text or str(ent.value),
-                "amount_approx": bool(ent.approximate)}
+        value = int(ent.value)
+        return {"amount": value, "amount_said": ent.text or str(ent.value), "amount_approx": bool(ent.approximate),
+                **({**each, "amount_each": value} if each else {})}
     parsed = parse_amount(text)
     if parsed and parsed[0] >= 10:
-        return {"amount": parsed[0], "amount_said": clean(text), "amount_approx": parsed[1]}
+        return {"amount": parsed[0], "amount_said": clean(text), "amount_approx": parsed[1],
+                **({**each, "amount_each": parsed[0]} if each else {})}
     if UNKNOWN.match(clean(text)):
         return {"amount": None, "amount_said": "不清楚"}
     return None
