@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.conversation.pipeline import Pipeline
+from domain.messages import Channel
 from tests.support.dialog import Conversation, verify_dialog
 
 START = ("老板欠我三个月工资", "宏达建筑", "东莞 宏达工地", "两万")
@@ -55,3 +57,15 @@ def test_the_total_follows_when_the_head_count_comes_after_the_amount(conversati
     conversation.say("4")
     summary = conversation.say("匿名")
     assert "×10人=100000元" in summary, summary
+
+
+def test_zero_turns_the_page_of_a_long_summary_on_sms(pipeline: Pipeline) -> None:
+    sms = Conversation(pipeline, channel=Channel.SMS, user_id="+8613900001111")
+    story = ("老板欠我们十个人三个月工资", "宏达建筑 包工头老李", "东莞市长安镇 锦绣小区工地 今年3月开始",
+             "每人八千", "12")
+    for said in story:
+        sms.say(said)
+    first = sms.say("匿名")
+    assert "回复0看下一页" in first, first
+    rest = sms.say("0")
+    assert "请回复1确认提交" not in rest and "确认提交" in rest, rest  # the rest of the summary, not a miss

@@ -98,11 +98,13 @@ def code_for_phone_link(turn: Turn) -> Understood | None:
 
 def offered_option(turn: Turn) -> Understood | None:
     """「2」 picks the second option offered, 「0」 shows more. While a form is open a number it did not
-    offer is the form's own answer (「3」 months, 「20」 people), not a wrong pick."""
+    offer is the form's own answer (「3」 months, 「20」 people), not a wrong pick — but 「0」 under a
+    paged question still turns the page."""
     text, state = turn.text, turn.state
     if not text.isdigit() or len(text) > 2:
         return None
-    if turn.form is not None and not 1 <= int(text) <= len(state.options):
+    next_page = int(text) == 0 and state.more is not None  # 「回复0看下一页」 holds inside a form too
+    if turn.form is not None and not next_page and not 1 <= int(text) <= len(state.options):
         return None
     pick = picked(int(text), state)
     state.more = None
