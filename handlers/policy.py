@@ -5,6 +5,7 @@ Below a confidence threshold the bot says it is not sure and offers a person, ra
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from domain import labour_math
@@ -26,6 +27,12 @@ STRONG_SCORE = 18.0  # a long story scores high on its many words: past this, co
 ASK = "请直接说您想问的，比如「工伤怎么认定」「没签合同怎么办」「仲裁要钱吗」。"
 NOT_SURE = "这个问题我没把握答准，不乱说。可以转人工，或打12333（人社）、12348（法律援助）问。"
 FORMS_OFFERED = frozenset({"file_complaint", "report_wage_arrears"})
+# A question about one's rights (「中介可以收押金吗」「被辞退了有补偿吗」「老板不给工资咋整」), not only a report.
+RIGHTS_QUESTION = re.compile(
+    r"可以.{0,12}[吗么嘛]|能不能|能否|可不可以|是否|算不算|算.{0,6}[吗么嘛]|合法|违法[吗么嘛]|有没有|有补偿|有赔偿|"
+    r"怎么算|咋算|怎么办|咋办|咋整|怎么弄|多少|几个月|几天|要不要|该不该|给不给|赔不赔|犯法|行不行|对不对|是不是|"
+    r"正常[吗么嘛]|[吗么嘛呢][？?!！。 ]*$|[？?]\s*$|"
+    r"使唔使|可唔可以|得唔得|有冇|係唔係|點算|点算")  # and in Cantonese
 MAX_OPTIONS = 6
 LONG_QUESTION = 40  # characters: past this a question is usually a whole story
 COMPLEX = "您说的情况比较复杂，建议转人工一起看。先看一条相关规定："
@@ -114,7 +121,8 @@ def _int(value: object) -> int | None:
 
 def _form_offer(ctx: Context) -> tuple[Option, ...]:
     """The form the worker's words pointed to (「中介可以收押金吗」 → 投诉举报), offered after the answer."""
-    pointed = ctx.nlu.ranking[0][0] if ctx.nlu.ranking else ""
+    ranked = ctx.nlu.ranking[0][0] if ctx.nlu.ranking else ""
+    pointed = ctx.nlu.intent if ctx.nlu.intent in FORMS_OFFERED else ranked
     return tuple(opt for opt in MAIN_MENU if opt.action == pointed and pointed in FORMS_OFFERED)
 
 

@@ -69,3 +69,12 @@ def test_zero_turns_the_page_of_a_long_summary_on_sms(pipeline: Pipeline) -> Non
     assert "回复0看下一页" in first, first
     rest = sms.say("0")
     assert "请回复1确认提交" not in rest and "确认提交" in rest, rest  # the rest of the summary, not a miss
+
+
+def test_a_plain_report_with_a_question_still_opens_the_form_and_is_confirmed_in_words(
+        conversation: Conversation) -> None:
+    verify_dialog(conversation, [("我想问下老板不给工资咋整", "登记欠薪求助")])  # no article answers it: the form
+    for said in ("老板叫王大发 开装修公司的", "在东莞厚街 去年十月开始干", "三个多月没给", "大概两万五", "就我自己",
+                 "有微信聊天记录 合同没签"):
+        conversation.say(said)
+    verify_dialog(conversation, [("不想留", "请核对欠薪求助"), ("对的 提交吧", "已提交。编号QX")])

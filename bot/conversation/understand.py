@@ -36,13 +36,6 @@ MISSES_BEFORE_HANDOFF = 3
 # The model's 「human_agent」 leaves a form only when the worker asks for a person in words:
 # 「就我一个人」 answers 「几个人被欠？」, it does not ask for one.
 ASKS_FOR_A_PERSON = re.compile(r"人工|工作人员|客服|真人|转人|找人帮|有人吗|跟人说|派人")
-# Reports that open a form, unless the worker asked a question about their rights.
-REPORTS = frozenset({"file_complaint", "report_wage_arrears"})
-RIGHTS_QUESTION = re.compile(
-    r"可以.{0,12}[吗么嘛]|能不能|能否|可不可以|是否|算不算|算.{0,6}[吗么嘛]|合法|违法[吗么嘛]|有没有|有补偿|有赔偿|"
-    r"怎么算|咋算|怎么办|咋办|咋整|怎么弄|多少|几个月|几天|要不要|该不该|给不给|赔不赔|犯法|行不行|对不对|是不是|"
-    r"正常[吗么嘛]|[吗么嘛呢][？?!！。 ]*$|[？?]\s*$|"
-    r"使唔使|可唔可以|得唔得|有冇|係唔係|點算|点算")  # and in Cantonese
 SIX_DIGITS = re.compile(r"(?:验证码)?[:：]?\d{6}")
 
 
@@ -148,14 +141,6 @@ def answer_to_open_form(turn: Turn, heard: Understood) -> Understood | None:
     return Understood(heard.text, dataclasses.replace(heard.nlu, intent=turn.state.flow or ""), media)
 
 
-def question_first(turn: Turn, heard: Understood) -> Understood | None:
-    """「中介可以收押金吗」「被辞退了有补偿吗」: a question about rights is answered first (the answer then
-    offers the form); 「中介收了我押金不退」, a report with no question, still opens the form."""
-    if turn.form is not None or heard.nlu.intent not in REPORTS or not RIGHTS_QUESTION.search(heard.text):
-        return None
-    return _understood(turn, Understood(heard.text, dataclasses.replace(heard.nlu, intent="ask_policy")))
-
-
 def flow_goes_on(turn: Turn, heard: Understood) -> Understood | None:
     """「电工 宝安」 after 「您想找什么活、在哪个城市？」: the NLU saw nothing new in it (or another search),
     so the flow in progress takes it."""
@@ -192,7 +177,7 @@ def as_heard(turn: Turn, heard: Understood) -> Understood:
     return _understood(turn, heard)
 
 
-AFTER_NLU: tuple[Reading, ...] = (answer_to_open_form, question_first, flow_goes_on, lone_phone, misunderstood_again)
+AFTER_NLU: tuple[Reading, ...] = (answer_to_open_form, flow_goes_on, lone_phone, misunderstood_again)
 
 
 def _understood(turn: Turn, meant: Understood) -> Understood:

@@ -31,6 +31,9 @@ KIND_OF_INTENT = {"file_complaint": Kind.COMPLAINT, "report_wage_arrears": Kind.
 CANCEL = re.compile(
     r"^(取消|取消登记|不弄了|不办了|算了|算了吧|退出|不报了|不投诉了|不登记了|菜单|主菜单|返回)[!！。 ]*$")
 EDIT = re.compile(r"^(修改|改|改一下|我要改|写错了|不对)[!！。 ]*$")
+# 「对的 提交吧」「没问题 就这样」: a confirmation in the worker's words (but not 「先别提交」).
+SUBMIT = re.compile(r"提交|确认|没问题|没错|就这样|对的|是的|可以了")
+HOLD_BACK = re.compile(r"不|别|错|等等|等一下")
 CONFIRM, CHANGE, DROP = "确认提交", "修改", "取消"
 SUMMARY_OPTIONS = (Option(CONFIRM, "intake", {"answer": CONFIRM}), Option(CHANGE, "intake", {"answer": CHANGE}),
                    Option(DROP, "intake", {"answer": DROP}))
@@ -60,13 +63,17 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             if kind not in FORMS:  # an old option picked after the form ended
                 ctx.state.flow = None
                 return menu_reply("这次登记已经结束了。请回复数字：")
-            if ctx.nlu.source == "rasa" and not plainly_about(kind, ctx.text):
-                # The model alone thinks so (「帮我订张火车票」 once read as arrears): answer from the law
-                # if an article clearly does (「干了三年 老板说明天不用来了」), the form offered after it;
-                # otherwise ask before a form takes over the conversation.
+            # A question about rights (「中介可以收押金吗」) or a report only the model read as one
+            # (「干了三年 老板说明天不用来了」) is answered from the law first when an article clearly does,
+            # the form offered after it. Otherwise a plain report opens the form (「老板不给工资咋整」),
+            # and a guess of the model's asks first (「帮我订张火车票」 was once read as arrears).
+            asks = ctx.nlu.source in ("rasa", "rules") and policy.RIGHTS_QUESTION.search(ctx.text) is not None
+            guessed = ctx.nlu.source == "rasa" and not plainly_about(kind, ctx.text)
+            if asks or guessed:
                 answered = policy.answer(ctx)
                 if answered is not None:
                     return answered
+            if guessed:
                 return Reply(f"您是要登记{TITLES[kind]}吗？", (
                     Option("是，开始登记", "intake_confirmed",
                            {"kind": kind, "details": {"kind": kind, "first": mask_text(ctx.text)}}),
@@ -117,7 +124,8 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             self._save(draft, d)
             return self._ask(ctx, draft, d, stage, said="收到，已附在这次登记里。")
         if stage == "summary":
-            if fields.YES.match(answer) or answer == CONFIRM:
+            confirmed = SUBMIT.search(answer) is not None and HOLD_BACK.search(answer) is None
+            if fields.YES.match(answer) or answer == CONFIRM or confirmed:
                 return self._file(ctx, draft, d)
             if EDIT.match(answer) or answer == CHANGE:
                 d[STAGE] = "edit"
