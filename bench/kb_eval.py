@@ -39,7 +39,6 @@ SUMMARY = ROOT / "bench" / "results" / "kb-eval.json"
 OUT = ROOT / "var" / "kb-eval"
 ARTICLE_NO = r"第[一二三四五六七八九十百零]+条(?:之[一二三四五六七八九十])?"
 CITATION = re.compile(rf"依据：(《[^》]+》|[^第\s]+?)({ARTICLE_NO})?(?:\s|$|。)")  # 「依据：《劳动法》第四十四条」
-CITED_PAIR = re.compile(rf"(《[^》]+》)({ARTICLE_NO})")
 
 
 @dataclass(frozen=True)
@@ -74,12 +73,12 @@ def score(reply: str, question: Question, citations_of: dict[str, frozenset[str]
 
 def article_citations(folder: Path | None) -> dict[str, frozenset[str]]:
     """The citation an article's answer shows → every pair it stands on (its source and its 'also')."""
-    from knowledge_base.store import ARTICLES, load_articles
+    from knowledge_base.store import ARTICLES, CITED, load_articles
 
     table: dict[str, frozenset[str]] = {}
     for art in load_articles(folder or ARTICLES):
         shown = f"{art.source}{art.article}"
-        also = {a + b for a, b in CITED_PAIR.findall(art.also or "")}
+        also = {law + article for law, article in CITED.findall(art.also or "")}
         table[shown] = frozenset({shown, *also}) | table.get(shown, frozenset())
     return table
 

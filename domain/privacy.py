@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from domain import phone_links
 from domain.cases.vocabulary import NOT_FILED, OPEN, Kind, Status
 from domain.storage.models import (
     Case,
@@ -91,18 +92,12 @@ def _erase_numbers_never_linked(db: Session, worker_id: int) -> None:
     for identity in list(db.scalars(select(WorkerIdentity).where(WorkerIdentity.channel == "sms",
                                                                  WorkerIdentity.address_hash.in_(hashes)))):
         owner = identity.worker_id
-        if owner == worker_id or _has_history(db, owner):
+        asked = db.scalar(select(PhoneVerification.id).where(PhoneVerification.worker_id == owner).limit(1))
+        if owner == worker_id or phone_links.has_history(db, owner) or asked is not None:
             continue
         for model in (OutboundMessage, VacancyAlert, WorkerIdentity):
             db.execute(delete(model).where(model.worker_id == owner))
         db.execute(delete(Worker).where(Worker.id == owner))
-
-
-def _has_history(db: Session, worker_id: int) -> bool:
-    said = db.scalar(select(Message.id).where(Message.worker_id == worker_id).limit(1))
-    filed = db.scalar(select(Case.id).where(Case.worker_id == worker_id).limit(1))
-    asked = db.scalar(select(PhoneVerification.id).where(PhoneVerification.worker_id == worker_id).limit(1))
-    return said is not None or filed is not None or asked is not None
 
 
 CODE_REQUESTS_KEPT = timedelta(days=2)  # past the limits' window, a finished code request is not needed
@@ -140,8 +135,8 @@ def apply_retention(db: Session, months: int, now: datetime | None = None, dry_r
         _forget_old_code_requests(db, now)
     cutoff = now - timedelta(days=30 * months)
     silent = select(Message.worker_id).group_by(Message.worker_id).having(func.max(Message.created_at) < cutoff)
-    busy = select(Case.worker_id).where(Case.status.in_(OPEN))
-    workers = [w for w in db.scalars(silent) if w not in set(db.scalars(busy))]
+    busy = set(db.scalars(select(Case.worker_id).where(Case.status.in_(OPEN))))
+    workers = [w for w in db.scalars(silent) if w not in busy]
     if not workers:
         return RetentionResult(0, 0, 0)
     texts = db.scalar(select(func.count()).select_from(Message).where(

@@ -179,6 +179,12 @@ def tokens(text: str) -> list[str]:
     return [t for t in words if t.strip() and t not in STOP and not re.fullmatch(r"\W+", t)]
 
 
+@lru_cache(maxsize=512)
+def _query_tokens(query: str) -> tuple[str, ...]:
+    """A question's tokens, once: search and the confidence check read the same question."""
+    return tuple(tokens(query))
+
+
 @dataclass
 class KnowledgeBase:
     """BM25 over each article's title, question forms, short answer and topic."""
@@ -198,13 +204,14 @@ class KnowledgeBase:
             self._df.update(doc.keys())
         self._avg = sum(sum(d.values()) for d in self._docs) / max(len(self._docs), 1)
         self.by_id = {a.id: a for a in self.articles}
+        self._doc_of = {a.id: doc for a, doc in zip(self.articles, self._docs, strict=True)}
 
     def search(self, query: str, topic: str | None = None, limit: int = 3,
                where: tuple[str, ...] = ()) -> list[tuple[Article, float]]:
         """Best articles for the question, with their scores; the NLU's topic, if any, counts double.
         ``where``: the worker's places when known (city, province): a local article for that place
         ranks higher, a local article for somewhere else lower (a national one is unchanged)."""
-        q = tokens(query)
+        q = _query_tokens(query)
         n = len(self.articles)
         scored: list[tuple[Article, float]] = []
         for art, doc in zip(self.articles, self._docs, strict=True):
@@ -231,8 +238,8 @@ class KnowledgeBase:
         """How much of the question the article speaks to: the share of the question's informative
         words (weighted by rarity) that the article contains. 「外国人来中国打工要办什么签证」 shares only
         「打工」「办」 with the unemployment article it scores on: not an answer."""
-        terms = set(tokens(query))
-        doc = self._docs[self.articles.index(art)]
+        terms = set(_query_tokens(query))
+        doc = self._doc_of[art.id]
         n = len(self.articles)
         weight = {t: math.log(1 + (n - self._df[t] + 0.5) / (self._df[t] + 0.5)) for t in terms}
         total = sum(weight.values())
