@@ -31,6 +31,7 @@ from domain.storage.db import Database
 from domain.storage.kv import connect_redis
 from handlers import default_registry
 from knowledge_base import Library
+from knowledge_base.meaning import cache_folder, default_embedder
 from nlu.client import RasaClient
 from nlu.gazetteer import load_gazetteer
 from nlu.pinyin import warm as warm_pinyin
@@ -79,7 +80,10 @@ def create_app(settings: Settings | None = None) -> Flask:
                         [k.strip() for k in settings.data_key_previous.split(",") if k.strip()])
     senders = {u.channel.value: u.sender for u in units if u.sender is not None}
     outbox = Outbox(db, cipher, senders, enqueue)
-    library = Library(Path(settings.kb_dir) if settings.kb_dir else None)
+    library = Library(Path(settings.kb_dir) if settings.kb_dir else None,
+                      default_embedder() if settings.kb_meaning else None, cache_folder(settings.cache_dir))
+    if settings.env != "test":
+        library.warm_in_background()
     pipeline = Pipeline(
         db=db,
         state=RedisStateStore(redis_client, settings.state_ttl_seconds, cipher),

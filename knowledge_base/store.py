@@ -1,5 +1,7 @@
-"""Articles as Markdown files with YAML front matter; a BM25 index over their Jieba tokens.
+"""Articles as Markdown files with YAML front matter; retrieval by meaning and by words.
 
+An article is found by what a question means (sentence embeddings, knowledge_base/meaning.py) and by
+the words it shares with it (BM25 over Jieba tokens); without the embedding model, by words alone.
 Staff add or edit files without retraining Rasa: a ``Library`` rebuilds its index when a file in
 its folder changed. ``validate`` lists every problem (`gongyou kb-check` prints them).
 """
@@ -15,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
+from knowledge_base.meaning import Embedder, MeaningIndex, default_embedder, shared_cache
 from knowledge_base.synonyms import fold
 
 ARTICLES = Path(__file__).resolve().parent / "articles"
@@ -185,16 +188,49 @@ def _query_tokens(query: str) -> tuple[str, ...]:
     return tuple(tokens(query))
 
 
+class Hit(NamedTuple):
+    """An article found for a question: ``score`` ranks (meaning with words, or words alone);
+    ``words`` is its BM25 and ``meaning`` its embedding score (0.0 without the model)."""
+
+    article: Article
+    score: float
+    words: float = 0.0
+    meaning: float = 0.0
+
+
+# Ranking with the model: meaning (≈1.2 unrelated … 1.6 the same question) plus a saturating share of
+# BM25, so shared rare words still count but cannot outvote meaning. Calibrated on the dev questions
+# (tests/data/kb_blind.yml, tests/data/policy_questions.yml), never on the blind or real sets.
+WORDS_WEIGHT = 0.2
+WORDS_HALF = 10.0  # the BM25 at which words give half their weight
+TOPIC_BONUS = 0.03  # the NLU named this article's topic
+LOCAL_BONUS = 0.03  # a local rule of the worker's own place
+ELSEWHERE_MALUS = 0.1  # a local rule of another place than the worker's
+UNNAMED_MALUS = 0.05  # a local rule of a seed's unnamed example city (某市): nobody's own
+# Confidence with the model: the ranking score of the best article …
+CONFIDENT = 1.47
+# … or, words alone (no model): BM25 and the share of the question's informative words it covers.
+MIN_SCORE = 12.0
+MIN_COVERAGE = 0.3
+SHORT_QUESTION_COVERAGE = 0.8  # or, for a short question (low BM25 by nature), nearly all of them
+SHORT_QUESTION_SCORE = 6.0
+STRONG_SCORE = 18.0  # a long story scores high on its many words: past this, coverage is not required
+
+
 @dataclass
 class KnowledgeBase:
-    """BM25 over each article's title, question forms, short answer and topic."""
+    """Retrieval over each article's title, question forms, short answer and topic: by meaning when
+    an embedding model is given, always by words (BM25)."""
 
     articles: list[Article]
+    embedder: Embedder | None = None
+    cache_folder: Path | None = None
     k1: float = 1.5
     b: float = 0.75
     _docs: list[Counter[str]] = field(default_factory=list)
     _df: Counter[str] = field(default_factory=Counter)
     _avg: float = 1.0
+    _meaning: MeaningIndex | None = None
 
     def __post_init__(self) -> None:
         for art in self.articles:
@@ -205,34 +241,70 @@ class KnowledgeBase:
         self._avg = sum(sum(d.values()) for d in self._docs) / max(len(self._docs), 1)
         self.by_id = {a.id: a for a in self.articles}
         self._doc_of = {a.id: doc for a, doc in zip(self.articles, self._docs, strict=True)}
+        if self.embedder is not None:
+            self._meaning = MeaningIndex(shared_cache(self.embedder, self.cache_folder),
+                                         [(a.title, *a.questions) for a in self.articles],
+                                         [a.short for a in self.articles])
+
+    @property
+    def by_meaning(self) -> bool:
+        return self._meaning is not None
+
+    def words_score(self, q: tuple[str, ...], index: int) -> float:
+        doc = self._docs[index]
+        length = sum(doc.values())
+        n = len(self.articles)
+        score = 0.0
+        for term in q:
+            tf = doc.get(term, 0)
+            if tf:
+                idf = math.log(1 + (n - self._df[term] + 0.5) / (self._df[term] + 0.5))
+                score += idf * tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * length / self._avg))
+        return score
 
     def search(self, query: str, topic: str | None = None, limit: int = 3,
-               where: tuple[str, ...] = ()) -> list[tuple[Article, float]]:
-        """Best articles for the question, with their scores; the NLU's topic, if any, counts double.
-        ``where``: the worker's places when known (city, province): a local article for that place
-        ranks higher, a local article for somewhere else lower (a national one is unchanged)."""
+               where: tuple[str, ...] = ()) -> list[Hit]:
+        """Best articles for the question, best first. The NLU's topic, if any, counts in an article's
+        favour. ``where``: the worker's places when known (city, province): a local article for that
+        place ranks higher, a local article for somewhere else lower (a national one is unchanged)."""
         q = _query_tokens(query)
-        n = len(self.articles)
-        scored: list[tuple[Article, float]] = []
-        for art, doc in zip(self.articles, self._docs, strict=True):
-            length = sum(doc.values())
-            score = 0.0
-            for term in q:
-                tf = doc.get(term, 0)
-                if tf:
-                    idf = math.log(1 + (n - self._df[term] + 0.5) / (self._df[term] + 0.5))
-                    score += idf * tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * length / self._avg))
-            if topic and art.topic == topic:
-                score *= 2.0
-            if where and not art.national:
-                score *= LOCAL_MATCH if art.holds_in(where) else LOCAL_ELSEWHERE
-            elif art.region in UNNAMED_PLACES:  # a seed's example city: its rule is nobody's own
-                score *= LOCAL_ELSEWHERE
-            if score > 0:
-                scored.append((art, score))
-        scored.sort(key=lambda item: -item[1])
-        return scored[:limit]
+        meaning = self._meaning.scores(query) if self._meaning is not None and query.strip() else None
+        hits: list[Hit] = []
+        for i, art in enumerate(self.articles):
+            words = self.words_score(q, i)
+            if meaning is None:
+                if words <= 0:
+                    continue
+                score = words * (2.0 if topic and art.topic == topic else 1.0) * self._place_factor(art, where)
+                hits.append(Hit(art, score, words))
+                continue
+            score = float(meaning[i]) + WORDS_WEIGHT * words / (words + WORDS_HALF)
+            score += TOPIC_BONUS if topic and art.topic == topic else 0.0
+            score += self._place_bonus(art, where)
+            hits.append(Hit(art, score, words, float(meaning[i])))
+        hits.sort(key=lambda hit: -hit.score)
+        return hits[:limit]
 
+    @staticmethod
+    def _place_factor(art: Article, where: tuple[str, ...]) -> float:
+        if where and not art.national:
+            return LOCAL_MATCH if art.holds_in(where) else LOCAL_ELSEWHERE
+        return LOCAL_ELSEWHERE if art.region in UNNAMED_PLACES else 1.0  # a seed's example city
+
+    @staticmethod
+    def _place_bonus(art: Article, where: tuple[str, ...]) -> float:
+        if where and not art.national:
+            return LOCAL_BONUS if art.holds_in(where) else -ELSEWHERE_MALUS
+        return -UNNAMED_MALUS if art.region in UNNAMED_PLACES else 0.0
+
+    def confident(self, question: str, hit: Hit) -> bool:
+        """Whether the article answers the question well enough to say so; below this the bot says it
+        is not sure rather than guess."""
+        if self._meaning is not None:
+            return hit.score >= CONFIDENT
+        covered = self.coverage(question, hit.article)
+        return (hit.score >= MIN_SCORE and covered >= MIN_COVERAGE) or hit.score >= STRONG_SCORE or (
+            hit.score >= SHORT_QUESTION_SCORE and covered >= SHORT_QUESTION_COVERAGE)
 
     def coverage(self, query: str, art: Article) -> float:
         """How much of the question the article speaks to: the share of the question's informative
@@ -250,8 +322,11 @@ class Library:
     """The articles of one folder and their index, rebuilt when a file was added, changed or removed.
     One per app (settings: GONGYOU_KB_DIR; the package's own folder by default)."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, embedder: Embedder | None = None,
+                 cache_folder: Path | None = None) -> None:
         self.folder = folder or ARTICLES
+        self.embedder = embedder  # None: retrieval by words only
+        self.cache_folder = cache_folder
         self._lock = threading.Lock()
         self._signature: tuple[tuple[str, int], ...] | None = None
         self._index: KnowledgeBase | None = None
@@ -261,11 +336,16 @@ class Library:
         signature = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(self.folder.glob("*.md")))
         with self._lock:
             if self._index is None or signature != self._signature:
-                self._index, self._signature = KnowledgeBase(load_articles(self.folder)), signature
+                self._index = KnowledgeBase(load_articles(self.folder), self.embedder, self.cache_folder)
+                self._signature = signature
             return self._index
 
     def problems(self) -> list[str]:
         return validate(self.folder)
+
+    def warm_in_background(self) -> None:
+        """Build the index (embedding new or changed articles) before the first question needs it."""
+        threading.Thread(target=self.index, name="kb-warm", daemon=True).start()
 
 
 _libraries: dict[Path, Library] = {}
@@ -276,5 +356,5 @@ def current(folder: Path = ARTICLES) -> KnowledgeBase:
     """The index of a folder as it is now, for tests and one-off scripts only: the app answers from
 its own ``Library`` (app.extensions["gongyou.kb"])."""
     with _libraries_lock:
-        library = _libraries.setdefault(folder, Library(folder))
+        library = _libraries.setdefault(folder, Library(folder, default_embedder()))
     return library.index()

@@ -65,3 +65,21 @@ def test_a_question_no_article_answers_is_not_guessed(conversation: Conversation
     for asked in ("外国人来中国打工要办什么签证", "哪个银行贷款利息低"):
         answer = conversation.say(asked)
         assert "依据：" not in answer, answer
+
+
+@pytest.mark.parametrize(("asked", "answered_by"), [
+    # read by the NLU as a job search, a status check: the law answers first
+    ("两班倒一天十二个小时正常吗", ("《劳动法》第三十六条", "《劳动法》第四十一条")),  # once a job search
+    ("12333投诉以后多久处理", ("《关于实施〈劳动保障监察条例〉若干规定》第十八条",  # once a status check
+                            "《劳动保障监察条例》第十七条")),
+])
+def test_a_rights_question_misread_as_something_else_is_answered_first(
+        conversation: Conversation, asked: str, answered_by: tuple[str, ...]) -> None:
+    answer = conversation.say(asked)
+    assert cited(answer) in answered_by, answer
+
+
+def test_a_job_search_phrased_as_a_question_still_searches_jobs(conversation: Conversation) -> None:
+    for asked in ("深圳有没有电子厂招普工", "东莞包吃住的活有吗"):
+        answer = conversation.say(asked)
+        assert "依据：" not in answer, answer

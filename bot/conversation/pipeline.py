@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from bot.conversation.dedupe import Deduper
 from bot.conversation.paging import Fits, paginate
-from bot.conversation.understand import understand
+from bot.conversation.understand import ASKS_FOR_A_PERSON, understand
 from domain import media
 from domain.cases.handoff import OfficeHours
+from domain.cases.lifecycle import worker_cases
 from domain.crypto import DataCipher, mask_address
 from domain.dialogue import DialogueState, StateStore
 from domain.errors import UserFacingError
@@ -25,11 +26,12 @@ from domain.outreach.outbox import Outbox
 from domain.storage.db import Database
 from domain.text import has_controls, without_controls
 from domain.workers import annotate, identity_for, record_inbound, record_outbound
+from handlers import policy
 from handlers.base import Context, HandlerRegistry
 from handlers.menu import MAIN_MENU, menu_reply
 from handlers.privacy import FIRST_CONTACT
 from knowledge_base import Library
-from nlu.result import NluResult
+from nlu.result import FALLBACK_INTENT, NluResult
 from nlu.service import NluService
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,10 @@ class Outcome:
 
 
 TASKS = {opt.action: opt for opt in MAIN_MENU}
+# What a question about one's rights is often taken for (「工作20多年了 年休假有几天」 as a job search,
+# 「仲裁申请交上去了 几天给答复」 as a case-status check): the law answers first when it clearly can.
+LAW_FIRST_OVER = frozenset({"search_vacancy", "check_status", "greet", "out_of_scope", FALLBACK_INTENT, "human_agent"})
+VACANCY_WORDS = frozenset({"city", "job_type", "salary"})  # a job search names where, what or how much
 SECOND_TOPIC_MIN = 0.15  # the runner-up's confidence needed to offer it
 MAX_OPTIONS = 6
 
@@ -162,6 +168,22 @@ class Pipeline:
         state.more = Option("下一页", "next_page")
         return pages[0]
 
+    @staticmethod
+    def _law_first(ctx: Context) -> bool:
+        """A rights question the NLU read as something else, outside any flow: ask the law first.
+        Not a job search that names a place, a job or a wage; not a status check from a worker who has
+        cases; not a worker asking for a person in words."""
+        intent = ctx.nlu.intent
+        if intent not in LAW_FIRST_OVER or ctx.state.flow or ctx.nlu.source not in ("rasa", "rules"):
+            return False
+        if policy.RIGHTS_QUESTION.search(ctx.text) is None:
+            return False
+        if intent == "search_vacancy" and any(e.name in VACANCY_WORDS for e in ctx.nlu.entities):
+            return False
+        if intent == "human_agent" and ASKS_FOR_A_PERSON.search(ctx.text):
+            return False
+        return not (intent == "check_status" and worker_cases(ctx.db, ctx.worker_id, limit=1))
+
     def _resume(self, db: Session, worker_id: int, state: DialogueState) -> None:
         """Redis lost the conversation (restart, TTL) but a form's draft is in the database: go on."""
         for form in self.registry.capturing():
@@ -172,6 +194,11 @@ class Pipeline:
                 return
 
     def _answer(self, ctx: Context, msg: InboundMessage) -> Reply:
+        if self._law_first(ctx):
+            answered = policy.answer(ctx)
+            if answered is not None:
+                ctx.state.flow = None
+                return answered
         if ctx.nlu.intent != ctx.state.flow:
             ctx.state.flow = None  # another topic: the old flow ends; a handler may start its own
         handler = self.registry.resolve(ctx.nlu.intent)

