@@ -76,11 +76,50 @@ def answer(ctx: Context) -> Reply | None:
     if where and not art.holds_in(where):  # another place's rule: say so, and where to ask
         reply = Reply(f"{reply.text}\n这是{art.region}的规定，{where[0]}的做法请问当地12333。", reply.options)
     if len(ctx.text) > LONG_QUESTION:  # a whole story: the main answer, the story's other problems offered
-        others = tuple(Option(hit.article.title, "kb_article", {"id": hit.article.id}) for hit in hits[1:]
-                       if hit.article.topic != art.topic and kb.confident(ctx.text, hit))[:2]
+        others = tuple(Option(a.title, "kb_article", {"id": a.id}) for a in _story_follow_ups(kb, ctx.text, art, where))
         rest = tuple(o for o in reply.options if o.action != "human_agent")
         return Reply(f"{COMPLEX}\n{reply.text}", _merge((TO_PERSON, *others), rest)[:MAX_OPTIONS])
     return reply
+
+
+STORY_PARTS = re.compile(r"[，。,.!！?？；;、\s]+")
+PART_MIN = 4  # characters: 「没签合同」 is a problem of its own, 「然后」 is not
+MAX_PARTS = 4
+FOLLOW_UPS = 2
+
+
+def _story_follow_ups(kb: KnowledgeBase, story: str, main: Article, where: tuple[str, ...]) -> list[Article]:
+    """The story's other problems: each clause (「老板没给买工伤保险」「伤还没好就说让我走人」) looked up on
+    its own, by words; those an article clearly answers, other than the main answer, in the story's order."""
+    parts = [p for p in STORY_PARTS.split(story) if len(p) >= PART_MIN and not _only_asks(p)]
+    parts = sorted(parts, key=len, reverse=True)[:MAX_PARTS]
+    parts.sort(key=story.index)
+    found: list[Article] = []
+    for part, hit in zip(parts, kb.search_parts(parts, where), strict=True):
+        if hit is None or not kb.confident(part, hit):
+            continue
+        art = hit.article
+        if art.id != main.id and art.citation != main.citation and art not in found:
+            found.append(art)
+    return found[:FOLLOW_UPS]
+
+
+def _only_asks(part: str) -> bool:
+    """「我该怎么办」「咋整啊」: a question with no situation in it."""
+    return len(part) <= 6 and RIGHTS_QUESTION.search(part) is not None
+
+
+def law_line(ctx: Context) -> str:
+    """The law on a situation reported with no question (「身份证被老板扣着不还」), in two lines to put
+    before the form it opens, when an article clearly answers it; else nothing."""
+    kb = ctx.library.index()
+    where = _places(ctx)
+    hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where, limit=1)
+    if not hits or not kb.confident(ctx.text, hits[0]) or (where and not hits[0].article.holds_in(where)):
+        return ""
+    art = hits[0].article
+    estimate = _compensation_estimate(ctx, art)
+    return f"{art.short}\n{art.citation}" + (f"\n{estimate}" if estimate else "")
 
 
 COMPENSATION_ARTICLES = frozenset({"第四十六条", "第四十七条", "第四十八条", "第八十七条", "第三十八条", "第四十条"})

@@ -267,8 +267,18 @@ class KnowledgeBase:
         """Best articles for the question, best first. The NLU's topic, if any, counts in an article's
         favour. ``where``: the worker's places when known (city, province): a local article for that
         place ranks higher, a local article for somewhere else lower (a national one is unchanged)."""
-        q = _query_tokens(query)
         meaning = self._meaning.scores(query) if self._meaning is not None and query.strip() else None
+        return self._rank(query, meaning, topic, limit, where)
+
+    def search_parts(self, parts: list[str], where: tuple[str, ...] = ()) -> list[Hit | None]:
+        """The best article for each part of a story (「老板没给买工伤保险」「伤还没好就叫我走人」), or None
+        for a part nothing matches. By words only: a part is short and plain, and embedding four more
+        sentences would double a long message's answer time."""
+        best = [self._rank(part, None, None, 1, where) for part in parts]
+        return [hits[0] if hits else None for hits in best]
+
+    def _rank(self, query: str, meaning: Any, topic: str | None, limit: int, where: tuple[str, ...]) -> list[Hit]:
+        q = _query_tokens(query)
         hits: list[Hit] = []
         for i, art in enumerate(self.articles):
             words = self.words_score(q, i)
@@ -300,7 +310,7 @@ class KnowledgeBase:
     def confident(self, question: str, hit: Hit) -> bool:
         """Whether the article answers the question well enough to say so; below this the bot says it
         is not sure rather than guess."""
-        if self._meaning is not None:
+        if hit.meaning:  # found by meaning
             return hit.score >= CONFIDENT
         covered = self.coverage(question, hit.article)
         return (hit.score >= MIN_SCORE and covered >= MIN_COVERAGE) or hit.score >= STRONG_SCORE or (

@@ -59,6 +59,8 @@ def test_a_story_gets_the_main_answer_and_a_person(conversation: Conversation) -
     story = "在工地上干活从架子上摔下来腿骨折了 老板没给买工伤保险 现在伤还没好就说让我走人 我该怎么办"
     answer = conversation.say(story)
     assert "比较复杂" in answer and "1 转人工" in answer and "依据：" in answer, answer
+    follow_ups = answer.split("1 转人工", 1)[1]
+    assert "工伤保险" in follow_ups, answer  # the uninsured employer: the story's other problem, offered
 
 
 def test_a_question_no_article_answers_is_not_guessed(conversation: Conversation) -> None:
@@ -83,3 +85,15 @@ def test_a_job_search_phrased_as_a_question_still_searches_jobs(conversation: Co
     for asked in ("深圳有没有电子厂招普工", "东莞包吃住的活有吗"):
         answer = conversation.say(asked)
         assert "依据：" not in answer, answer
+
+
+def test_a_report_opens_the_form_after_saying_what_the_law_says(conversation: Conversation) -> None:
+    answer = conversation.say("老板一直扣着我的身份证不给")
+    assert cited(answer) == "《劳动合同法》第九条", answer  # holding an ID card is unlawful …
+    assert "登记投诉举报" in answer, answer  # … and the complaint form starts, as before
+    assert answer.index("依据：") < answer.index("登记投诉举报")
+
+
+def test_a_situation_misread_as_a_reply_word_is_answered_from_the_law(conversation: Conversation) -> None:
+    answer = conversation.say("进厂三个月了合同还没签")  # the NLU once read it as 「不是」
+    assert cited(answer) in ("《劳动合同法》第十条", "《劳动合同法》第八十二条", "《劳动合同法》第七条"), answer

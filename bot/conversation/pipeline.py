@@ -52,7 +52,10 @@ class Outcome:
 TASKS = {opt.action: opt for opt in MAIN_MENU}
 # What a question about one's rights is often taken for (「工作20多年了 年休假有几天」 as a job search,
 # 「仲裁申请交上去了 几天给答复」 as a case-status check): the law answers first when it clearly can.
-LAW_FIRST_OVER = frozenset({"search_vacancy", "check_status", "greet", "out_of_scope", FALLBACK_INTENT, "human_agent"})
+LAW_FIRST_OVER = frozenset({"search_vacancy", "check_status", "greet", "out_of_scope", FALLBACK_INTENT, "human_agent",
+                            "affirm", "deny"})
+REPLY_WORDS = frozenset({"affirm", "deny"})  # 「不是」「对」 answer the bot; a whole sentence is not one
+REPLY_MAX = 6  # characters
 VACANCY_WORDS = frozenset({"city", "job_type", "salary"})  # a job search names where, what or how much
 SECOND_TOPIC_MIN = 0.15  # the runner-up's confidence needed to offer it
 MAX_OPTIONS = 6
@@ -170,14 +173,17 @@ class Pipeline:
 
     @staticmethod
     def _law_first(ctx: Context) -> bool:
-        """A rights question the NLU read as something else, outside any flow: ask the law first.
-        Not a job search that names a place, a job or a wage; not a status check from a worker who has
-        cases; not a worker asking for a person in words."""
+        """A rights question or situation the NLU read as something else, outside any flow: ask the law
+        first (「一个礼拜七天都要上 一天都不休」 once got 「没有查到您的登记」). Not a job search that names a
+        place, a job or a wage; not a status check from a worker who has cases, or without a question;
+        not a worker asking for a person in words."""
         intent = ctx.nlu.intent
         if intent not in LAW_FIRST_OVER or ctx.state.flow or ctx.nlu.source not in ("rasa", "rules"):
             return False
-        if policy.RIGHTS_QUESTION.search(ctx.text) is None:
-            return False
+        if intent in REPLY_WORDS and len(ctx.text.replace(" ", "")) <= REPLY_MAX:
+            return False  # 「不是」 to a question of ours (「进厂三个月了合同还没签」 was once read as 「不是」)
+        if intent == "check_status" and policy.RIGHTS_QUESTION.search(ctx.text) is None:
+            return False  # 「投诉受理没有」 asks about a case, 「投诉以后多久受理」 about the law
         if intent == "search_vacancy" and any(e.name in VACANCY_WORDS for e in ctx.nlu.entities):
             return False
         if intent == "human_agent" and ASKS_FOR_A_PERSON.search(ctx.text):

@@ -78,7 +78,9 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
                     Option("是，开始登记", "intake_confirmed",
                            {"kind": kind, "details": {"kind": kind, "first": mask_text(ctx.text)}}),
                     Option("不是，看看能办什么", "help")))
-            return self._start(ctx, kind)
+            started = self._start(ctx, kind)
+            law = policy.law_line(ctx)  # what the law says on it, then the form's first question
+            return Reply(f"{law}\n{started.text}", started.options) if law else started
         ctx.state.flow = "intake"
         prefix = "接着上次没填完的登记：\n" if ctx.state.data.pop("resumed", False) else ""
         reply = self._answer(ctx, draft)
