@@ -158,3 +158,18 @@ def test_another_places_local_rule_is_named_as_such(conversation: Conversation) 
 def test_cantonese_for_looking_for_work_is_a_job_search(conversation: Conversation) -> None:
     answer = conversation.say("搵工")
     assert "哪个城市" in answer or "共" in answer, answer  # a job search, not read as 「yes」
+
+
+def test_a_city_and_a_trade_never_cancel(conversation: Conversation) -> None:
+    # The model once read 「深圳 电子厂」 as 「取消」: the job seeker got 「已取消」 in the middle of a search.
+    verify_dialog(conversation, [
+        ("找工作", "哪个城市"),
+        ("深圳 电子厂", "深圳"),
+    ])
+    assert "已取消" not in conversation.transcript[-1][1]
+    assert "已取消" in conversation.say("取消")  # a word that cancels still does
+
+
+def test_my_phone_number_without_de_is_a_phone_number(conversation: Conversation) -> None:
+    answer = conversation.say("我电话13800138000")  # not 「我的电话」: once handed to staff
+    assert "绑定" in answer and "已转给工作人员" not in answer, answer

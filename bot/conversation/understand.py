@@ -26,7 +26,7 @@ from nlu.service import NluService
 FLOW_CONTINUES_ON = frozenset({FALLBACK_INTENT, "out_of_scope"})
 # A message that is nothing but a mobile number (perhaps with 「我的电话」 before it).
 ONLY_A_PHONE = re.compile(
-    r"(?:我的)?(?:电话|手机|手机号|号码|联系方式|电话号码)?(?:是|:)?\s*(?:\+?86)?1[3-9]\d(?:[\s-]?\d){8}"
+    r"(?:我的?)?(?:电话|手机|手机号|号码|联系方式|电话号码)?(?:是|:|：)?\s*(?:\+?86)?1[3-9]\d(?:[\s-]?\d){8}"
 )
 # Channel actions an open form takes as evidence (a photo, a voice note the platform could not read).
 MEDIA_ACTIONS = frozenset({"image_received", "voice_unheard"})
@@ -36,6 +36,9 @@ MISSES_BEFORE_HANDOFF = 3
 # The model's 「human_agent」 leaves a form only when the worker asks for a person in words:
 # 「就我一个人」 answers 「几个人被欠？」, it does not ask for one.
 ASKS_FOR_A_PERSON = re.compile(r"人工|工作人员|客服|真人|转人|找人帮|有人吗|跟人说|派人")
+# The model's 「cancel」 counts only with a word that cancels: 「深圳电子厂」 was once read as one.
+SAYS_CANCEL = re.compile(r"取消|退出|不弄了|不办了|算了|不要了|不用了|不找了|不填了|不登记|不想[弄办填找登]|重新|停止|"
+                         r"别[弄问填]了|结束|撤销|撤回|不搞了|唔要|唔使|冇需要|cancel", re.I)
 SIX_DIGITS = re.compile(r"(?:验证码)?[:：]?\d{6}")
 
 
@@ -188,9 +191,19 @@ def _understood(turn: Turn, meant: Understood) -> Understood:
 def hear(turn: Turn, nlu: NluService) -> Understood:
     """The NLU's reading. Only a message that says nothing new leaves 「0」 meaning what it meant."""
     text, heard = nlu.understand(turn.msg.text)
+    if heard.intent == "cancel" and not SAYS_CANCEL.search(text):
+        heard = _runner_up(heard)
     if heard.intent not in FLOW_CONTINUES_ON:
         turn.state.more = None
     return Understood(text, heard)
+
+
+def _runner_up(heard: NluResult) -> NluResult:
+    """The model's second reading (「深圳电子厂」: search_vacancy after a cancel with no cancel word), or
+    「not understood」 when it has none."""
+    second = next((name for name, _ in heard.ranking if name != heard.intent), FALLBACK_INTENT)
+    confidence = next((c for name, c in heard.ranking if name == second), 0.0)
+    return dataclasses.replace(heard, intent=second, confidence=confidence)
 
 
 def understand(msg: InboundMessage, state: DialogueState, registry: HandlerRegistry, nlu: NluService) -> Understood:
