@@ -1,4 +1,6 @@
-"""GET /healthz: database, Redis and Rasa, 200 when all are up, 503 with detail otherwise."""
+"""GET /healthz: database, Redis and Rasa, 200 when all are up, 503 with detail otherwise; and how policy
+answers are found (by meaning, or by words only when the embedding model could not load), which
+lowers answer quality but not availability."""
 
 from __future__ import annotations
 
@@ -31,4 +33,7 @@ def healthz() -> ResponseReturnValue:
     except NluUnavailable:
         checks["rasa"] = "down"
     healthy = all(v == "ok" or v == "in-process stand-in" for v in checks.values())
-    return jsonify(status="ok" if healthy else "degraded", checks=checks), 200 if healthy else 503
+    library = ext["gongyou.kb"]
+    retrieval = "by meaning and words" if library.embedder is not None else "by words only (no embedding model)"
+    return jsonify(status="ok" if healthy else "degraded", checks=checks, policy_answers=retrieval), (
+        200 if healthy else 503)

@@ -16,6 +16,14 @@ def test_healthz_all_up(app: Flask) -> None:
     resp = app.test_client().get("/healthz")
     assert resp.status_code == 200
     assert resp.json["checks"] == {"database": "ok", "redis": "ok", "rasa": "ok"}
+    assert resp.json["policy_answers"] == "by meaning and words"
+
+
+def test_healthz_says_when_policy_answers_fall_back_to_words(
+        app_factory: Callable[..., Flask], rasa_url: str) -> None:
+    app = app_factory(rasa_url, kb_meaning=False)
+    resp = app.test_client().get("/healthz")
+    assert resp.status_code == 200 and resp.json["policy_answers"] == "by words only (no embedding model)"
 
 
 def test_healthz_reports_rasa_down(app_factory: Callable[..., Flask]) -> None:
