@@ -27,6 +27,13 @@ RIGHTS_QUESTION = re.compile(
     r"行不行|对不对|是不是|会不会|找谁|去哪|上哪|哪里[能可办告找申]|"
     r"正常[吗么嘛]|[吗么嘛呢][？?!！。 ]*$|[？?]\s*$|"
     r"使唔使|可唔可以|得唔得|有冇|係唔係|點算|点算")  # and in Cantonese
+# Life outside work the labour law does not answer (a landlord's deposit, a credit card, a train ticket):
+# no article is cited for it, however close the words, unless the message is also about work.
+OFF_TOPIC = re.compile(r"房东|租房|房租|押一付|离婚|彩礼|抚养权|信用卡|网贷|花呗|借呗|驾照|驾驶证|车牌|上牌|罚单|违章|"
+                       r"火车票|机票|车票|天气|下雨|快递|网购|淘宝|话费|流量|宽带|封号|账号被盗|个税|退税|签证|护照|"
+                       r"彩票|算命|相亲|医院挂号|电动车上牌")
+ABOUT_WORK = re.compile(r"老板|老细|工资|工钱|人工|厂|公司|单位|上班|返工|工地|工伤|工商|合同|社保|加班|辞退|开除|劳动|"
+                        r"打工|干活|做嘢|中介|包工头|创业|招工|找工|务工|职工|员工")
 MAX_OPTIONS = 6
 LONG_QUESTION = 40  # characters: past this a question is usually a whole story
 COMPLEX = "您说的情况比较复杂，建议转人工一起看。先看一条相关规定："
@@ -61,6 +68,8 @@ class PolicyHandler:
 def answer(ctx: Context) -> Reply | None:
     """The best article's answer when retrieval is confident, with the form the worker's words pointed
     to offered after it; None when no article answers well enough (say so rather than guess)."""
+    if _off_topic(ctx.text):
+        return None
     kb = ctx.library.index()
     where = _places(ctx)
     hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where, limit=5)
@@ -109,9 +118,16 @@ def _only_asks(part: str) -> bool:
     return len(part) <= 6 and RIGHTS_QUESTION.search(part) is not None
 
 
+def _off_topic(text: str) -> bool:
+    """「房东不退押金」「信用卡逾期会坐牢吗」: not a question about work, whatever an article's words."""
+    return OFF_TOPIC.search(text) is not None and ABOUT_WORK.search(text) is None
+
+
 def law_line(ctx: Context) -> str:
     """The law on a situation reported with no question (「身份证被老板扣着不还」), in two lines to put
     before the form it opens, when an article clearly answers it; else nothing."""
+    if _off_topic(ctx.text):
+        return ""
     kb = ctx.library.index()
     where = _places(ctx)
     hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where, limit=1)
