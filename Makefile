@@ -4,7 +4,7 @@ PY ?= $(shell command -v python3.11 || command -v python3.12 || command -v pytho
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install rasa-venv train run test chat bench nlu-eval kb-eval lint clean
+.PHONY: install rasa-venv train run test chat bench nlu-eval kb-eval dialogue-eval lint clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -38,6 +38,11 @@ nlu-eval: install rasa-venv         ## NLU figures: held-out (+Traditional, piny
 kb-eval: install rasa-venv          ## policy answers: accepted / confidently wrong / honest on the blind and real questions
 	@scripts/train.sh >/dev/null
 	@$(BIN)/python -m bench.kb_eval $(if $(KB_DIR),--kb-dir $(KB_DIR)) $(if $(LABEL),--label $(LABEL))
+
+dialogue-eval: install rasa-venv    ## simulated workers through the real pipeline: forms filed, turns, loops, hand-offs
+	@scripts/train.sh >/dev/null
+	@$(BIN)/python -m bench.dialogue_eval $(if $(N),--dialogues $(N)) $(if $(LABEL),--label $(LABEL)) \
+		$(if $(BLIND),--pools bench/data/simulated_workers_blind.yml)
 
 lint: install                       ## ruff, mypy, and the layer contracts (import-linter, in pyproject.toml)
 	@$(BIN)/ruff check bot domain nlu handlers config console tests bench

@@ -95,6 +95,15 @@ def parse_amount(raw: str) -> tuple[int, bool] | None:
         return int(base * unit) + tail, approximate
     if core.isdigit():
         return int(core), approximate
+    thousands = re.fullmatch(r"(\d+(?:\.\d+)?)\s*[kK]", core)
+    if thousands:  # 「15k」
+        return int(float(thousands.group(1)) * 1000), approximate
+    mixed = _MIXED.search(core)
+    if mixed:  # 「一共20万」「欠我1万2吧」: the amount inside other words
+        base = float(mixed.group(1))
+        unit = 10000 if mixed.group(2) == "万" else 1000
+        tail = int(mixed.group(3)) * unit // 10 if mixed.group(3) else 0
+        return int(base * unit) + tail, approximate or "来" in text
     if re.fullmatch(rf"[{CN_DIGITS}]+", core):
         value = _cn_number(core)
         return (value, approximate) if value is not None else None

@@ -78,3 +78,55 @@ def test_a_plain_report_with_a_question_still_opens_the_form_and_is_confirmed_in
                  "有微信聊天记录 合同没签"):
         conversation.say(said)
     verify_dialog(conversation, [("不想留", "请核对欠薪求助"), ("对的 提交吧", "已提交。编号QX")])
+
+
+def to_people(conversation: Conversation) -> None:
+    for said in START[:3]:
+        conversation.say(said)
+    assert "一共欠多少钱" in conversation.transcript[-1][1]
+    assert "几个人" in conversation.say("两万")
+
+
+def test_a_head_count_in_words(conversation: Conversation) -> None:
+    to_people(conversation)
+    verify_dialog(conversation, [("整个班组十二个", "有这些材料吗"), ("123都有", "留个手机号"), ("不留", "请核对")])
+    summary = conversation.transcript[-1][1]
+    assert "被欠人数：12人" in summary and "证据材料：劳动合同、考勤或工资条、聊天记录或转账截图" in summary, summary
+
+
+def test_me_and_my_brother_are_two(conversation: Conversation) -> None:
+    to_people(conversation)
+    conversation.say("就我和我哥")
+    conversation.say("4")
+    assert "被欠人数：2人" in conversation.say("匿名")
+
+
+def test_a_day_rate_and_days_worked_make_the_amount(conversation: Conversation) -> None:
+    for said in START[:3]:
+        conversation.say(said)
+    conversation.say("一天三百 干了四十天")
+    conversation.say("1")
+    conversation.say("4")
+    assert "欠多少钱：12000元" in conversation.say("匿名"), conversation.transcript
+
+
+def test_consent_and_a_phone_number_said_as_a_voice_transcript(conversation: Conversation) -> None:
+    to_evidence(conversation)
+    verify_dialog(conversation, [
+        ("有聊天记录", "留个手机号"),
+        ("嗯 那个 一三九 一二三四 五六七八", "同意把您的电话"),
+        ("怕打击报复 不同意", "请核对"),
+    ])
+    summary = conversation.transcript[-1][1]
+    assert "139****5678" in summary and "化名" in summary, summary
+
+
+def test_the_summary_is_confirmed_in_words_and_never_shown_a_third_time(conversation: Conversation) -> None:
+    to_evidence(conversation)
+    conversation.say("4")
+    assert "请核对" in conversation.say("匿名")
+    verify_dialog(conversation, [
+        ("啥", ["请回复1确认提交", "请核对"]),  # once more, with what to reply
+        ("啥", ["还是没看明白", "1 确认提交", "2 修改", "3 转人工"]),  # not the summary a third time
+        ("没毛病 提交吧", "已提交"),
+    ])

@@ -32,8 +32,12 @@ CANCEL = re.compile(
     r"^(取消|取消登记|不弄了|不办了|算了|算了吧|退出|不报了|不投诉了|不登记了|菜单|主菜单|返回)[!！。 ]*$")
 EDIT = re.compile(r"^(修改|改|改一下|我要改|写错了|不对)[!！。 ]*$")
 # 「对的 提交吧」「没问题 就这样」: a confirmation in the worker's words (but not 「先别提交」).
-SUBMIT = re.compile(r"提交|确认|没问题|没错|就这样|对的|是的|可以了")
-HOLD_BACK = re.compile(r"不|别|错|等等|等一下")
+SUBMIT = re.compile(r"提交|确认|没问题|没错|就这样|对的|是的|可以了|就是这些|都对|冇问题|冇错|係啦")
+# 「对 就是这些」「好 交吧」: a summary confirmed in words begins with yes …
+CONFIRMS = re.compile(r"^(?:1|是|对|好|行|嗯|可以|确认|确定|提交|没错|没问题|没有问题|没毛病|没得问题|冇得问题|ok|係|"
+                      r"冇问题|冇错|妥|要得|啱|都对|无误|搞定|发吧|交吧|发过去|交上去|中$|得$)", re.I)
+# … and holds nothing back
+HOLD_BACK = re.compile(r"不对|不是|不行|不要|不能|别|错了|有错|写错|改|等等|等一下|取消|还没")
 CONFIRM, CHANGE, DROP = "确认提交", "修改", "取消"
 SUMMARY_OPTIONS = (Option(CONFIRM, "intake", {"answer": CONFIRM}), Option(CHANGE, "intake", {"answer": CHANGE}),
                    Option(DROP, "intake", {"answer": DROP}))
@@ -126,8 +130,9 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             self._save(draft, d)
             return self._ask(ctx, draft, d, stage, said="收到，已附在这次登记里。")
         if stage == "summary":
-            confirmed = SUBMIT.search(answer) is not None and HOLD_BACK.search(answer) is None
-            if fields.YES.match(answer) or answer == CONFIRM or confirmed:
+            answer = fields.bare(answer) or answer
+            said_yes = SUBMIT.search(answer) is not None or CONFIRMS.match(answer) is not None
+            if fields.YES.match(answer) or answer == CONFIRM or (said_yes and HOLD_BACK.search(answer) is None):
                 return self._file(ctx, draft, d)
             if EDIT.match(answer) or answer == CHANGE:
                 d[STAGE] = "edit"
@@ -136,7 +141,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             named = next((s for s in _slots(d) if answer.removeprefix("改") in (s.label, s.name)), None)
             if named is not None:  # 「改时间」: straight to that field
                 return self._edit_field(draft, d, named)
-            return self._summary(ctx, draft, d, said="请回复1确认提交、2修改或3取消。")
+            return self._missed(ctx, draft, d, stage)
         if stage == "edit":
             slot = next((s for s in _slots(d) if answer in (s.label, s.name)), None)
             if slot is None:
@@ -183,6 +188,10 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         misses = {**d.get(MISSES, {}), stage: int(d.get(MISSES, {}).get(stage, 0)) + 1}
         d[MISSES] = misses
         self._save(draft, d)
+        if stage == "summary":  # the summary again once with what to reply, never a third time
+            if misses[stage] >= 2:
+                return Reply("还是没看明白。请回复数字：", (*SUMMARY_OPTIONS[:2], TO_PERSON))
+            return self._summary(ctx, draft, d, said="请回复1确认提交、2修改或3取消。")
         if misses[stage] >= 3 and _slot(d, stage) is not None:
             skip = Option("跳过这一项", "intake", {"answer": SKIP})
             drop = Option("取消登记", "intake", {"answer": DROP})
@@ -304,7 +313,8 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
             people = int(count) if count else None
         if people is not None:
             d["people"] = people
-            d["people_approx"] = bool(re.search(r"\d+\s*多", text))
+            # 「三十多个人」, not the 多 of 「8000多」
+            d["people_approx"] = bool(re.search(r"\d+\s*多\s*[个名位]?\s*(?:人|工人|兄弟|老乡|工友)", text))
         d["story"] = text
     _note_age(d, text)
     return d

@@ -12,7 +12,7 @@ from typing import Any
 
 from nlu.gazetteer import load_gazetteer
 from nlu.geo import locate
-from nlu.normalize import normalize, parse_amount
+from nlu.normalize import CN_DIGITS, normalize, parse_amount
 from nlu.phone import normalise_phone
 from nlu.result import NluResult
 
@@ -20,11 +20,20 @@ Filled = dict[str, Any]
 
 UNKNOWN = re.compile(r"^(不知道|不清楚|忘了|不记得|没有|没|不晓得|不懂)")
 SKIP = re.compile(r"^(跳过|不知道|不清楚|没有|没|不记得|算了不说)$")
-ANONYMOUS = re.compile(r"匿名|不留|不想留|不给|不方便|保密|不要电话|不用电话")
+ANONYMOUS = re.compile(r"匿名|不留|不想留|不给|不方便|保密|不要电话|不用电话|唔留|唔想留|唔俾|唔畀|唔方便")
+# A voice transcript's fillers before an answer and particles after it: 「嗯 那个 好」「得喇」「中嘞」.
+FILLERS = re.compile(r"^(?:(?:那个|嗯|呃|额|啊|就是|然后|那|这个)[\s，,。]*)+")
+PARTICLES = re.compile(r"[啦喇嘞啊呀吧咯哈了嘛哦噢喔][!！。.\s]*$")
+# Yes and no in a worker's words; a no is looked for first (「可以 只要别让老板知道」 is a yes with a
+# condition, 「怕打击报复 不同意」 a no).
+SAYS_NO = re.compile(r"不同意|不要|不行|不想|不愿|不给|不能|别告诉|别给|莫|唔好|唔得|唔想|唔要|算了|^不$|^否$|^2$")
+SAYS_YES = re.compile(r"同意|可以|行|好|没问题|没有问题|冇问题|中|得|ok|嗯|是|对|^1$", re.I)
+CN_PHONE_DIGITS = str.maketrans("零〇幺一二三四五六七八九", "001123456789")
 YES = re.compile(r"^(1|是|是的|对|对的|好|好的|同意|可以|行|嗯|确认|确定|提交|ok)[!！。 ]*$", re.I)
 NO = re.compile(r"^(2|不|不是|不同意|不行|不要|不可以|否|别)[!！。 ]*$")
 PEOPLE = re.compile(r"(\d+)\s*(多|来)?\s*(?:个)?\s*(?:人|工人|兄弟|老乡|工友)")
-PEOPLE_WORDS = {"就我": 1, "我自己": 1, "就我一个": 1, "一个人": 1, "我一个": 1}
+PEOPLE_WORDS = {"就我": 1, "我自己": 1, "就我一个": 1, "一个人": 1, "我一个": 1, "爷俩": 2, "父子俩": 2, "两口子": 2,
+                "夫妻俩": 2, "兄弟俩": 2, "我俩": 2, "我们俩": 2, "俺俩": 2, "仨": 3}
 MONTHS = re.compile(r"(\d+)\s*(?:个)?\s*(多)?\s*月")
 YEAR = re.compile(r"(20\d\d)\s*年")
 RELATIVE_YEAR = {"今年": 0, "去年": 1, "前年": 2, "大前年": 3}
@@ -115,13 +124,22 @@ def free_text(name: str, limit: int = 500) -> Any:
     return read
 
 
-PER_PERSON = re.compile(r"每人|每个人|一人|人均|一个人|每位|每个工友")
+PER_PERSON = re.compile(r"每人|每个人|[一1]人|人均|[一1]个人|每位|每个工友|俺的是|我的是|我自己的")
+# A day rate and the days worked: 「一天三百 干了四十天」 (normalised: 「1天300 干了40天」) is 12000.
+DAY_RATE = re.compile(
+    rf"(?:[一1]天|每天|日薪|日工资)\s*([\d{CN_DIGITS}]+)\s*(?:块|元)?.*?([\d{CN_DIGITS}]+)\s*(?:个)?(?:工|天)")
 
 
 def amount(text: str, nlu: NluResult) -> Filled | None:
     """「两万多」 → 20000 (approximate); 「每人八千」 → 8000 each, multiplied by the head count once known."""
     each = {"amount_per_person": True} if PER_PERSON.search(text) else {}
+    by_day = DAY_RATE.search(text)
+    if by_day and (rate := parse_amount(by_day.group(1))) and (days := parse_amount(by_day.group(2))):
+        return {"amount": rate[0] * days[0], "amount_said": clean(text)[:30], "amount_approx": False}
     ent = next((e for e in nlu.entities if e.name == "amount"), None)
+    if ent is not None and (("万" in text and int(ent.value) < 10000) or each):
+        ent = None  # 「一共二十来万」 read by the model as 20, 「一人一万多」 as 1: the words say more
+    text = PER_PERSON.sub(" ", text) if each else text  # 「1人10000多」: the 1 counts heads, not yuan
     if ent is not None:
         value = int(ent.value)
         return {"amount": value, "amount_said": ent.text or str(ent.value), "amount_approx": bool(ent.approximate),
@@ -139,7 +157,7 @@ def months(text: str, nlu: NluResult) -> Filled | None:
     ent = next((e for e in nlu.entities if e.name == "months"), None)
     if ent is not None:
         return {"months": int(ent.value)}
-    match = MONTHS.search(text)
+    match = MONTHS.search(text.replace("俩", "2").replace("仨", "3"))
     if match:
         return {"months": int(match.group(1))}
     parsed = parse_amount(text)
@@ -147,22 +165,39 @@ def months(text: str, nlu: NluResult) -> Filled | None:
         return {"months": parsed[0]}
     if "半年" in text:
         return {"months": 6}
-    if "一年" in text:
-        return {"months": 12}
+    years = re.search(rf"([\d{CN_DIGITS}]+)\s*(?:多)?\s*年", text)
+    if years and (parsed_years := parse_amount(years.group(1))) and 0 < parsed_years[0] <= 5:
+        return {"months": parsed_years[0] * 12 + (6 if "年半" in text else 0)}  # 「两年」「一年半」
+    if re.search(r"一年|成年|整年|大半年", text):
+        return {"months": 12 if "大半年" not in text else 6}
     return None
+
+
+# A head count in words: 「十二个」「整个班组 十五个」「十来个」「七八个」. The number before 个/位/名/人
+# counts; else the last number (「一共」「一起」 hold a 一 that is not one).
+COUNT = re.compile(rf"([\d{CN_DIGITS}]+(?:来|多|几)?)\s*([个位名人口])?")
 
 
 def people(text: str, nlu: NluResult) -> Filled | None:
     found = read_people(text)
     if found is not None:
         return {"people": found}
-    parsed = parse_amount(text)
-    if parsed and 0 < parsed[0] < 10000:
-        return {"people": parsed[0]}
+    tokens = COUNT.findall(text)
+    counted = [number for number, measure in tokens if measure] or [number for number, _ in tokens[-1:]]
+    for number in counted:
+        parsed = parse_amount(number)
+        if parsed and 0 < parsed[0] < 10000:
+            return {"people": parsed[0]}
     return None
 
 
+TWO_OF_US = re.compile(
+    r"我(?:和|跟|同|加)(?:我)?(?:哥|弟|姐|妹|爸|妈|老婆|老公|媳妇|爱人|儿子|女儿|老乡|兄弟|表哥|表弟|堂哥|朋友)")
+
+
 def read_people(text: str) -> int | None:
+    if TWO_OF_US.search(text):  # 「就我和我哥」: two, not 「就我」
+        return 2
     for words, count in PEOPLE_WORDS.items():
         if words in text:
             return count
@@ -184,8 +219,14 @@ NEGATED_AFTER = re.compile(r"^(?:没|没有|未|也没)(?:签|有|给|打|拿)?(
 NOTHING = re.compile(r"^(?:4|都没有?|没有|没|无|啥也没有?|什么都没有?|一样也没有|一个都没有|都冇|冇)[啊呀的了。!！ ]*$")
 
 
+EVERYTHING = re.compile(r"^(?:[1-3\s,，、和]*)(?:全都有|都有|全有|齐全|都齐|三样都有|全部都有)")
+
+
 def evidence(text: str, nlu: NluResult) -> Filled | None:
-    text = clean(text)
+    text = bare(text)
+    if EVERYTHING.match(text):  # 「全都有」「123都有」
+        return {"evidence": list(EVIDENCE.values()), "contract": True}
+    text = {"四": "4", "一": "1", "二": "2", "三": "3"}.get(text, text)
     digits_only = re.fullmatch(r"[1-4\s,，、和]+", text) is not None
     picked = [EVIDENCE[d] for d in dict.fromkeys(re.findall(r"[123]", text))] if digits_only else []
     if digits_only and not picked and "4" in text:
@@ -209,20 +250,29 @@ def phone(text: str, nlu: NluResult) -> Filled | None:
         return {"phone": "", "anonymous": True}
     ent = next((e for e in nlu.entities if e.name == "phone"), None)
     number = normalise_phone(str(ent.value)) if ent is not None else None
-    if number is None:
-        digits = re.sub(r"\D", "", text)
+    if number is None:  # 「一五八 零零一二 三四五六」: digits said in words
+        digits = re.sub(r"\D", "", text.translate(CN_PHONE_DIGITS))
         number = normalise_phone(digits[-11:]) if len(digits) >= 11 else None
     if number is None:
         return None
     return {"phone": number.removeprefix("+86"), "anonymous": False}
 
 
+def bare(text: str) -> str:
+    """An answer without the fillers of speech: 「嗯 那个 好吧」 → 「好」."""
+    return PARTICLES.sub("", FILLERS.sub("", clean(text))).strip()
+
+
 def consent(text: str, nlu: NluResult) -> Filled | None:
-    text = clean(text)
+    text = bare(text)
     if YES.match(text):
         return {"consent": True}
-    if NO.match(text):
+    if NO.match(text) or SAYS_NO.search(text):
         return {"consent": False}
+    if SAYS_YES.search(text) and not re.search(r"不|唔|别|冇", text.replace("没问题", "").replace("冇问题", "")):
+        return {"consent": True}
+    if SAYS_YES.search(text) and re.search(r"只要|但是|不过", text):  # 「可以 只要别让老板知道」
+        return {"consent": True}
     return None
 
 
