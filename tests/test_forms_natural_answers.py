@@ -130,3 +130,8 @@ def test_the_summary_is_confirmed_in_words_and_never_shown_a_third_time(conversa
         ("啥", ["还是没看明白", "1 确认提交", "2 修改", "3 转人工"]),  # not the summary a third time
         ("没毛病 提交吧", "已提交"),
     ])
+
+
+def test_months_said_as_lia_in_the_first_message_are_not_asked_again(conversation: Conversation) -> None:
+    answer = conversation.say("老板拖了俺们工钱 俩月了")
+    assert "登记欠薪求助" in answer and "欠2个月" in answer, answer

@@ -305,6 +305,9 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
             d["story"] = text
     else:
         months = ctx.nlu.first("months")
+        if months is None:  # 「俩月了」: the model saw no number
+            in_words = fields.MONTHS.search(text.replace("俩", "2").replace("仨", "3"))
+            months = int(in_words.group(1)) if in_words else None
         if months is not None:
             d["months"] = int(months)
         people = fields.read_people(text)
