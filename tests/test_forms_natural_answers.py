@@ -135,3 +135,13 @@ def test_the_summary_is_confirmed_in_words_and_never_shown_a_third_time(conversa
 def test_months_said_as_lia_in_the_first_message_are_not_asked_again(conversation: Conversation) -> None:
     answer = conversation.say("老板拖了俺们工钱 俩月了")
     assert "登记欠薪求助" in answer and "欠2个月" in answer, answer
+
+
+def test_a_correction_puts_the_last_answer_right_and_the_form_goes_on(conversation: Conversation) -> None:
+    verify_dialog(conversation, [
+        ("老板欠我工资", "欠钱的老板"),
+        ("华达建筑", "在哪干的活"),
+        ("广州 白云区 工地", "欠了几个月"),
+        ("不对 是东莞", ["已改：干活地点：", "东莞", "欠了几个月"]),  # the place put right, the question again
+        ("三个月", "一共欠多少钱"),
+    ])

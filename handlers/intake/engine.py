@@ -45,6 +45,8 @@ STAGE = "_stage"  # slot:<name> | summary | edit | edit:<name>
 MISSES = "_misses"  # per question: answers not understood, so the same question never loops
 SKIPPED = "_skipped"  # questions the worker chose to skip
 SKIP = "__skip__"
+LAST = "_last"  # the question answered last: what 「不对 是东莞」 puts right
+CORRECTION = re.compile(r"^(?:不对|错了|说错了|不是|搞错了|打错了|写错了)[，,。\s]*(?:是|应该是|改成|改为)\s*(.+)$")
 
 
 @handler
@@ -154,6 +156,9 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             d[slot.name] = None
             d[SKIPPED] = [*d.get(SKIPPED, []), slot.name]
             return self._next(ctx, draft, d)
+        corrected = self._correction(ctx, draft, d, stage, answer)
+        if corrected is not None:
+            return corrected
         filled = slot.read(answer, ctx.nlu)
         if filled is not None and "amount_said" in filled and ctx.raw and len(ctx.raw) <= 12:
             filled["amount_said"] = ctx.raw.strip()  # read back in the worker's own words: 「两万多」
@@ -162,9 +167,25 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         d.update(seal(filled, ctx))
         _per_person_total(d)
         _note_age(d, answer)
+        d[LAST] = slot.name
         if stage.startswith("edit:"):
             return self._summary(ctx, draft, d)
         return self._next(ctx, draft, d)
+
+    def _correction(self, ctx: Context, draft: Case, d: dict[str, Any], stage: str, answer: str) -> Reply | None:
+        """「不对 是东莞」 right after answering where: the answer before is put right, and the question
+        now open is asked again. None when the message is not a correction of the last answer."""
+        said = CORRECTION.match(answer)
+        last = _slot(d, f"slot:{d.get(LAST, '')}")
+        if said is None or last is None or last.name in ("phone", "consent"):
+            return None
+        filled = last.read(said.group(1), ctx.nlu)
+        if filled is None:
+            return None
+        d.update(seal(filled, ctx))
+        _per_person_total(d)
+        self._save(draft, d)
+        return self._ask(ctx, draft, d, stage, said=f"已改：{last.label}：{show(last.name, d)}。\n")
 
     def _next(self, ctx: Context, draft: Case, d: dict[str, Any], said: str = "") -> Reply:
         slot = next((s for s in _slots(d) if s.name not in d and s.needed(d)), None)
@@ -355,7 +376,9 @@ def show(name: str, d: dict[str, Any]) -> str:
         return f"{d.get('employer', '不知道')}{extra}{where}"
     if name == "site":
         period = f"（{d['period']}）" if d.get("period") else ""
-        return f"{d.get('city', '')}{d.get('district', '')} {d.get('site', '')}{period}".strip()
+        place = f"{d.get('city', '')}{d.get('district', '')}"
+        site = "" if str(d.get("site", "")) in (place, d.get("city")) else d.get("site", "")  # not 「东莞 东莞」
+        return f"{place} {site}{period}".strip()
     if name == "months":
         return f"{d['months']}个月" if d.get("months") is not None else "不清楚"
     if name == "amount":
