@@ -23,6 +23,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench.results import record
+
 ROOT = Path(__file__).resolve().parents[1]
 SUMMARY = ROOT / "bench" / "results" / "dialogue-eval.json"
 OUT = ROOT / "var" / "dialogue-eval"
@@ -115,10 +117,7 @@ def main() -> int:
                     help="answer pools (bench/data/simulated_workers_blind.yml for the blind measurement)")
     args = ap.parse_args()
     summary = run(args.dialogues, args.seed, args.pools)
-    print(json.dumps(summary, ensure_ascii=False, indent=1))
-    previous = json.loads(SUMMARY.read_text(encoding="utf-8")) if SUMMARY.exists() else {}
-    previous[args.label] = {**summary, "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    SUMMARY.write_text(json.dumps(previous, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    record(SUMMARY, args.label, summary)
     return 0
 
 

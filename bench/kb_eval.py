@@ -33,6 +33,8 @@ from typing import Any
 
 import yaml
 
+from bench.results import record
+
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "data" / "kb_blind.yml"  # written blind 2026-11-29; its misses have since been read: dev
 BLIND = ROOT / "bench" / "data" / "kb_blind_2.yml"  # written blind 2026-12-05; only its figures are read
@@ -195,10 +197,7 @@ def main() -> int:
     ap.add_argument("--label", default="current", help="name of this measurement in the summary file")
     args = ap.parse_args()
     summary = evaluate(args.kb_dir)
-    print(json.dumps(summary, ensure_ascii=False, indent=1))
-    previous = json.loads(SUMMARY.read_text(encoding="utf-8")) if SUMMARY.exists() else {}
-    previous[args.label] = {**summary, "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    SUMMARY.write_text(json.dumps(previous, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    record(SUMMARY, args.label, summary)
     return 0
 
 

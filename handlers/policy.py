@@ -15,6 +15,7 @@ from handlers.base import Context, handler
 from handlers.guidance import TO_PERSON
 from handlers.menu import MAIN_MENU
 from knowledge_base import Article, KnowledgeBase
+from knowledge_base.store import Hit
 from nlu.geo import locate
 
 ASK = "请直接说您想问的，比如「工伤怎么认定」「没签合同怎么办」「仲裁要钱吗」。"
@@ -68,13 +69,10 @@ class PolicyHandler:
 def answer(ctx: Context) -> Reply | None:
     """The best article's answer when retrieval is confident, with the form the worker's words pointed
     to offered after it; None when no article answers well enough (say so rather than guess)."""
-    if _off_topic(ctx.text):
+    found = _confident_hits(ctx, limit=5)
+    if found is None:
         return None
-    kb = ctx.library.index()
-    where = _places(ctx)
-    hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where, limit=5)
-    if not hits or not kb.confident(ctx.text, hits[0]):
-        return None
+    kb, hits, where = found
     form = _form_offer(ctx)
     art = hits[0][0]
     reply = article_reply(art, kb)
@@ -118,6 +116,17 @@ def _only_asks(part: str) -> bool:
     return len(part) <= 6 and RIGHTS_QUESTION.search(part) is not None
 
 
+def _confident_hits(ctx: Context, limit: int) -> tuple[KnowledgeBase, list[Hit], tuple[str, ...]] | None:
+    """The knowledge base, its best articles for the message and the worker's places, when the best
+    clearly answers a question about work; None otherwise."""
+    if _off_topic(ctx.text):
+        return None
+    kb = ctx.library.index()
+    where = _places(ctx)
+    hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where, limit=limit)
+    return (kb, hits, where) if hits and kb.confident(ctx.text, hits[0]) else None
+
+
 def _off_topic(text: str) -> bool:
     """「房东不退押金」「信用卡逾期会坐牢吗」: not a question about work, whatever an article's words."""
     return OFF_TOPIC.search(text) is not None and ABOUT_WORK.search(text) is None
@@ -126,14 +135,10 @@ def _off_topic(text: str) -> bool:
 def law_line(ctx: Context) -> str:
     """The law on a situation reported with no question (「身份证被老板扣着不还」), in two lines to put
     before the form it opens, when an article clearly answers it; else nothing."""
-    if _off_topic(ctx.text):
+    found = _confident_hits(ctx, limit=1)
+    if found is None or (found[2] and not found[1][0].article.holds_in(found[2])):
         return ""
-    kb = ctx.library.index()
-    where = _places(ctx)
-    hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where, limit=1)
-    if not hits or not kb.confident(ctx.text, hits[0]) or (where and not hits[0].article.holds_in(where)):
-        return ""
-    art = hits[0].article
+    art = found[1][0].article
     estimate = _compensation_estimate(ctx, art)
     return f"{art.short}\n{art.citation}" + (f"\n{estimate}" if estimate else "")
 
