@@ -105,6 +105,8 @@ def run(count: int, seed: int, pools: Path) -> dict[str, Any]:
                "summary_right": o.summary_right, "transcript": o.transcript}
               for o in outcomes if not o.filed or o.loops or o.summary_right is False]
     (OUT / "not-filed.json").write_text(json.dumps(broken, ensure_ascii=False, indent=1), encoding="utf-8")
+    sample = [{"kind": o.kind, "turns": o.turns, "transcript": o.transcript} for o in outcomes[:20]]
+    (OUT / "sample.json").write_text(json.dumps(sample, ensure_ascii=False, indent=1), encoding="utf-8")
     return summary
 
 

@@ -38,6 +38,7 @@ ASKED: tuple[tuple[str, str], ...] = (
     ("edit", "改哪一项"),
     ("employer", "欠钱的老板或公司叫什么"),
     ("site", "在哪干的活"),
+    ("months_amount", "欠了几个月的工资、一共欠多少钱"),
     ("months", "欠了几个月"),
     ("amount", "一共欠多少钱"),
     ("people", "几个人被欠"),
@@ -51,6 +52,7 @@ ASKED: tuple[tuple[str, str], ...] = (
 )
 STYLES = ("plain", "plain", "traditional", "voice")
 FILLERS = ("那个", "嗯", "就是", "呃")
+BOTH_AT_ONCE = 0.5  # asked 「欠了几个月、一共欠多少钱」, a worker says both about half the time (a guess)
 
 
 @dataclass
@@ -94,7 +96,7 @@ def styled(text: str, style: str, rng: random.Random) -> str:
     if style == "traditional":
         return _to_traditional()(text)
     if style == "voice":  # a voice transcript: no punctuation, a filler word
-        bare = re.sub(r"[，。,.!！?？、；;：:]", " ", text).strip()
+        bare = re.sub(r"[，。,!！?？、；;：:]|\.(?!\d)", " ", text).strip()  # not the point of 「1.5万」
         return f"{rng.choice(FILLERS)} {bare}" if rng.random() < 0.5 and not re.fullmatch(r"[\d\s+-]+", bare) else bare
     return text
 
@@ -120,6 +122,9 @@ class Worker:
     def answer(self, slot: str, attempt: int = 1, reply: str = "") -> str:
         """What the worker says to the question; asked again after 「没看明白」, they put it another
         way: another phrasing that means the same, or the number offered."""
+        if slot == "months_amount":  # two questions in one: the months, and the money too or not
+            months = self.answer("months", attempt, reply)
+            return f"{months} {self.answer('amount', attempt, reply)}" if self.rng.random() < BOTH_AT_ONCE else months
         if attempt > 1 and slot in self.said:
             return styled(self._rephrased(slot, reply), self.style, self.rng)
         chosen = self.said.get(slot)
@@ -212,13 +217,13 @@ def play(worker: Worker, say: Callable[[str], str], photo: Callable[[], str] | N
             continue
         else:
             message = worker.answer(slot, seen[slot], reply)
-            answered.add(slot)
+            answered.update(("months", "amount") if slot == "months_amount" else (slot,))
         reply = say(message)
         out.transcript.append((message, reply))
         out.turns += 1
         if worker.corrects and not corrected and slot in ("site", "employer") and asked(reply) != slot:
             corrected = True  # a place or a name put right (a changed amount would change what is meant)
-            fixes = [c for c in pools()["answers"]["corrections"] if c.get("field") in ("site", "employer")]
+            fixes = [c for c in pools()["answers"]["corrections"] if c.get("field") == slot]  # the answer just given
             if not fixes:
                 continue
             fix = worker.rng.choice(fixes)

@@ -54,13 +54,25 @@ def _dialect(text: str) -> str:
     return _DIALECT.sub(lambda m: _DIALECT_TO[m.group()], text)
 
 
+# The numerals of cheques and IOUs (「四万伍」「叁仟」), read as plain ones where they stand among numbers:
+# not the 伍 of a surname, the 陆 of 陆续 or the 拾 of 收拾.
+_FORMAL = "壹贰叁肆伍陆柒捌玖拾佰仟"
+_FORMAL_NUMERAL = re.compile(
+    rf"(?<=[\d{CN_DIGITS}{_FORMAL}])[{_FORMAL}]|[{_FORMAL}](?=[\d{CN_DIGITS}{_FORMAL}块元])")
+_PLAIN_NUMERAL = str.maketrans(_FORMAL, "一二三四五六七八九十百千")
+
+
+def _formal_numerals(text: str) -> str:
+    return _FORMAL_NUMERAL.sub(lambda m: m.group().translate(_PLAIN_NUMERAL), text)
+
+
 def normalize(text: str) -> str:
     """The form every message is understood in (the worker's original is kept elsewhere)."""
     text = unicodedata.normalize("NFKC", text)  # full-width letters, digits, punctuation
     if is_pinyin_only(text):  # 「shenzhen you pugong ma」 → 深圳有普工吗 (left alone if unreadable)
         text = from_pinyin(text) or text
     text = _t2s().convert(text)
-    text = _dialect(_WS.sub(" ", text).strip())
+    text = _formal_numerals(_dialect(_WS.sub(" ", text).strip()))
 
     def repl(match: re.Match[str]) -> str:
         token = match.group(1) or match.group(2)

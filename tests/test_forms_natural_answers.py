@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.conversation.pipeline import Pipeline
 from domain.messages import Channel
 from tests.support.dialog import Conversation, verify_dialog
@@ -145,3 +147,21 @@ def test_a_correction_puts_the_last_answer_right_and_the_form_goes_on(conversati
         ("不对 是东莞", ["已改：干活地点：", "东莞", "欠了几个月"]),  # the place put right, the question again
         ("三个月", "一共欠多少钱"),
     ])
+
+
+def test_when_the_work_began_is_read_back_as_the_months_meant(conversation: Conversation) -> None:
+    last_year = date.today().year - 1
+    for said in ("老板欠我三个月工资", "宏达建筑", "东莞 宏达工地 去年10月开始干的", "两万", "就我一个人", "4"):
+        conversation.say(said)
+    summary = conversation.say("匿名")
+    assert f"干活地点：东莞 宏达工地（{last_year}年10月起）" in summary, summary
+
+
+def test_when_it_happened_is_read_back_as_the_month_meant(conversation: Conversation) -> None:
+    for said in ("中介收了我800押金 不给介绍工作也不退", "东莞 华达劳务"):
+        conversation.say(said)
+    assert "什么时候的事" in conversation.transcript[-1][1], conversation.transcript
+    conversation.say("上上个月")
+    summary = conversation.say("匿名")
+    month = (date.today().year * 12 + date.today().month - 1) - 2
+    assert f"时间：上上个月（{month // 12}年{month % 12 + 1}月）" in summary, summary

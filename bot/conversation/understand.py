@@ -17,6 +17,7 @@ from typing import Any
 from domain.dialogue import DialogueState
 from domain.messages import InboundMessage, Option
 from handlers.base import CODE_PENDING, VERIFY_INTENT, FormHandler, HandlerRegistry
+from handlers.intake.fields import bare
 from handlers.menu import MAIN_MENU
 from nlu.normalize import normalize
 from nlu.result import FALLBACK_INTENT, Entity, NluResult
@@ -127,8 +128,34 @@ def option_named(turn: Turn) -> Understood | None:
     return Understood(turn.text, NluResult(named[0].action, 1.0, source="option"), dict(named[0].payload))
 
 
+# A short yes or no, said to a yes-or-no offer (「您是要登记欠薪求助吗？1 是，开始登记 2 不是」).
+SAYS_YES = re.compile(r"^(?:是|是的|是啊|对|对的|对头|好|好的|好嘞|行|可以|嗯|嗯嗯|要|需要|确定|同意|中|没错|要得|得|"
+                      r"係|系|ok|yes)$", re.I)
+SAYS_NO = re.compile(r"^(?:不|不是|不是的|不对|不要|不用|不用了|不了|不需要|算了|别|不行|否|没有|唔|唔使|唔要|冇|"
+                     r"no)$", re.I)
+YES_LABEL = re.compile(r"^(?:是|确定|同意|好|要|开始)")
+NO_LABEL = re.compile(r"^(?:不|别|算了|取消)")
+
+
+def short_reply_to_offer(turn: Turn) -> Understood | None:
+    """「是的」 or 「不用了」 to a question that offered a yes and a no: that option, not the model's
+    affirm (which once answered 「好的。请回复数字选择要办的事」 and lost the yes)."""
+    options = turn.state.options
+    if turn.form is not None or not options:
+        return None
+    said = bare(turn.text).lower()
+    yes = next((opt for opt in options if YES_LABEL.match(opt.label)), None)
+    no = next((opt for opt in options if NO_LABEL.match(opt.label)), None)
+    pick = yes if yes is not None and no is not None and SAYS_YES.match(said) else None
+    pick = no if yes is not None and no is not None and SAYS_NO.match(said) else pick
+    if pick is None:
+        return None
+    turn.state.more = None
+    return Understood(turn.text, NluResult(pick.action, 1.0, source="option"), dict(pick.payload))
+
+
 BEFORE_NLU: tuple[Rule, ...] = (evidence_for_open_form, channel_action, code_for_phone_link, offered_option,
-                                option_named)
+                                option_named, short_reply_to_offer)
 
 
 # --- after the NLU ----------------------------------------------------------------------------

@@ -46,7 +46,7 @@ def inspection_rows(case: Case, worker: Worker | None, group: CaseGroup | None, 
             ("工程项目或厂址", f"{d.get('site', '')}（{'建设工程' if d.get('construction') else '非建设工程'}）"),
             ("所在地", place or "不清楚"),
             ("负责机构", f"{place or '用工所在地'}劳动保障监察机构"),
-            ("用工时间", str(d.get("period") or "未说明")),
+            ("用工时间", _dated(d, "period", "未说明")),
             ("欠薪月数", f"{d['months']}个月" if d.get("months") is not None else "不清楚"),
             ("欠薪金额", _figure(d, "amount", "元")),
             ("涉及人数", _figure(d, "people", "人")),
@@ -60,7 +60,7 @@ def inspection_rows(case: Case, worker: Worker | None, group: CaseGroup | None, 
             ("问题类别", category.label if category else "其他"),
             ("被投诉单位/中介", str(d.get("employer") or "不清楚")),
             ("所在地", place or "不清楚"),
-            ("发生时间", str(d.get("when") or "不清楚")),
+            ("发生时间", _dated(d, "when", "不清楚", shown="when_dates_shown")),
         ]
         if d.get("amount"):
             rows.append(("涉及金额", f"{d['amount']}元"))
@@ -87,3 +87,12 @@ def inspection_html(case: Case, worker: Worker | None, group: CaseGroup | None, 
         rows=inspection_rows(case, worker, group, cipher, reveal),
         warning=TIME_LIMIT if time_limit_applies(dict(case.details or {})) else "",
     )
+
+
+def _dated(d: dict[str, Any], name: str, missing: str, shown: str = "") -> str:
+    """The worker's words and the months they meant when said (「去年10月（2025年10月）」): a report read
+    next year must not say 「去年」 alone."""
+    words, months = str(d.get(name) or ""), str(d.get(shown or f"{name}_shown") or "")
+    if not words:
+        return missing
+    return f"{words}（{months}）" if months and months != words else words

@@ -46,7 +46,12 @@ MISSES = "_misses"  # per question: answers not understood, so the same question
 SKIPPED = "_skipped"  # questions the worker chose to skip
 SKIP = "__skip__"
 LAST = "_last"  # the question answered last: what 「不对 是东莞」 puts right
-CORRECTION = re.compile(r"^(?:不对|错了|说错了|不是|搞错了|打错了|写错了)[，,。\s]*(?:是|应该是|改成|改为)\s*(.+)$")
+CORRECTION = re.compile(r"^([^\s，,。]{0,6}?)(?:不对|错了|说错了|搞错了|打错了|写错了|改一下|不是[^\s，,。]{0,8})"
+                        r"[，,。\s]*(?:是|应该是|改成|改为)\s*(.+)$")
+# 「老板名字写错了 是李建军」「不是郑州 是新郑」: the answer put right, named or by what it says.
+CORRECTS = {"employer": re.compile(r"老板|名字|公司|单位|厂名|工头"), "site": re.compile(r"地方|地点|工地|城市|在哪"),
+            "amount": re.compile(r"钱|金额"), "months": re.compile(r"几个月|月数"),
+            "people": re.compile(r"人数|几个人")}
 
 
 @handler
@@ -161,7 +166,10 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             return corrected
         filled = slot.read(answer, ctx.nlu)
         if filled is not None and "amount_said" in filled and ctx.raw and len(ctx.raw) <= 12:
-            filled["amount_said"] = ctx.raw.strip()  # read back in the worker's own words: 「两万多」
+            # read back in the worker's own words: 「两万多」 (only the money of 「3个月 两万多」)
+            own = (ctx.raw.strip() if slot.name == "amount"
+                   else fields.words_for_amount(ctx.raw, int(filled["amount"] or 0)))
+            filled["amount_said"] = own or filled["amount_said"]
         if filled is None:
             return self._missed(ctx, draft, d, stage)
         d.update(seal(filled, ctx))
@@ -176,10 +184,13 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         """「不对 是东莞」 right after answering where: the answer before is put right, and the question
         now open is asked again. None when the message is not a correction of the last answer."""
         said = CORRECTION.match(answer)
-        last = _slot(d, f"slot:{d.get(LAST, '')}")
-        if said is None or last is None or last.name in ("phone", "consent"):
+        if said is None:
             return None
-        filled = last.read(said.group(1), ctx.nlu)
+        named = next((name for name, words in CORRECTS.items() if said.group(1) and words.search(said.group(1))), None)
+        last = _slot(d, f"slot:{named or d.get(LAST, '')}")
+        if last is None or last.name in ("phone", "consent") or last.name not in d:
+            return None
+        filled = last.read(said.group(2), ctx.nlu)
         if filled is None:
             return None
         d.update(seal(filled, ctx))
@@ -193,7 +204,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             return self._summary(ctx, draft, d, said)
         d[STAGE] = f"slot:{slot.name}"
         self._save(draft, d)
-        return Reply(f"{said}{slot.ask}", slot.options)
+        return Reply(f"{said}{slot.question(d)}", slot.options)
 
     def _ask(self, ctx: Context, draft: Case, d: dict[str, Any], stage: str, said: str) -> Reply:
         if stage == "summary":
@@ -201,7 +212,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         if stage == "edit":
             return self._edit_menu(d, said)
         slot = _slot(d, stage)
-        return Reply(f"{said}{slot.ask}", slot.options) if slot else self._next(ctx, draft, d, said)
+        return Reply(f"{said}{slot.question(d)}", slot.options) if slot else self._next(ctx, draft, d, said)
 
     def _missed(self, ctx: Context, draft: Case, d: dict[str, Any], stage: str) -> Reply:
         """An answer not understood. The second time the question comes with a hint; the third, the
@@ -237,7 +248,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
     def _edit_field(self, draft: Case, d: dict[str, Any], slot: Slot) -> Reply:
         d[STAGE] = f"edit:{slot.name}"
         self._save(draft, d)
-        return Reply(slot.ask, slot.options)
+        return Reply(slot.alone or slot.ask, slot.options)
 
     def _cancel(self, ctx: Context, draft: Case) -> Reply:
         cases.cancel_draft(ctx.db, draft)
@@ -375,10 +386,12 @@ def show(name: str, d: dict[str, Any]) -> str:
         where = f"，{d.get('city', '')}{d.get('district', '')}" if complaint_place else ""
         return f"{d.get('employer', '不知道')}{extra}{where}"
     if name == "site":
-        period = f"（{d['period']}）" if d.get("period") else ""
+        period = f"（{d.get('period_shown') or d['period']}）" if d.get("period") else ""
         place = f"{d.get('city', '')}{d.get('district', '')}"
         site = "" if str(d.get("site", "")) in (place, d.get("city")) else d.get("site", "")  # not 「东莞 东莞」
         return f"{place} {site}{period}".strip()
+    if name == "when" and d.get("when_dates_shown") and d.get("when_dates_shown") != d.get("when"):
+        return f"{d['when']}（{d['when_dates_shown']}）"
     if name == "months":
         return f"{d['months']}个月" if d.get("months") is not None else "不清楚"
     if name == "amount":

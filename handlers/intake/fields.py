@@ -7,9 +7,11 @@ it filled (an answer may fill more than one: 「东莞长安 华达劳务」 giv
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from nlu import dates
 from nlu.gazetteer import load_gazetteer
 from nlu.geo import locate
 from nlu.normalize import CN_DIGITS, normalize, parse_amount
@@ -94,18 +96,13 @@ def who_where(text: str, nlu: NluResult) -> Filled | None:
     return out
 
 
-# When the work ran, said along with the place: 「今年3月开始」「去年10月到今年1月」「从2023年干到现在」
-PERIOD = re.compile(
-    r"从?((?:20\d\d年|今年|去年|前年)?\s*(?:\d{1,2}月份?)?(?:\d{1,2}[号日])?)\s*(?:开始|起|干到|到|至)[^，,。 ]*"
-)
-
-
 def site(text: str, nlu: NluResult) -> Filled | None:
+    """「郑州金水区 锦绣小区工地 今年3月开始」→ the city, district, site and when the work began (2026-03)."""
     if not clean(text):
         return None
-    period = next((m for m in PERIOD.finditer(text) if m.group(1).strip()), None)
-    if period is not None:
-        text = text.replace(period.group(), " ")
+    period = dates.find(text)
+    if period is not None:  # 「去年10月开始干的」: the time words and the verb after them
+        text = re.sub(re.escape(period.words) + r"[^，,。\s]*", " ", text, count=1)
     found = place_and_name(text, nlu)
     out: Filled = {"site": found.get("name", clean(text))[:80]}
     for key in ("city", "district"):
@@ -113,8 +110,24 @@ def site(text: str, nlu: NluResult) -> Filled | None:
             out[key] = found[key]
     out["construction"] = bool(CONSTRUCTION.search(text))
     if period is not None:
-        out["period"] = clean(period.group())
+        out.update(_period("period", period))
     return out
+
+
+def when(text: str, nlu: NluResult) -> Filled | None:
+    """「去年10月」「春节后」: the words as said, and the months they mean when they say a time."""
+    text = clean(text)
+    if not text:
+        return None
+    period = dates.find(text)
+    return {"when": text[:60], **(_period("when_dates", period) if period else {})}
+
+
+def _period(name: str, period: dates.Period) -> Filled:
+    """A period kept as the worker's words, the months meant (「2026年3月起」) and ISO dates for staff."""
+    return {name: period.words, f"{name}_shown": period.shown(),
+            f"{name}_from": period.start.isoformat() if period.start else None,
+            f"{name}_to": period.end.isoformat() if period.end else None}
 
 
 def free_text(name: str, limit: int = 500) -> Any:
@@ -171,6 +184,35 @@ def months(text: str, nlu: NluResult) -> Filled | None:
     if re.search(r"一年|成年|整年|大半年", text):
         return {"months": 12 if "大半年" not in text else 6}
     return None
+
+
+# Months said as months: 「3个月」「半年」「一年半」「两年多」 (not a bare number, which may be money).
+SAYS_MONTHS = re.compile(
+    rf"[\d{CN_DIGITS}]+\s*个?\s*多?\s*月|半年|[\d{CN_DIGITS}]+\s*多?\s*年半?|一年|成年|整年|大半年")
+MONEY_WORDS = re.compile(r"[万千百块元]|\d{3,}")
+BARE_COUNT = re.compile(r"^(\d{1,2})\s+")
+
+
+def months_and_amount(text: str, nlu: NluResult) -> Filled | None:
+    """「3个月 两万多」 to 「欠了几个月、一共欠多少钱？」: both; 「三个月」 or 「两万多」 alone: the one said
+    (the other is asked next); 「不知道」: months not known."""
+    said_months = SAYS_MONTHS.search(text)
+    out: Filled = {}
+    if said_months is not None:
+        out.update(months(said_months.group(), nlu) or {})
+    rest = SAYS_MONTHS.sub(" ", text).strip()
+    bare_count = BARE_COUNT.match(rest)
+    if said_months is None and bare_count and int(bare_count.group(1)) <= 60 and MONEY_WORDS.search(rest[2:]):
+        out["months"] = int(bare_count.group(1))  # 「3 四万五」: the months first, then the money
+        rest = rest[bare_count.end():]
+    if rest and MONEY_WORDS.search(rest):
+        money_entities = tuple(e for e in nlu.entities if e.name != "amount" or int(e.value) >= 100 or not said_months)
+        out.update(amount(rest, replace(nlu, entities=money_entities)) or {})
+    if out:
+        return out
+    if UNKNOWN.match(clean(text)):
+        return {"months": None}
+    return months(text, nlu)  # 「三」「5」: a bare small number answers 几个月
 
 
 # A head count in words: 「十二个」「整个班组 十五个」「十来个」「七八个」. The number before 个/位/名/人
@@ -277,7 +319,10 @@ def consent(text: str, nlu: NluResult) -> Filled | None:
 
 
 def years_ago(text: str, today: date) -> int | None:
-    """How long ago the worker says it began: 「2022年」, 「前年」."""
+    """How long ago the worker says it began: 「2022年」, 「前年」, 「去年10月」."""
+    period = dates.find(text, today)
+    if period is not None and period.start is not None:
+        return (today - period.start).days // 365
     match = YEAR.search(text)
     if match:
         return today.year - int(match.group(1))

@@ -24,6 +24,11 @@ class Slot:
     read: Reader
     options: tuple[Option, ...] = ()  # offered with the question; a digit answers with its label
     needed: Callable[[dict[str, Any]], bool] = lambda d: True  # ask only when this holds
+    also: str = ""  # another detail the question asks for in the same breath …
+    alone: str = ""  # … and the question without it, once that detail is known (or when editing)
+
+    def question(self, d: dict[str, Any]) -> str:
+        return self.alone if self.also and self.also in d else self.ask
 
 
 def read_category(text: str, nlu: NluResult) -> dict[str, Any] | None:
@@ -54,7 +59,7 @@ COMPLAINT: tuple[Slot, ...] = (
          "中介或单位叫什么名字？在哪个城市？比如「东莞长安 华达劳务」。不知道名字就说「不知道」。", fields.who_where),
     Slot("story", "经过", "发生了什么？简单说说，也可以发语音或照片。", fields.free_text("story"),
          needed=lambda d: not _has_story(d)),
-    Slot("when", "时间", "什么时候的事？比如「上个月」「今年3月」。", fields.free_text("when", 60)),
+    Slot("when", "时间", "什么时候的事？比如「上个月」「今年3月」。", fields.when),
     PHONE,
     CONSENT,
 )
@@ -65,7 +70,8 @@ WAGE_ARREARS: tuple[Slot, ...] = (
          "不知道就说「不知道」。", fields.employer),
     Slot("site", "干活地点",
          "在哪干的活，从什么时候干起？城市、工地或厂名，比如「郑州金水区 锦绣小区工地 今年3月开始」。", fields.site),
-    Slot("months", "欠了几个月", "欠了几个月的工资？", fields.months, needed=lambda d: d.get("months") is None),
+    Slot("months", "欠了几个月", "欠了几个月的工资、一共欠多少钱？比如「3个月 两万多」。", fields.months_and_amount,
+         needed=lambda d: d.get("months") is None, also="amount", alone="欠了几个月的工资？"),
     Slot("amount", "欠多少钱", "一共欠多少钱？说个大概也行，比如「两万多」。", fields.amount,
          needed=lambda d: "amount" not in d),
     Slot("people", "被欠人数", "一共几个人被欠？就您自己就回复「1」。", fields.people,
