@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,13 +19,14 @@ from bot import health, jobs
 from bot.channels import build_units
 from bot.cli import register_cli
 from bot.conversation.dedupe import Deduper
+from bot.conversation.journal import Journal
 from bot.conversation.pipeline import Pipeline
 from config import Settings, load_settings
 from domain.cases.handoff import OfficeHours
 from domain.crypto import DataCipher, MaskingFilter, mask_every_log
 from domain.dialogue import RedisStateStore
 from domain.media import MediaStore
-from domain.messages import Channel
+from domain.messages import Channel, InboundMessage
 from domain.outreach.notify import Notifier
 from domain.outreach.outbox import Outbox
 from domain.storage.db import Database
@@ -84,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                       default_embedder() if settings.kb_meaning else None, cache_folder(settings.cache_dir))
     if settings.env != "test":
         library.warm_in_background()
+    journal = Journal(Path(settings.journal_dir or "var/journal"), cipher)
     pipeline = Pipeline(
         db=db,
         state=RedisStateStore(redis_client, settings.state_ttl_seconds, cipher),
@@ -98,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         office=OfficeHours.parse(settings.office_days, settings.office_open, settings.office_close,
                                  settings.office_timezone),
         media_sink=enqueue_media,
+        journal=journal,
     )
     media_sources = {u.channel.value: u.media_source for u in units if u.media_source is not None}
     app.extensions.update({
@@ -132,6 +136,8 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     if settings.env != "test":  # the pinyin reader's index takes ~3 s: build it before a worker needs it
         threading.Thread(target=warm_pinyin, name="gongyou-warm-pinyin", daemon=True).start()
+        threading.Thread(target=replay_journal_forever, args=(app, settings.journal_replay_seconds),
+                         name="gongyou-journal", daemon=True).start()
     register_cli(app)
     return app
 
@@ -168,3 +174,30 @@ def _fetch_quietly(store: MediaStore, media_file_id: int) -> None:
         store.fetch(media_file_id)
     except Exception:
         log.exception("fetching media file %s failed", media_file_id)
+
+
+def replay_journal(app: Flask) -> int:
+    """Answer the messages kept in the local journal while the database was away: each is recorded and
+    answered now, the answer sent as a late one. Stops (keeping the rest) while the database is still away."""
+    pipeline: Pipeline = app.extensions["gongyou.pipeline"]
+    outbox: Outbox = app.extensions["gongyou.outbox"]
+    journal = pipeline.journal
+    if journal is None:
+        return 0
+
+    def answer_late(msg: InboundMessage) -> None:
+        outcome = pipeline.handle(msg, journal=False)
+        text = outcome.reply.render_text() if outcome.reply else ""
+        if text and outcome.worker_id is not None and not outcome.duplicate:
+            outbox.queue(outcome.worker_id, msg.channel.value, text, "late_answer")
+
+    return journal.replay(answer_late)
+
+
+def replay_journal_forever(app: Flask, every_seconds: float) -> None:
+    while True:
+        time.sleep(every_seconds)
+        try:
+            replay_journal(app)
+        except Exception:  # a round that fails is logged; the next one tries again
+            log.exception("journal replay failed")

@@ -35,5 +35,7 @@ def healthz() -> ResponseReturnValue:
     healthy = all(v == "ok" or v == "in-process stand-in" for v in checks.values())
     library = ext["gongyou.kb"]
     retrieval = "by meaning and words" if library.embedder is not None else "by words only (no embedding model)"
-    return jsonify(status="ok" if healthy else "degraded", checks=checks, policy_answers=retrieval), (
-        200 if healthy else 503)
+    journal = ext["gongyou.pipeline"].journal
+    waiting = journal.waiting() if journal is not None else 0  # kept while the database was away, not yet replayed
+    return jsonify(status="ok" if healthy else "degraded", checks=checks, policy_answers=retrieval,
+                   journaled_messages=waiting), (200 if healthy else 503)

@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     # Where the articles' vectors are cached between starts (empty: $XDG_CACHE_HOME/gongyou or ~/.cache/gongyou).
     cache_dir: str = ""
 
+    # Where a message goes when the database cannot take it (append-only, encrypted, fsynced), until it is
+    # replayed: a local disk that survives a restart. Empty: var/journal under the working directory.
+    journal_dir: str = ""
+    journal_replay_seconds: float = Field(default=5.0, gt=0)
+
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     page_size_wechat: int = 5
     page_size_sms: int = 3

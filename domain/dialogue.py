@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -10,6 +11,8 @@ import redis
 
 from domain.crypto import DataCipher
 from domain.messages import Option, Reply
+
+log = logging.getLogger(__name__)
 
 # Keys the previous release kept in DialogueState.data; now typed fields.
 UNTYPED_BEFORE = ("pages", "more_after_pages", "misses")
@@ -102,14 +105,23 @@ class RedisStateStore:
         return f"{self._prefix}:{channel}:{user_id}"
 
     def load(self, channel: str, user_id: str) -> DialogueState:
-        raw = self._redis.get(self._key(channel, user_id))
-        if raw:
-            return DialogueState.from_json(self._cipher.decrypt(str(raw)))
-        old = self._redis.getdel(self._old_key(channel, user_id))
+        """The conversation so far. Redis unreachable: a fresh state, so an unfinished form is resumed
+        from its draft in the database and the message is still answered."""
+        try:
+            raw = self._redis.get(self._key(channel, user_id))
+            if raw:
+                return DialogueState.from_json(self._cipher.decrypt(str(raw)))
+            old = self._redis.getdel(self._old_key(channel, user_id))
+        except redis.RedisError as exc:
+            log.warning("dialogue state: Redis unavailable (%s); going on from the database", type(exc).__name__)
+            return DialogueState(fresh=True)
         return DialogueState.from_json(str(old)) if old else DialogueState(fresh=True)
 
     def save(self, channel: str, user_id: str, state: DialogueState) -> None:
-        self._redis.set(self._key(channel, user_id), self._cipher.encrypt(state.to_json()), ex=self._ttl)
+        try:
+            self._redis.set(self._key(channel, user_id), self._cipher.encrypt(state.to_json()), ex=self._ttl)
+        except redis.RedisError as exc:  # the next message starts from the database's drafts
+            log.warning("dialogue state not saved: Redis unavailable (%s)", type(exc).__name__)
 
     def clear(self, channel: str, user_id: str) -> None:
         self._redis.delete(self._key(channel, user_id), self._old_key(channel, user_id))

@@ -43,14 +43,30 @@ def identity_for(db: Session, cipher: DataCipher, channel: str, address: str) ->
     return identity
 
 
+REPEAT_CONSTRAINT = "uq_messages_delivery_key"
+
+
+def delivery_key(cipher: DataCipher, msg: InboundMessage) -> str:
+    """Which delivery this is, without naming the sender: a platform's retry has the same key."""
+    return cipher.blind_index(f"{msg.channel.value}\n{msg.user_id}\n{msg.message_id}")
+
+
+def is_repeat(exc: IntegrityError) -> bool:
+    """The insert failed because this delivery is already recorded (not for any other reason)."""
+    return REPEAT_CONSTRAINT in str(exc.orig)
+
+
 def record_inbound(db: Session, cipher: DataCipher, worker: Worker, msg: InboundMessage) -> Message:
+    """The message as received, before anything answers it. A repeat of a recorded delivery raises
+    IntegrityError (``is_repeat``) on flush."""
     text, sealed = seal_text(cipher, msg.text)
     row = Message(
         worker_id=worker.id,
         channel=msg.channel.value,
         direction="in",
         kind=msg.kind,
-        platform_id=msg.message_id,
+        platform_id=None if msg.message_id.startswith("ev:") else msg.message_id[:128],
+        delivery_key=delivery_key(cipher, msg),
         text=text,
         text_enc=sealed,
         media=list(msg.media),

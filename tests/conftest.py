@@ -102,7 +102,9 @@ def app_factory(database_url: str, redis_url: str) -> Iterator[Callable[..., Fla
     made: list[Flask] = []
 
     def build(rasa_url: str, **extra: object) -> Flask:
-        made.append(create_app(make_settings(database_url, redis_url, rasa_url, **extra)))
+        urls = {"database_url": database_url, "redis_url": redis_url}
+        urls.update({k: str(extra.pop(k)) for k in list(urls) if k in extra})  # e.g. through an outage proxy
+        made.append(create_app(make_settings(urls["database_url"], urls["redis_url"], rasa_url, **extra)))
         return made[-1]
 
     yield build

@@ -15,3 +15,8 @@ class BadRequest(GongyouError):
 
 class ForbiddenSignature(GongyouError):
     """A webhook request whose signature does not verify: 403."""
+
+
+class CannotCheckNow(GongyouError):
+    """A check the request needs cannot run (Redis, which remembers used signatures, is away): 503, so
+    the platform sends it again instead of it being answered unrecorded or let through unchecked."""

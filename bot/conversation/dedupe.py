@@ -8,11 +8,15 @@ A message is known by its channel, its sender and the platform's message id toge
 only unique per account, and another user sending the same one must never get this user's answer.
 The key holds a keyed hash of sender and id (no openid or phone number in a key name) and the stored
 reply is sealed (it may list the worker's cases).
+
+Redis here is a fast path, not the record: when it is unreachable, ``claim`` lets the message through
+and the database's unique delivery key (domain/workers.py) turns a retry into a repeat instead.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 
 import redis
 
@@ -20,6 +24,7 @@ from domain.crypto import DataCipher
 from domain.messages import Reply
 
 PENDING = "__pending__"
+log = logging.getLogger(__name__)
 
 
 class Deduper:
@@ -35,20 +40,34 @@ class Deduper:
         return f"{self._prefix}:{channel}:{who_and_which}"
 
     def claim(self, channel: str, sender: str, message_id: str) -> bool:
-        """True for the first delivery of this message; False for a repeat."""
-        return bool(self._redis.set(self._key(channel, sender, message_id), PENDING, nx=True, ex=self._ttl))
+        """True for the first delivery of this message (or when Redis cannot tell); False for a repeat."""
+        try:
+            return bool(self._redis.set(self._key(channel, sender, message_id), PENDING, nx=True, ex=self._ttl))
+        except redis.RedisError as exc:
+            log.warning("dedupe: Redis unavailable (%s); the database's delivery key guards against repeats",
+                        type(exc).__name__)
+            return True
 
     def remember(self, channel: str, sender: str, message_id: str, reply: Reply) -> None:
         sealed = self._cipher.encrypt(json.dumps(reply.to_dict(), ensure_ascii=False))
-        self._redis.set(self._key(channel, sender, message_id), sealed, ex=self._ttl)
+        try:
+            self._redis.set(self._key(channel, sender, message_id), sealed, ex=self._ttl)
+        except redis.RedisError:
+            pass  # a retry then finds the delivery in the database and is answered as a repeat
 
     def release(self, channel: str, sender: str, message_id: str) -> None:
         """Forget a claim whose processing failed, so the platform's retry is handled afresh."""
-        self._redis.delete(self._key(channel, sender, message_id))
+        try:
+            self._redis.delete(self._key(channel, sender, message_id))
+        except redis.RedisError:
+            pass
 
     def previous(self, channel: str, sender: str, message_id: str) -> Reply | None:
-        """The reply given to the first delivery, or None while it is still being worked on."""
-        raw = self._redis.get(self._key(channel, sender, message_id))
+        """The reply given to the first delivery, or None while it is still being worked on (or unknown)."""
+        try:
+            raw = self._redis.get(self._key(channel, sender, message_id))
+        except redis.RedisError:
+            return None
         if not raw or raw == PENDING:
             return None
         return Reply.from_dict(json.loads(self._cipher.decrypt(str(raw))))

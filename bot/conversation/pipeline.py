@@ -10,9 +10,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.conversation.dedupe import Deduper
+from bot.conversation.journal import Journal
 from bot.conversation.paging import Fits, paginate
 from bot.conversation.understand import ASKS_FOR_A_PERSON, understand
 from domain import media
@@ -25,7 +27,7 @@ from domain.messages import Channel, InboundMessage, Option, Reply
 from domain.outreach.outbox import Outbox
 from domain.storage.db import Database
 from domain.text import has_controls, without_controls
-from domain.workers import annotate, identity_for, record_inbound, record_outbound
+from domain.workers import annotate, identity_for, is_repeat, record_inbound, record_outbound
 from handlers import policy
 from handlers.base import Context, HandlerRegistry
 from handlers.menu import MAIN_MENU, menu_reply
@@ -36,10 +38,19 @@ from nlu.service import NluService
 
 log = logging.getLogger(__name__)
 SORRY = menu_reply("系统有点忙，您的消息已记下。请稍后再试，或回复数字：")
+KEPT = Reply("收到，系统正忙，稍后在这里回复您。")  # journaled: the answer comes when the database is back
 # Actions that leave the numbered options as they were (a digit still picks from the same list).
 KEEPS_OPTIONS = frozenset({"next_page", "repeat_options"})
 # What an opted-out worker can still do; anything else is recorded and not answered.
 OPT_IN_ACTIONS = frozenset({"opt_in", "subscribe"})
+
+
+class NotRecorded(Exception):
+    """The message could not be recorded (the database is away): its cause is chained."""
+
+
+class Repeat(Exception):
+    """The database already holds this delivery: a platform's retry."""
 
 
 @dataclass
@@ -89,6 +100,7 @@ class Pipeline:
         budgets: dict[Channel, Fits] | None = None,
         office: OfficeHours | None = None,
         media_sink: Callable[[int], None] | None = None,
+        journal: Journal | None = None,
     ) -> None:
         self.db = db
         self.state = state
@@ -102,8 +114,12 @@ class Pipeline:
         self.budgets = budgets or {}
         self.office = office or OfficeHours()
         self.media_sink = media_sink  # schedules fetching a photo or voice note from the platform
+        self.journal = journal  # where a message goes when the database cannot take it
 
-    def handle(self, msg: InboundMessage) -> Outcome:
+    def handle(self, msg: InboundMessage, journal: bool = True) -> Outcome:
+        """Record the message, then answer it. A message the database cannot take goes to the local
+        journal first (and is answered 「收到」, then replayed); when even that fails this raises, and
+        the channel answers so that the platform retries. ``journal=False``: replaying, raise instead."""
         if has_controls(msg.text):  # a NUL from a hostile or broken client must not fail the record
             msg = dataclasses.replace(msg, text=without_controls(msg.text))
         seen = (msg.channel.value, msg.user_id, msg.message_id)
@@ -111,20 +127,36 @@ class Pipeline:
             return Outcome(self.dedupe.previous(*seen), duplicate=True)
         try:
             reply, worker_id = self._process(msg)
-        except Exception:
-            # Record-keeping failed (database down?): let the platform's retry try again.
+        except Repeat:  # recorded before (Redis did not know): the first delivery answers it
+            return Outcome(self.dedupe.previous(*seen), duplicate=True)
+        except NotRecorded as exc:
+            self.dedupe.release(*seen)  # the replay must not be taken for a repeat of this attempt
+            if self.journal is None or not journal:
+                raise exc.__cause__ or exc from None
+            log.warning("%s message not recorded (%s): journaled", msg.channel.value, type(exc.__cause__).__name__)
+            self.journal.keep(msg)  # OSError: nothing durable took it, so the request fails
+            return Outcome(KEPT)
+        except Exception:  # recorded, then answering failed (Redis down?): what they said is kept
+            log.exception("answering %s message %s failed after it was recorded", msg.channel.value, msg.message_id)
             self.dedupe.release(*seen)
-            raise
+            return Outcome(SORRY)
         self.dedupe.remember(*seen, reply)
         return Outcome(reply, worker_id=worker_id)
 
     def _process(self, msg: InboundMessage) -> tuple[Reply, int]:
         with self.db.session() as db:
-            identity = identity_for(db, self.cipher, msg.channel.value, msg.user_id)
-            worker = identity.worker
-            inbound = record_inbound(db, self.cipher, worker, msg)
-            attachments = media.record(db, inbound) if msg.media else []
-            db.commit()  # what the worker said is kept even if answering fails
+            try:
+                identity = identity_for(db, self.cipher, msg.channel.value, msg.user_id)
+                worker = identity.worker
+                inbound = record_inbound(db, self.cipher, worker, msg)
+                attachments = media.record(db, inbound) if msg.media else []
+                db.commit()  # what the worker said is kept even if answering fails
+            except IntegrityError as exc:
+                if is_repeat(exc):
+                    raise Repeat from None
+                raise NotRecorded from exc
+            except Exception as exc:
+                raise NotRecorded from exc
             if self.media_sink is not None:
                 for media_file_id in attachments:
                     self.media_sink(media_file_id)

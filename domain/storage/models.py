@@ -73,13 +73,16 @@ class Message(Base):
     """The transcript: every inbound and outbound message, recorded before it is answered."""
 
     __tablename__ = "messages"
+    # One row per delivery: a platform's retry of the same message (channel, sender, platform id) is a repeat.
+    __table_args__ = (UniqueConstraint("delivery_key", name="uq_messages_delivery_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
     direction: Mapped[str] = mapped_column(String(3))  # in | out
     kind: Mapped[str] = mapped_column(String(16), default="text")
-    platform_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    platform_id: Mapped[str | None] = mapped_column(String(128), index=True)  # never an event's (it names the sender)
+    delivery_key: Mapped[str | None] = mapped_column(String(64))  # keyed hash of channel, sender and platform id
     text: Mapped[str] = mapped_column(Text, default="")  # phone and ID numbers masked
     text_enc: Mapped[str | None] = mapped_column(Text)  # the original, encrypted, when masking changed it
     media: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -74,9 +74,9 @@ def receive() -> Response:
     pipeline: Pipeline = current_app.extensions["gongyou.pipeline"]
     try:
         outcome = pipeline.handle(inbound)
-    except Exception:
-        log.exception("SMS %s could not be processed", sid)
-        return _twiml("系统忙，请过一会儿再发一次。")
+    except Exception:  # not recorded anywhere: no 200, so Twilio's fallback URL (or the sender) tries again
+        log.exception("SMS %s could not be recorded", sid)
+        return Response("busy: not recorded, send again", status=503, mimetype="text/plain")
     return _twiml(outcome.reply.render_text() if outcome.reply else None)
 
 

@@ -17,7 +17,7 @@ from wechatpy import parse_message
 from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 
-from bot.channels.errors import BadRequest, ForbiddenSignature
+from bot.channels.errors import BadRequest, CannotCheckNow, ForbiddenSignature
 from bot.channels.wechat.inbound import to_inbound
 from bot.channels.wechat.security import Opened, WeChatSecurity
 from bot.channels.wechat.xmlsafe import check_xml
@@ -87,6 +87,8 @@ def receive() -> Response:
         return _plain("forbidden", 403)
     except BadRequest as exc:
         return _plain(f"bad request: {exc}", exc.status)
+    except CannotCheckNow:
+        return _plain("busy: send again", 503)
     except Exception:  # wechatpy raises assorted errors on odd but well-formed XML
         return _plain("bad request: not a WeChat message", 400)
     if inbound is None:
@@ -101,9 +103,9 @@ def receive() -> Response:
         future.add_done_callback(partial(_send_late, ext["gongyou.outbox"], inbound.message_id))
         log.warning("WeChat message %s not answered within budget: answering later", inbound.message_id)
         return _plain(SUCCESS)
-    except Exception:
-        log.exception("WeChat message %s could not be processed", inbound.message_id)
-        return _render(msg, Reply("系统忙，请过一会儿再发一次。"), opened)
+    except Exception:  # not recorded anywhere: no 200, so WeChat tries again (it retries what it gets no answer to)
+        log.exception("WeChat message %s could not be recorded", inbound.message_id)
+        return _plain("busy: not recorded, send again", 503)
     if outcome.reply is None:  # a retry while the first delivery is still being answered
         return _plain(SUCCESS)
     return _render(msg, outcome.reply, opened)

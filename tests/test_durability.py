@@ -1,0 +1,100 @@
+"""Nothing a worker sends is lost when a service goes away (issue 15, first slice: record first).
+
+The services are taken away through a forwarder in front of the real PostgreSQL and Redis
+(tests/support/proxy.py), never by stopping the machine's own. What a worker sees and what staff will
+find afterwards is checked; «answered 200» must always mean «durably kept»."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from bot.app import replay_journal
+from domain.storage.models import Message, OutboundMessage
+from tests.conftest import WECHAT_TOKEN
+from tests.support.proxy import Outage
+from tests.support.wechat import signed_query, text_xml
+from tests.test_sms_webhook import post_sms, sms_params, twiml_text
+from tests.test_wechat_webhook import reply_content
+
+
+def post(app: Flask, body: bytes):  # type: ignore[no-untyped-def]
+    return app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN), data=body,
+                                  content_type="text/xml")
+
+
+@pytest.fixture
+def database_outage(database_url: str) -> Iterator[tuple[Outage, str]]:
+    outage, url = Outage.in_front_of(database_url)
+    outage.up()
+    yield outage, url
+    outage.down()  # after the app's own clean-up (this fixture is set up first)
+
+
+@pytest.fixture
+def redis_outage(redis_url: str) -> Iterator[tuple[Outage, str]]:
+    outage, url = Outage.in_front_of(redis_url)
+    outage.up()
+    yield outage, url
+    outage.down()  # after the app's own clean-up (this fixture is set up first)
+
+
+def test_a_message_sent_while_the_database_is_down_is_kept_and_answered_when_it_is_back(
+        database_outage: tuple[Outage, str], app_factory: Callable[..., Flask], rasa_url: str,
+        tmp_path: Path) -> None:
+    outage, url = database_outage
+    app = app_factory(rasa_url, database_url=url, journal_dir=str(tmp_path / "journal"))
+    reply_content(post(app, text_xml("你好", sender="oDown0001")))  # the database is there at first
+    outage.down()
+    text, _ = reply_content(post(app, text_xml("老板欠我三个月工资 一共两万", sender="oDown0001", msg_id=88001)))
+    assert "收到" in text and "稍后" in text, text  # 200 only because the journal holds it
+    journal = app.extensions["gongyou.pipeline"].journal
+    assert journal.waiting() == 1
+    assert app.test_client().get("/healthz").get_json()["journaled_messages"] == 1  # visible to whoever runs it
+    assert "oDown0001" not in "".join(p.read_text() for p in (tmp_path / "journal").iterdir())  # sealed
+
+    assert replay_journal(app) == 0 and journal.waiting() == 1  # still down: kept, not dropped
+    outage.up()
+    assert replay_journal(app) == 1 and journal.waiting() == 0
+    assert replay_journal(app) == 0
+    with app.extensions["gongyou.db"].session() as db:
+        said = db.scalars(select(Message.text).where(Message.direction == "in").order_by(Message.id)).all()
+        late = db.scalars(select(OutboundMessage.reason)).all()
+    assert said == ["你好", "老板欠我三个月工资 一共两万"], said  # recorded once, in order
+    assert late == ["late_answer"], late  # and answered, late, through the outbox
+
+
+def test_a_retry_while_redis_is_down_is_answered_and_recorded_once(
+        redis_outage: tuple[Outage, str], app_factory: Callable[..., Flask], rasa_url: str,
+        tmp_path: Path) -> None:
+    outage, url = redis_outage
+    app = app_factory(rasa_url, redis_url=url, journal_dir=str(tmp_path / "journal"))
+    outage.down()
+    params = sms_params("深圳有普工吗", sender="+8613700137001", sid="SMredisdown0000000000000000001")
+    first = twiml_text(post_sms(app, params))
+    assert "深圳" in first, first  # answered from the database and the model, without Redis
+    assert post_sms(app, params).status_code == 200  # Twilio's retry of the same MessageSid
+    with app.extensions["gongyou.db"].session() as db:
+        count = db.scalar(select(func.count()).select_from(Message).where(Message.direction == "in"))
+    assert count == 1
+    # WeChat in plaintext mode: without Redis a captured signature could carry another body, so the
+    # request is refused with 503 (WeChat sends it again), never let through or answered unrecorded.
+    resp = post(app, text_xml("东莞有普工吗", sender="oNoRedis01", msg_id=88002))
+    assert resp.status_code == 503
+    outage.up()
+
+
+def test_nothing_durable_means_no_200(database_outage: tuple[Outage, str], app_factory: Callable[..., Flask],
+                                      rasa_url: str, tmp_path: Path) -> None:
+    outage, url = database_outage
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the journal's folder should be")
+    app = app_factory(rasa_url, database_url=url, journal_dir=str(blocked))
+    outage.down()
+    resp = post(app, text_xml("老板欠我工资", sender="oNowhere1", msg_id=88003))
+    assert resp.status_code == 503  # WeChat tries again; nothing claimed to be kept
+    outage.up()
