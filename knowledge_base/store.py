@@ -207,6 +207,18 @@ TOPIC_BONUS = 0.03  # the NLU named this article's topic
 LOCAL_BONUS = 0.03  # a local rule of the worker's own place
 ELSEWHERE_MALUS = 0.1  # a local rule of another place than the worker's
 UNNAMED_MALUS = 0.05  # a local rule of a seed's unnamed example city (某市): nobody's own
+# A topic a question cannot be about without saying so: an article on injury for 「包工头跑了」 (shared
+# words: 包工头) is demoted when the question names nothing of an injury. A small topic classifier by
+# the words each topic needs; a real injury question in other words loses a little, not the answer.
+ASPECTS: dict[str, re.Pattern[str]] = {
+    "工伤": re.compile(r"伤|残|死|亡|病|事故|出事|意外|摔|砸|压|夹|卷|割|切|烫|烧|电|撞|骨折|断|住院|医|治疗|抢救|"
+                      r"鉴定|手指|截肢|丧葬|抚恤|劳动能力|工伤|赔|垫"),
+    "职业病": re.compile(r"职业病|尘肺|矽肺|粉尘|灰尘|噪音|噪声|耳聋|中毒|毒|化学|辐射|病|咳|肺"),
+    "女职工": re.compile(r"女|怀|孕|产|哺乳|喂奶|月子|生育|生孩子|生娃|经期|例假|妈|媳妇|老婆|妇"),
+    "非全日制": re.compile(r"小时工|钟点工|兼职|非全日制|按小时|计时|临时工|零工|短工|小时"),
+    "劳务派遣": re.compile(r"派遣|劳务公司|外包|借调"),
+}
+ASPECT_MALUS = 0.06
 # Confidence with the model: the ranking score of the best article …
 CONFIDENT = 1.47
 # … or, words alone (no model): BM25 and the share of the question's informative words it covers.
@@ -279,6 +291,7 @@ class KnowledgeBase:
 
     def _rank(self, query: str, meaning: Any, topic: str | None, limit: int, where: tuple[str, ...]) -> list[Hit]:
         q = _query_tokens(query)
+        unsaid = {name for name, words in ASPECTS.items() if not words.search(query)}
         hits: list[Hit] = []
         for i, art in enumerate(self.articles):
             words = self.words_score(q, i)
@@ -290,6 +303,7 @@ class KnowledgeBase:
                 continue
             score = float(meaning[i]) + WORDS_WEIGHT * words / (words + WORDS_HALF)
             score += TOPIC_BONUS if topic and art.topic == topic else 0.0
+            score -= ASPECT_MALUS if art.topic in unsaid else 0.0
             score += self._place_bonus(art, where)
             hits.append(Hit(art, score, words, float(meaning[i])))
         hits.sort(key=lambda hit: -hit.score)

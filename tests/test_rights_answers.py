@@ -98,3 +98,13 @@ def test_a_report_opens_the_form_after_saying_what_the_law_says(conversation: Co
 def test_a_situation_misread_as_a_reply_word_is_answered_from_the_law(conversation: Conversation) -> None:
     answer = conversation.say("进厂三个月了合同还没签")  # the NLU once read it as 「不是」
     assert cited(answer) in ("《劳动合同法》第十条", "《劳动合同法》第八十二条", "《劳动合同法》第七条"), answer
+
+
+@pytest.mark.parametrize(("asked", "not_about"), [
+    ("包工头跑了", "受伤"),  # it shares 包工头 with the injury article, but nobody said they were hurt
+    ("老板不认我是他的工人", "工伤"),  # proving the employment relationship is not only for injuries
+])
+def test_an_article_on_a_topic_the_question_never_names_is_not_the_answer(
+        conversation: Conversation, asked: str, not_about: str) -> None:
+    answer = conversation.say(asked)
+    assert not_about not in answer.split("依据")[0] and "《工伤保险条例》" not in answer, answer
