@@ -6,7 +6,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import redis
@@ -16,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import health, jobs
+from bot.answer_pool import AnswerPool
 from bot.channels import build_units
 from bot.cli import register_cli
 from bot.conversation.dedupe import Deduper
@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         "gongyou.media": MediaStore(db, cipher, media_sources),
         "gongyou.notifier": Notifier(db, outbox, {u.channel.value: u.reach for u in units}),
         "gongyou.rq_connection": rq_connection,
-        "gongyou.answer_pool": ThreadPoolExecutor(max_workers=16, thread_name_prefix="gongyou-answer"),
+        "gongyou.answer_pool": AnswerPool(workers=16),
         "gongyou.db": db,
         "gongyou.redis": redis_client,
         "gongyou.nlu": nlu,

@@ -63,9 +63,10 @@ def test_a_message_sent_while_the_database_is_down_is_kept_and_answered_when_it_
     assert replay_journal(app) == 0
     with app.extensions["gongyou.db"].session() as db:
         said = db.scalars(select(Message.text).where(Message.direction == "in").order_by(Message.id)).all()
-        late = db.scalars(select(OutboundMessage.reason)).all()
+        late = [(r.reason, app.extensions["gongyou.outbox"].deliver(r.id)) for r in db.scalars(select(OutboundMessage))]
     assert said == ["你好", "老板欠我三个月工资 一共两万"], said  # recorded once, in order
-    assert late == ["late_answer"], late  # and answered, late, through the outbox
+    # answered late through the outbox; with no WeChat API configured here, held for staff to send
+    assert late == [("late_answer", "held")], late
 
 
 def test_a_retry_while_redis_is_down_is_answered_and_recorded_once(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
+import redis
 import requests
 from flask import Flask
 
+from bot import create_app
 from nlu.result import CONTRACT_INTENTS
+from tests.conftest import make_settings
+from tests.support.proxy import BlackHole
 from tests.support.services import RASA_TOKEN
 
 
@@ -77,3 +82,34 @@ def test_understanding_does_not_regress_on_the_blind_test_set(rasa_url: str) -> 
     assert simplified["entities"]["city"]["f1"] >= 0.90 and simplified["entities"]["amount"]["f1"] >= 0.85
     trad = score(examples, run(service, [traditional(e.text) for e in examples]))
     assert trad["intent_macro_f1"] >= simplified["intent_macro_f1"] - 0.03
+
+
+def test_readyz_answers_fast_and_rasa_down_is_degraded_not_unready(
+        app: Flask, app_factory: Callable[..., Flask]) -> None:
+    started = time.monotonic()
+    resp = app.test_client().get("/readyz")
+    assert resp.status_code == 200 and resp.json["status"] == "ok", resp.json
+    assert app.test_client().get("/livez").status_code == 200
+    no_rasa = app_factory("http://127.0.0.1:9", rasa_timeout_seconds=0.3)
+    resp = no_rasa.test_client().get("/readyz")
+    assert resp.status_code == 200 and resp.json["status"] == "degraded"  # the rules still answer
+    assert time.monotonic() - started < 2.0
+
+
+def test_readyz_answers_within_half_a_second_when_the_database_and_redis_hang(
+        database_url: str, redis_url: str, rasa_url: str) -> None:
+    hung_db, hung_redis = BlackHole(), BlackHole()
+    try:
+        app = create_app(make_settings(database_url.rsplit("@", 1)[0] + f"@127.0.0.1:{hung_db.port}/gongyou",
+                                       redis_url, rasa_url))
+        app.extensions["gongyou.redis"] = redis.Redis(port=hung_redis.port)  # Redis hangs after the start
+        started = time.monotonic()
+        resp = app.test_client().get("/readyz")
+        took = time.monotonic() - started
+        assert resp.status_code == 503 and resp.json["checks"]["database"] == "no answer in time", resp.json
+        assert resp.json["checks"]["redis"] == "no answer in time", resp.json
+        assert took < 0.5, took
+        assert app.test_client().get("/livez").status_code == 200
+    finally:
+        hung_db.close()
+        hung_redis.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -13,8 +14,9 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
 from bot import jobs
+from bot.answer_pool import arrived_at
 from bot.channels.wechat.api import WeChatApi
-from domain.storage.models import OutboundMessage
+from domain.storage.models import Message, OutboundMessage
 from tests.conftest import WECHAT_TOKEN
 from tests.support.standins import WeChatApiStandIn, delaying_proxy, serve
 from tests.support.wechat import signed_query, text_xml
@@ -211,3 +213,51 @@ def test_template_message_after_the_window_when_configured(
     with app.extensions["gongyou.db"].session() as db:
         row = db.get(OutboundMessage, outbound_id)
         assert row is not None and row.kind == "template" and row.status == "sent" and row.provider_id == "200228332"
+
+
+def test_a_message_that_queued_long_before_reaching_us_is_answered_later_not_late(
+    app_factory: Callable[..., Flask], rasa_url: str, wechat_api: WeChatApiStandIn
+) -> None:
+    """The 5 seconds count from arrival: a proxy says the request came in 4.2 s ago, so there is no time
+    to answer passively; 「success」 at once, the answer through the customer-service API."""
+    app = wechat_app(app_factory, rasa_url, wechat_api)
+    started = time.monotonic()
+    resp = app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN),
+                                  data=text_xml("你好", sender="oQueued"),
+                                  headers={"X-Request-Start": f"t={time.time() - 4.2:.3f}"})
+    assert resp.status_code == 200 and resp.data == b"success"
+    assert time.monotonic() - started < 0.8
+    row = wait_for_outbound(app)
+    assert row.reason == "late_answer"
+    run_jobs(app)
+    assert [m["touser"] for m in wechat_api.sent] == ["oQueued"]
+
+
+def test_when_every_answer_thread_is_busy_a_message_is_recorded_and_answered_later(
+    app_factory: Callable[..., Flask], rasa_url: str, wechat_api: WeChatApiStandIn
+) -> None:
+    app = wechat_app(app_factory, rasa_url, wechat_api)
+    pool = app.extensions["gongyou.answer_pool"]
+    release = threading.Event()
+    for _ in range(pool.workers):
+        pool.submit(release.wait, 10)
+    try:
+        started = time.monotonic()
+        resp = app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN),
+                                      data=text_xml("东莞有普工吗", sender="oBusy"))
+        assert resp.status_code == 200 and resp.data == b"success"
+        assert time.monotonic() - started < 1.0  # not made to wait for a thread
+        with app.extensions["gongyou.db"].session() as db:  # recorded before the 200
+            assert db.scalar(select(Message.text).where(Message.direction == "in")) == "东莞有普工吗"
+    finally:
+        release.set()
+    row = wait_for_outbound(app)
+    assert row.reason == "late_answer" and "东莞" in row.text
+
+
+def test_arrival_is_read_from_a_proxy_header_only_when_plausible() -> None:
+    now = 1_800_000_000.0
+    assert arrived_at("t=1799999998.500", now) == 1799999998.5  # nginx $msec
+    assert arrived_at("1799999999000", now) == 1799999999.0  # milliseconds
+    assert arrived_at("t=1700000000", now) == now  # days ago: not believed
+    assert arrived_at("soon", now) == now and arrived_at("", now) == now

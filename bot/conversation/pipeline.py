@@ -26,6 +26,7 @@ from domain.errors import UserFacingError
 from domain.messages import Channel, InboundMessage, Option, Reply
 from domain.outreach.outbox import Outbox
 from domain.storage.db import Database
+from domain.storage.models import Message, Worker, WorkerIdentity
 from domain.text import has_controls, without_controls
 from domain.workers import annotate, identity_for, is_repeat, record_inbound, record_outbound
 from handlers import policy
@@ -51,6 +52,17 @@ class NotRecorded(Exception):
 
 class Repeat(Exception):
     """The database already holds this delivery: a platform's retry."""
+
+
+@dataclass(frozen=True)
+class Received:
+    """A message recorded (its row committed), waiting to be answered."""
+
+    msg: InboundMessage
+    worker_id: int
+    identity_id: int
+    inbound_id: int
+    is_new: bool  # the sender's first contact
 
 
 @dataclass
@@ -117,16 +129,22 @@ class Pipeline:
         self.journal = journal  # where a message goes when the database cannot take it
 
     def handle(self, msg: InboundMessage, journal: bool = True) -> Outcome:
-        """Record the message, then answer it. A message the database cannot take goes to the local
-        journal first (and is answered 「收到」, then replayed); when even that fails this raises, and
-        the channel answers so that the platform retries. ``journal=False``: replaying, raise instead."""
+        """Record the message, then answer it (``receive`` then ``answer``)."""
+        got = self.receive(msg, journal)
+        return got if isinstance(got, Outcome) else self.answer(got)
+
+    def receive(self, msg: InboundMessage, journal: bool = True) -> Received | Outcome:
+        """Record the message (committed) before anything answers it. A repeat gets the first answer;
+        a message the database cannot take goes to the local journal (answered 「收到」, replayed later);
+        when even that fails this raises, and the channel answers so that the platform retries.
+        ``journal=False``: replaying the journal, raise instead."""
         if has_controls(msg.text):  # a NUL from a hostile or broken client must not fail the record
             msg = dataclasses.replace(msg, text=without_controls(msg.text))
         seen = (msg.channel.value, msg.user_id, msg.message_id)
         if not self.dedupe.claim(*seen):
             return Outcome(self.dedupe.previous(*seen), duplicate=True)
         try:
-            reply, worker_id = self._process(msg)
+            return self._record(msg)
         except Repeat:  # recorded before (Redis did not know): the first delivery answers it
             return Outcome(self.dedupe.previous(*seen), duplicate=True)
         except NotRecorded as exc:
@@ -136,40 +154,57 @@ class Pipeline:
             log.warning("%s message not recorded (%s): journaled", msg.channel.value, type(exc.__cause__).__name__)
             self.journal.keep(msg)  # OSError: nothing durable took it, so the request fails
             return Outcome(KEPT)
-        except Exception:  # recorded, then answering failed (Redis down?): what they said is kept
+
+    def answer(self, received: Received) -> Outcome:
+        """Answer a recorded message. A failure here loses nothing: the worker is told it is kept."""
+        msg = received.msg
+        seen = (msg.channel.value, msg.user_id, msg.message_id)
+        try:
+            reply = self._process(received)
+        except Exception:  # recorded, then answering failed (the database gone mid-way?)
             log.exception("answering %s message %s failed after it was recorded", msg.channel.value, msg.message_id)
             self.dedupe.release(*seen)
             return Outcome(SORRY)
         self.dedupe.remember(*seen, reply)
-        return Outcome(reply, worker_id=worker_id)
+        return Outcome(reply, worker_id=received.worker_id)
 
-    def _process(self, msg: InboundMessage) -> tuple[Reply, int]:
-        with self.db.session() as db:
-            try:
+    def _record(self, msg: InboundMessage) -> Received:
+        try:
+            with self.db.session() as db:
                 identity = identity_for(db, self.cipher, msg.channel.value, msg.user_id)
-                worker = identity.worker
-                inbound = record_inbound(db, self.cipher, worker, msg)
+                inbound = record_inbound(db, self.cipher, identity.worker, msg)
                 attachments = media.record(db, inbound) if msg.media else []
-                db.commit()  # what the worker said is kept even if answering fails
-            except IntegrityError as exc:
-                if is_repeat(exc):
-                    raise Repeat from None
-                raise NotRecorded from exc
-            except Exception as exc:
-                raise NotRecorded from exc
-            if self.media_sink is not None:
-                for media_file_id in attachments:
-                    self.media_sink(media_file_id)
+                db.flush()
+                received = Received(msg, identity.worker.id, identity.id, inbound.id, identity.is_new)
+        except IntegrityError as exc:
+            if is_repeat(exc):
+                raise Repeat from None
+            raise NotRecorded from exc
+        except Exception as exc:
+            raise NotRecorded from exc
+        if self.media_sink is not None:
+            for media_file_id in attachments:
+                self.media_sink(media_file_id)
+        return received
+
+    def _process(self, received: Received) -> Reply:
+        msg = received.msg
+        with self.db.session() as db:
+            worker = db.get(Worker, received.worker_id)
+            identity = db.get(WorkerIdentity, received.identity_id)
+            inbound = db.get(Message, received.inbound_id)
+            if worker is None or identity is None or inbound is None:  # erased meanwhile (「删除我的信息」)
+                return Reply("")
             if worker.handed_off_at is not None:
-                return Reply(""), worker.id  # staff have this conversation: kept on record, the bot is silent
+                return Reply("")  # staff have this conversation: kept on record, the bot is silent
             state = self.state.load(msg.channel.value, msg.user_id)
-            if state.fresh and not identity.is_new:  # Redis lost them: an unfinished form may be in the database
+            if state.fresh and not received.is_new:  # Redis lost them: an unfinished form may be in the database
                 self._resume(db, worker.id, state)
             meant = understand(msg, state, self.registry, self.nlu)
             nlu = meant.nlu
             annotate(inbound, nlu)
             if identity.opted_out_at is not None and nlu.intent not in OPT_IN_ACTIONS:
-                return Reply(""), worker.id  # opted out: kept on record, nothing sent
+                return Reply("")  # opted out: kept on record, nothing sent
             ctx = Context(
                 text=meant.text, nlu=nlu, state=state, db=db, worker_id=worker.id,
                 page_size=self.page_sizes.get(msg.channel, 5), payload=meant.payload, origin=msg.channel.value,
@@ -181,14 +216,14 @@ class Pipeline:
             if nlu.intent == "repeat_options" and offered:
                 reply = Reply(reply.text, tuple(offered))
             reply = offer_second_topic(reply, nlu)
-            if identity.is_new and reply.text:  # first contact: what we keep, and where to read more
+            if received.is_new and reply.text:  # first contact: what we keep, and where to read more
                 reply = Reply(f"{reply.text}\n{FIRST_CONTACT}", reply.options)
             state.options = offered if nlu.intent in KEEPS_OPTIONS else list(reply.options)
             reply = self._fit(reply, msg.channel, state)
             self.state.save(msg.channel.value, msg.user_id, state)
             if reply.text or reply.options:
                 record_outbound(db, self.cipher, worker, msg.channel.value, reply)
-            return reply, worker.id
+            return reply
 
     def _fit(self, reply: Reply, channel: Channel, state: DialogueState) -> Reply:
         """Page a reply that is too long for the channel; 「0」 then shows the next page."""

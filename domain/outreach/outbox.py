@@ -123,7 +123,8 @@ class Outbox:
                 return (row.status, *result)
             sender = self.senders.get(row.channel)
             if sender is None:
-                row.status, row.error = "failed", f"no sender for channel {row.channel}"
+                # Nobody can send it (the channel's API is not configured): staff answer it by hand.
+                row.status, row.error = "held", f"no sender configured for {row.channel}: for staff to answer"
                 return (row.status, *result)
             row.attempts += 1
             row.status = "sending"

@@ -8,6 +8,7 @@ a location or unheard voice carry their own action. Replies are passive XML (enc
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import partial
@@ -17,6 +18,7 @@ from wechatpy import parse_message
 from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 
+from bot.answer_pool import AnswerPool, arrived_at
 from bot.channels.errors import BadRequest, CannotCheckNow, ForbiddenSignature
 from bot.channels.wechat.inbound import to_inbound
 from bot.channels.wechat.security import Opened, WeChatSecurity
@@ -28,6 +30,7 @@ from domain.outreach.outbox import Outbox
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__)
 MAX_PASSIVE_BYTES = 2048
+MIN_WAIT_SECONDS = 0.5  # less budget than this left after queueing: answer later rather than race the deadline
 SUCCESS = "success"  # tells WeChat "received, no passive reply" and stops its retries
 
 
@@ -95,18 +98,32 @@ def receive() -> Response:
         return _plain(SUCCESS)
     ext = current_app.extensions
     pipeline: Pipeline = ext["gongyou.pipeline"]
-    future = ext["gongyou.answer_pool"].submit(pipeline.handle, inbound)
+    pool: AnswerPool = ext["gongyou.answer_pool"]
+    budget = current_app.config["GONGYOU"].wechat_reply_budget_seconds
+    deadline = arrived_at(request.headers.get("X-Request-Start", "")) + budget
     try:
-        outcome = future.result(timeout=current_app.config["GONGYOU"].wechat_reply_budget_seconds)
-    except FutureTimeout:
-        # WeChat gives up at 5 s and retries: say "received" now, send the answer when it is ready.
-        future.add_done_callback(partial(_send_late, ext["gongyou.outbox"], inbound.message_id))
-        log.warning("WeChat message %s not answered within budget: answering later", inbound.message_id)
-        return _plain(SUCCESS)
+        received = pipeline.receive(inbound)  # recorded (or journaled) before any 200
     except Exception:  # not recorded anywhere: no 200, so WeChat tries again (it retries what it gets no answer to)
         log.exception("WeChat message %s could not be recorded", inbound.message_id)
         return _plain("busy: not recorded, send again", 503)
-    if outcome.reply is None:  # a retry while the first delivery is still being answered
+    if isinstance(received, Outcome):  # a repeat, or kept in the journal
+        return _render(msg, received.reply, opened) if received.reply else _plain(SUCCESS)
+    queued = pool.busy()  # no thread free: it would wait
+    future = pool.submit(pipeline.answer, received)
+    late = partial(_send_late, ext["gongyou.outbox"], inbound.message_id)
+    if queued or deadline - time.time() < MIN_WAIT_SECONDS:
+        # Every thread is busy (or the budget is spent queueing): 「received」 now, the answer when ready.
+        future.add_done_callback(late)
+        log.warning("WeChat message %s admitted late (answer pool busy): answering later", inbound.message_id)
+        return _plain(SUCCESS)
+    try:
+        outcome = future.result(timeout=max(0.0, deadline - time.time()))
+    except FutureTimeout:
+        # WeChat gives up at 5 s and retries: say "received" now, send the answer when it is ready.
+        future.add_done_callback(late)
+        log.warning("WeChat message %s not answered within budget: answering later", inbound.message_id)
+        return _plain(SUCCESS)
+    if outcome.reply is None:
         return _plain(SUCCESS)
     return _render(msg, outcome.reply, opened)
 
