@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings.nlu_threshold,
     )
     rq_connection, enqueue, enqueue_media = _job_queue(settings, redis_client, app)
-    units = build_units(settings, redis_client)
+    units = build_units(settings, redis_client, db)
     cipher = DataCipher(settings.data_key or settings.secret_key,
                         [k.strip() for k in settings.data_key_previous.split(",") if k.strip()])
     senders = {u.channel.value: u.sender for u in units if u.sender is not None}

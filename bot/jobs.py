@@ -71,6 +71,27 @@ def run_periodic(app: Flask, now: datetime | None = None) -> dict[str, int] | No
     return {"overdue": overdue, "alerts": announced, "anonymised": retained.workers}
 
 
+RECONCILE_SECONDS = 60  # how often messages whose job was lost are scheduled again
+
+
+def reconcile(app: Flask) -> int | None:
+    """Outbox messages stuck in queued or sending (their RQ job lost with a Redis restart, or a worker
+    that died) are scheduled again. One worker per round (a Redis lock; None: another has it)."""
+    client = app.extensions["gongyou.redis"]
+    if not client.set("gongyou:reconcile:lock", "1", nx=True, ex=RECONCILE_SECONDS - 5):
+        return None
+    requeued: int = app.extensions["gongyou.outbox"].requeue_stuck()
+    return requeued
+
+
+def _reconciler(app: Flask, stop: threading.Event) -> None:
+    while not stop.wait(RECONCILE_SECONDS):
+        try:
+            reconcile(app)
+        except Exception:  # Redis or the database away: the next round tries again
+            log.exception("reconcile round failed")
+
+
 def _clock(app: Flask, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
@@ -88,6 +109,7 @@ def main() -> None:
     connection = app.extensions["gongyou.rq_connection"]
     stop = threading.Event()
     threading.Thread(target=_clock, args=(app, stop), name="gongyou-clock", daemon=True).start()
+    threading.Thread(target=_reconciler, args=(app, stop), name="gongyou-reconciler", daemon=True).start()
     try:
         mask_every_log()  # RQ logs through its own logger and handler
         Worker([Queue(QUEUE, connection=connection)], connection=connection).work(with_scheduler=True)

@@ -82,11 +82,31 @@ def test_a_retry_while_redis_is_down_is_answered_and_recorded_once(
     with app.extensions["gongyou.db"].session() as db:
         count = db.scalar(select(func.count()).select_from(Message).where(Message.direction == "in"))
     assert count == 1
-    # WeChat in plaintext mode: without Redis a captured signature could carry another body, so the
-    # request is refused with 503 (WeChat sends it again), never let through or answered unrecorded.
-    resp = post(app, text_xml("东莞有普工吗", sender="oNoRedis01", msg_id=88002))
-    assert resp.status_code == 503
+    # WeChat in plaintext mode: used signatures are remembered in the database while Redis is away, so
+    # a captured signature still cannot carry another body, and the worker is still answered.
+    query = signed_query(WECHAT_TOKEN)
+    body = text_xml("东莞有普工吗", sender="oNoRedis01", msg_id=88002)
+    answered, _ = reply_content(app.test_client().post("/wechat", query_string=query, data=body,
+                                                       content_type="text/xml"))
+    assert "东莞" in answered, answered
+    forged = app.test_client().post("/wechat", query_string=query, content_type="text/xml",
+                                    data=text_xml("转人工", sender="oNoRedis01", msg_id=88003))
+    assert forged.status_code == 403
     outage.up()
+
+
+def test_with_redis_and_the_database_both_away_plaintext_wechat_is_asked_to_send_again(
+        redis_outage: tuple[Outage, str], database_outage: tuple[Outage, str],
+        app_factory: Callable[..., Flask], rasa_url: str, tmp_path: Path) -> None:
+    (redis, redis_url), (database, database_url) = redis_outage, database_outage
+    app = app_factory(rasa_url, redis_url=redis_url, database_url=database_url,
+                      journal_dir=str(tmp_path / "journal"))
+    redis.down()
+    database.down()
+    resp = post(app, text_xml("老板欠我工资", sender="oBothDown1", msg_id=88004))
+    assert resp.status_code == 503  # nobody can tell a replay: not let through, not answered 200
+    redis.up()
+    database.up()
 
 
 def test_nothing_durable_means_no_200(database_outage: tuple[Outage, str], app_factory: Callable[..., Flask],

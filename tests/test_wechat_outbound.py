@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import redis
@@ -261,3 +262,27 @@ def test_arrival_is_read_from_a_proxy_header_only_when_plausible() -> None:
     assert arrived_at("1799999999000", now) == 1799999999.0  # milliseconds
     assert arrived_at("t=1700000000", now) == now  # days ago: not believed
     assert arrived_at("soon", now) == now and arrived_at("", now) == now
+
+
+def test_a_late_answer_whose_job_redis_lost_is_sent_after_all(
+    app_factory: Callable[..., Flask], rasa_url: str, wechat_api: WeChatApiStandIn
+) -> None:
+    """Redis restarted without its data: the RQ job of a queued message is gone. The reconciler finds the
+    message still queued in the database and schedules it again; it reaches the worker once."""
+    app = wechat_app(app_factory, rasa_url, wechat_api)
+    app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN), data=text_xml("你好", sender="oLost"))
+    outbox = app.extensions["gongyou.outbox"]
+    with app.extensions["gongyou.db"].session() as db:
+        worker_id = db.scalar(select(Message.worker_id).where(Message.direction == "in"))
+    outbound_id = outbox.queue(worker_id, "wechat", "您的投诉有进展了", "status_update")
+    app.extensions["gongyou.redis"].flushdb()  # the restart: jobs and locks gone
+    assert jobs.reconcile(app) == 0  # just queued: its job may still run
+    with app.extensions["gongyou.db"].session() as db:
+        row = db.get(OutboundMessage, outbound_id)
+        row.updated_at = row.updated_at - timedelta(minutes=3)
+    app.extensions["gongyou.redis"].delete("gongyou:reconcile:lock")
+    assert jobs.reconcile(app) == 1
+    run_jobs(app)
+    assert [m["text"]["content"] for m in wechat_api.sent] == ["您的投诉有进展了"]
+    app.extensions["gongyou.redis"].delete("gongyou:reconcile:lock")
+    assert jobs.reconcile(app) == 0  # sent: nothing left to schedule

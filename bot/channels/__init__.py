@@ -10,12 +10,13 @@ import redis
 from bot.channels import sms, wechat
 from bot.channels.base import ChannelUnit
 from config import Settings
+from domain.storage.db import Database
 
-UNITS: tuple[Callable[[Settings, redis.Redis], ChannelUnit], ...] = (wechat.unit, sms.unit)
+UNITS: tuple[Callable[[Settings, redis.Redis, Database], ChannelUnit], ...] = (wechat.unit, sms.unit)
 
 
-def build_units(settings: Settings, redis_client: redis.Redis) -> list[ChannelUnit]:
-    return [make(settings, redis_client) for make in UNITS]
+def build_units(settings: Settings, redis_client: redis.Redis, db: Database) -> list[ChannelUnit]:
+    return [make(settings, redis_client, db) for make in UNITS]
 
 
 __all__ = ["ChannelUnit", "build_units"]

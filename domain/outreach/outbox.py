@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from domain.crypto import DataCipher, open_text, seal_text
 from domain.storage.db import Database
@@ -20,6 +21,8 @@ from domain.storage.models import OutboundMessage, WorkerIdentity, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
+QUEUED_STUCK = timedelta(minutes=2)  # a queued message's job runs within seconds: after this it was lost
+SENDING_STUCK = timedelta(minutes=5)  # longer than the longest retry interval (2 min) and a send
 
 
 class HeldForStaff(Exception):
@@ -147,6 +150,25 @@ class Outbox:
                 row.status = "failed"
             log.info("outbound %s on %s: %s", outbound_id, row.channel, row.status)
             return (row.status, *result)
+
+    def requeue_stuck(self, now: datetime | None = None) -> int:
+        """Schedule again the messages whose job was lost (Redis restarted without its data, a worker
+        died mid-send): queued for over QUEUED_STUCK, or sending for over SENDING_STUCK (longer than any
+        retry interval). Returns how many. A message is never dropped for want of a job."""
+        now = now or utcnow()
+        with self.db.session() as db:
+            rows = db.scalars(select(OutboundMessage).where(or_(
+                (OutboundMessage.status == "queued") & (OutboundMessage.updated_at < now - QUEUED_STUCK),
+                (OutboundMessage.status == "sending") & (OutboundMessage.updated_at < now - SENDING_STUCK),
+            )).limit(500)).all()
+            stuck = [row.id for row in rows]
+            for row in rows:
+                row.updated_at = now  # the next round waits its turn again
+        for outbound_id in stuck:
+            self._enqueue(outbound_id)
+        if stuck:
+            log.warning("outbox: %d message(s) whose job was lost scheduled again", len(stuck))
+        return len(stuck)
 
     def update_status(self, provider_id: str, status: str, error_code: str | None) -> bool:
         """A delivery report (Twilio status callback). Returns False when the id is unknown."""

@@ -322,3 +322,14 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(32), index=True)
     target: Mapped[str] = mapped_column(String(128), default="")
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class UsedSignature(Base):
+    """A webhook signature already used, with the body it signed: the replay guard's record when Redis,
+    which normally keeps it, is away (a signature reused with another body is a forgery)."""
+
+    __tablename__ = "used_signatures"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the signed triple
+    digest: Mapped[str] = mapped_column(String(64))  # sha256 of the body
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -18,6 +19,7 @@ class Outage:
         self._listener: socket.socket | None = None
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self.stall = 0.0  # seconds each request waits before it goes on: a service that stalls
 
     @classmethod
     def in_front_of(cls, url: str) -> tuple[Outage, str]:
@@ -67,12 +69,14 @@ class Outage:
                 continue
             with self._lock:
                 self._open.update((client, server))
-            for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+            for a, b, stalls in ((client, server, True), (server, client, False)):
+                threading.Thread(target=self._pipe, args=(a, b, stalls), daemon=True).start()
 
-    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket, stalls: bool = False) -> None:
         try:
             while data := source.recv(65536):
+                if stalls and self.stall:
+                    time.sleep(self.stall)
                 sink.sendall(data)
         except OSError:
             pass

@@ -11,9 +11,10 @@ from bot.channels.sms.webhook import bp
 from bot.conversation.paging import sms_fits
 from config import Settings
 from domain.messages import Channel
+from domain.storage.db import Database
 
 
-def unit(settings: Settings, redis_client: redis.Redis) -> ChannelUnit:
+def unit(settings: Settings, redis_client: redis.Redis, db: Database) -> ChannelUnit:
     sender = None
     if settings.twilio_account_sid and settings.twilio_from_number:
         callback = f"{settings.public_base_url.rstrip('/')}/sms/status" if settings.public_base_url else ""

@@ -18,17 +18,19 @@ from bot.conversation.paging import bytes_fit
 from config import Settings
 from domain.messages import Channel
 from domain.outreach.notify import Reach
+from domain.signatures import SignatureLedger
+from domain.storage.db import Database
 
 log = logging.getLogger(__name__)
 PASSIVE_BUDGET = 1800  # bytes of text; WeChat's passive reply limit is 2048 with the XML around it
 WINDOW = timedelta(hours=48)  # customer-service messages only this long after the worker's last message
 
 
-def unit(settings: Settings, redis_client: redis.Redis) -> ChannelUnit:
+def unit(settings: Settings, redis_client: redis.Redis, db: Database) -> ChannelUnit:
     security = WeChatSecurity(
         settings.wechat_token, settings.wechat_app_id,
         (settings.wechat_aes_key, settings.wechat_aes_key_previous), settings.wechat_max_age_seconds,
-        redis_client, allow_plaintext=settings.wechat_allow_plaintext,
+        redis_client, allow_plaintext=settings.wechat_allow_plaintext, ledger=SignatureLedger(db),
     )
     api: WeChatApi | None = None
     if settings.wechat_app_id and settings.wechat_app_secret:

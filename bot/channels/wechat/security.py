@@ -21,6 +21,7 @@ import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
 from bot.channels.errors import BadRequest, CannotCheckNow, ForbiddenSignature
+from domain.signatures import SignatureLedger
 
 
 def sha1_signature(*parts: str) -> str:
@@ -35,13 +36,15 @@ class Opened:
 
 class WeChatSecurity:
     def __init__(self, token: str, app_id: str, aes_keys: tuple[str, ...], max_age_seconds: int,
-                 seen: redis.Redis, allow_plaintext: bool = False, prefix: str = "gongyou:wx:signed") -> None:
+                 seen: redis.Redis, allow_plaintext: bool = False, prefix: str = "gongyou:wx:signed",
+                 ledger: SignatureLedger | None = None) -> None:
         self.token = token
         self.max_age = max_age_seconds
         self._cryptos = tuple(WeChatCrypto(token, key, app_id) for key in aes_keys if key)
         self._seen = seen
         self._allow_plaintext = allow_plaintext or not self._cryptos
         self._prefix = prefix
+        self._ledger = ledger  # where used signatures are kept when Redis is away
 
     def verify(self, args: Mapping[str, str]) -> None:
         """The plain ``signature`` over token, timestamp, nonce (URL check and every POST)."""
@@ -73,7 +76,19 @@ class WeChatSecurity:
         except redis.RedisError as exc:
             if args.get("encrypt_type") == "aes":
                 return  # safe mode: msg_signature covers the body, so another body cannot reuse it
+            self._check_once_in_ledger(key, digest, exc)
+
+    def _check_once_in_ledger(self, key: str, digest: str, cause: Exception) -> None:
+        """Redis is away: the database remembers used signatures instead; with both away, nobody can
+        tell a replay, so the request is refused for now (503: WeChat sends it again)."""
+        if self._ledger is None:
+            raise CannotCheckNow("cannot tell a replay now; send again") from cause
+        try:
+            first = self._ledger.first_use(key.rsplit(":", 1)[-1], digest, 2 * self.max_age + 60)
+        except Exception as exc:
             raise CannotCheckNow("cannot tell a replay now; send again") from exc
+        if first is not None and first != digest:
+            raise ForbiddenSignature("signature already used for another request")
 
     def open(self, body: bytes, args: Mapping[str, str]) -> Opened:
         """The plaintext XML of a request, decrypting it in safe/compatible mode."""
