@@ -4,7 +4,7 @@ PY ?= $(shell command -v python3.11 || command -v python3.12 || command -v pytho
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install rasa-venv train run test chat bench nlu-eval kb-eval dialogue-eval lint clean
+.PHONY: install rasa-venv train run test chat bench faults nlu-eval kb-eval dialogue-eval lint clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,6 +31,10 @@ chat: install                       ## talk to the bot in the terminal (start `m
 
 bench: install                      ## load the real webhook; figures printed and written to bench/results/
 	@$(BIN)/python bench/load_webhook.py
+
+faults: install rasa-venv            ## faults on real parts (Redis, PostgreSQL, Rasa down/stalled/restarted): lost, duplicated, late
+	@scripts/train.sh >/dev/null
+	@$(BIN)/python -m bench.faults $(if $(QUICK),--quick) $(if $(LABEL),--label $(LABEL)) $(if $(CODE),--code $(CODE))
 
 nlu-eval: install rasa-venv         ## NLU figures: held-out (+Traditional, pinyin), real questions, latency; CV=1 adds 5-fold CV
 	@$(BIN)/python -m bench.nlu_eval $(if $(CV),--cv)

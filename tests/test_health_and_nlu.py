@@ -113,3 +113,21 @@ def test_readyz_answers_within_half_a_second_when_the_database_and_redis_hang(
     finally:
         hung_db.close()
         hung_redis.close()
+
+
+def test_a_stalled_rasa_is_not_waited_for_message_after_message() -> None:
+    """Three timeouts in a row open the breaker: the next messages go to the rule layer at once."""
+    from nlu.client import Breaker, NluUnavailable, RasaClient
+
+    hung = BlackHole()
+    try:
+        client = RasaClient(f"http://127.0.0.1:{hung.port}", "token", timeout=0.3, breaker=Breaker(3, 5.0))
+        waits = []
+        for _ in range(5):
+            started = time.monotonic()
+            with pytest.raises(NluUnavailable):
+                client.parse("你好")
+            waits.append(time.monotonic() - started)
+        assert all(w >= 0.25 for w in waits[:3]) and all(w < 0.05 for w in waits[3:]), waits
+    finally:
+        hung.close()
