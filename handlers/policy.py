@@ -6,6 +6,7 @@ Below a confidence threshold the bot says it is not sure and offers a person, ra
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import ClassVar
 
 from domain import labour_math
@@ -18,6 +19,8 @@ from knowledge_base import Article, KnowledgeBase
 from knowledge_base.store import Hit
 from nlu.geo import locate
 
+LAST_QUESTION = "last_question"  # state.data: the question last answered from the law
+FOLLOW_UP_OF = "follow_up_of"  # payload: that question, when the message follows it up
 ASK = "请直接说您想问的，比如「工伤怎么认定」「没签合同怎么办」「仲裁要钱吗」。"
 NOT_SURE = "这个问题我没把握答准，不乱说。可以转人工，或打12333（人社）、12348（法律援助）问。"
 FORMS_OFFERED = frozenset({"file_complaint", "report_wage_arrears"})
@@ -63,6 +66,9 @@ class PolicyHandler:
         if ctx.nlu.source in ("option", "event") or len(ctx.text) < 3:  # 「2 政策咨询」 picked from the menu
             ctx.state.flow = "ask_policy"
             return Reply(ASK)
+        before = str(ctx.payload.get(FOLLOW_UP_OF) or "")
+        if before:  # 「那周末呢」 after 「加班费怎么算」: asked in the light of the question before
+            ctx = replace(ctx, text=f"{before}，{ctx.text}")
         return answer(ctx) or Reply(NOT_SURE, (*_form_offer(ctx), TO_PERSON, Option("主菜单", "help")))
 
 
@@ -73,6 +79,7 @@ def answer(ctx: Context) -> Reply | None:
     if found is None:
         return None
     kb, hits, where = found
+    ctx.state.data[LAST_QUESTION] = ctx.text[:200]  # what 「那周末呢」 would follow up
     form = _form_offer(ctx)
     art = hits[0][0]
     reply = article_reply(art, kb)

@@ -11,7 +11,7 @@ from domain.messages import Option, Reply
 from domain.storage.models import Worker
 from domain.vacancies import alerts
 from domain.vacancies import search as vacancies
-from domain.vacancies.query import VacancyQuery, read_query, widenings
+from domain.vacancies.query import WORK_DAYS_PER_MONTH, VacancyQuery, read_query, widenings
 from handlers.base import Context, handler
 from handlers.menu import menu_reply
 
@@ -26,13 +26,15 @@ def _query(ctx: Context) -> tuple[VacancyQuery, str | None]:
     searches 深圳; with no search yet, the city the worker shared or told us is the default."""
     if "query" in ctx.payload:
         return VacancyQuery.from_payload(dict(ctx.payload["query"])), ctx.payload.get("home")
+    last = ctx.state.data.get(LAST_QUERY)
+    if ctx.payload.get("refine") and last:
+        return _refined(ctx, VacancyQuery.from_payload(dict(last)), str(ctx.payload["refine"])), None
     city, job_type, salary = ctx.entity("city"), ctx.entity("job_type"), ctx.entity("salary")
     q = read_query(ctx.text, city, job_type, int(salary) if salary else None)
     if "daily" in ctx.payload:
         q = replace(q, daily=bool(ctx.payload["daily"]))
     if "city" in ctx.payload or q.city or q.province:
         return q, None
-    last = ctx.state.data.get(LAST_QUERY)
     if last:  # a refinement of the search just made: its place and trade stay unless named anew
         before = VacancyQuery.from_payload(dict(last))
         return replace(q, city=before.city, province=before.province, job_type=q.job_type or before.job_type,
@@ -41,6 +43,19 @@ def _query(ctx: Context) -> tuple[VacancyQuery, str | None]:
     worker = ctx.db.get(Worker, ctx.worker_id)
     home = worker.city if worker else None  # the city they shared or told us
     return (replace(q, city=home), home) if home else (q, None)
+
+
+def _refined(ctx: Context, before: VacancyQuery, refine: str) -> VacancyQuery:
+    """「别的城市呢」: the same search anywhere; 「工资高点的」: the same search, the better-paid half of
+    what it found (by the top of each pay range; day rates as day rates when all are)."""
+    if refine == "elsewhere":
+        return replace(before, city=None, province=None, cities=())
+    found, _ = vacancies.search(ctx.db, before, date.today(), 0, 50)
+    by_day = bool(found) and all(v.pay_unit == "day" for v in found)  # day rates compare as day rates
+    tops = sorted(v.pay_max * (WORK_DAYS_PER_MONTH if v.pay_unit == "day" and not by_day else 1) for v in found)
+    if not tops:
+        return before
+    return replace(before, min_pay=tops[len(tops) // 2], pay_per_day=by_day, cities=(), job_types=())
 
 
 def _alert_option(q: VacancyQuery) -> Option:

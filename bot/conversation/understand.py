@@ -19,6 +19,7 @@ from domain.messages import InboundMessage, Option
 from handlers.base import CODE_PENDING, VERIFY_INTENT, FormHandler, HandlerRegistry
 from handlers.intake.fields import bare
 from handlers.menu import MAIN_MENU
+from handlers.policy import FOLLOW_UP_OF, LAST_QUESTION
 from nlu.normalize import normalize
 from nlu.result import FALLBACK_INTENT, Entity, NluResult
 from nlu.service import NluService
@@ -180,6 +181,45 @@ def flow_goes_on(turn: Turn, heard: Understood) -> Understood | None:
     return _understood(turn, Understood(heard.text, dataclasses.replace(heard.nlu, intent=flow)))
 
 
+# A short refinement of the list of jobs just shown (「别的城市呢」「工资高点的」, the latter once read as a
+# wage-arrears report and opening that form): the same search, elsewhere or better paid.
+AFTER_A_SEARCH = frozenset({"vacancy_detail", "vacancy_alert_on"})
+ELSEWHERE = re.compile(r"(?:别的|其他|其它|换个|换一个|另外的?)(?:城市|地方|地区)|别处|外地|外省")
+BETTER_PAY = re.compile(r"(?:工资|钱|工钱|待遇|薪水|人工)再?(?:高|多)|(?:高|多)一?[点些]的?$|高工资|高薪")
+OWED = re.compile(r"欠|拖|没发|没给|不给|讨|跑路|扣")
+REFINEMENT_MAX = 12  # characters: a refinement is a few words, not a story
+
+
+def refines_search(turn: Turn, heard: Understood) -> Understood | None:
+    if turn.form is not None or not any(opt.action in AFTER_A_SEARCH for opt in turn.state.options):
+        return None
+    text = heard.text.replace(" ", "")
+    if len(text) > REFINEMENT_MAX or OWED.search(text):
+        return None
+    refine = "elsewhere" if ELSEWHERE.search(text) else "better_pay" if BETTER_PAY.search(text) else None
+    if refine is None:
+        return None
+    return _understood(turn, Understood(heard.text, NluResult("search_vacancy", 1.0, source="rules"),
+                                        {"refine": refine}))
+
+
+# A short follow-up to an answer from the law (「那周末呢」 after 「加班费怎么算」): asked in its light.
+AFTER_AN_ANSWER = frozenset({"kb_detail"})
+FOLLOWS_UP = re.compile(r"^(?:那|那么|那如果|如果|要是|假如|那要是)|呢[?？。]?$")
+FOLLOW_UP_MAX = 15  # characters
+
+
+def follows_up_an_answer(turn: Turn, heard: Understood) -> Understood | None:
+    before = turn.state.data.get(LAST_QUESTION)
+    if turn.form is not None or not before or not any(o.action in AFTER_AN_ANSWER for o in turn.state.options):
+        return None
+    text = heard.text.strip()
+    if len(text) > FOLLOW_UP_MAX or not FOLLOWS_UP.search(text) or heard.nlu.intent in ("cancel", "human_agent"):
+        return None
+    return _understood(turn, Understood(heard.text, NluResult("ask_policy", 1.0, source="rules"),
+                                        {FOLLOW_UP_OF: str(before)}))
+
+
 def lone_phone(turn: Turn, heard: Understood) -> Understood | None:
     """「我的电话138 0013 8000」 and nothing else, outside any flow: the worker gives their number."""
     if turn.state.flow or not ONLY_A_PHONE.fullmatch(heard.text):
@@ -207,7 +247,8 @@ def as_heard(turn: Turn, heard: Understood) -> Understood:
     return _understood(turn, heard)
 
 
-AFTER_NLU: tuple[Reading, ...] = (answer_to_open_form, flow_goes_on, lone_phone, misunderstood_again)
+AFTER_NLU: tuple[Reading, ...] = (answer_to_open_form, refines_search, follows_up_an_answer, flow_goes_on, lone_phone,
+                                  misunderstood_again)
 
 
 def _understood(turn: Turn, meant: Understood) -> Understood:

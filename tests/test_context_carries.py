@@ -1,0 +1,26 @@
+"""Context carries (issue 14): a refinement keeps the last search; a follow-up keeps the last answer's topic."""
+
+from __future__ import annotations
+
+from tests.support.dialog import Conversation, verify_dialog
+
+
+def test_a_refinement_after_a_list_of_jobs_searches_again_and_never_opens_a_form(conversation: Conversation) -> None:
+    verify_dialog(conversation, [
+        ("深圳", "深圳 共"),
+        ("有没有日结的", "日结"),
+        ("别的城市呢", lambda a: "日结 共" in a and "没把握" not in a),  # the same search anywhere
+        ("工资高点的", lambda a: "日薪" in a and "登记欠薪" not in a),  # once opened the wage-arrears form
+    ])
+
+
+def test_a_follow_up_to_an_answer_is_asked_in_its_light(conversation: Conversation) -> None:
+    verify_dialog(conversation, [
+        ("加班费怎么算", "150%"),
+        ("那周末呢", ["200%", "依据：《劳动法》第四十四条"]),  # was 「没看懂您的意思」
+    ])
+
+
+def test_a_follow_up_word_without_an_answer_before_is_not_taken_for_one(conversation: Conversation) -> None:
+    reply = conversation.say("那周末呢")
+    assert "200%" not in reply, reply
