@@ -130,8 +130,9 @@ def _confident_hits(ctx: Context, limit: int) -> tuple[KnowledgeBase, list[Hit],
         return None
     kb = ctx.library.index()
     where = _places(ctx)
-    hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where, limit=limit)
-    return (kb, hits, where) if hits and kb.confident(ctx.text, hits[0]) else None
+    hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where, limit=max(limit, 2))
+    runner_up = hits[1] if len(hits) > 1 else None
+    return (kb, hits[:limit], where) if hits and kb.confident(ctx.text, hits[0], runner_up) else None
 
 
 def _off_topic(text: str) -> bool:

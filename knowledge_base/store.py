@@ -221,6 +221,10 @@ ASPECTS: dict[str, re.Pattern[str]] = {
 ASPECT_MALUS = 0.06
 # Confidence with the model: the ranking score of the best article …
 CONFIDENT = 1.47
+# … but not when it barely clears that and another article scores the same: a coin toss, not an
+# answer (「工地上摔伤了 老板不给报销」 once drew the article on injuries on a business trip).
+NEAR_THRESHOLD = 0.01
+TIE = 0.005
 # … or, words alone (no model): BM25 and the share of the question's informative words it covers.
 MIN_SCORE = 12.0
 MIN_COVERAGE = 0.3
@@ -321,11 +325,12 @@ class KnowledgeBase:
             return LOCAL_BONUS if art.holds_in(where) else -ELSEWHERE_MALUS
         return -UNNAMED_MALUS if art.region in UNNAMED_PLACES else 0.0
 
-    def confident(self, question: str, hit: Hit) -> bool:
+    def confident(self, question: str, hit: Hit, runner_up: Hit | None = None) -> bool:
         """Whether the article answers the question well enough to say so; below this the bot says it
-        is not sure rather than guess."""
+        is not sure rather than guess. ``runner_up``: the second best, for telling a tie."""
         if hit.meaning:  # found by meaning
-            return hit.score >= CONFIDENT
+            tied = runner_up is not None and hit.score - runner_up.score < TIE
+            return hit.score >= CONFIDENT and not (tied and hit.score < CONFIDENT + NEAR_THRESHOLD)
         covered = self.coverage(question, hit.article)
         return (hit.score >= MIN_SCORE and covered >= MIN_COVERAGE) or hit.score >= STRONG_SCORE or (
             hit.score >= SHORT_QUESTION_SCORE and covered >= SHORT_QUESTION_COVERAGE)

@@ -165,3 +165,19 @@ def test_when_it_happened_is_read_back_as_the_month_meant(conversation: Conversa
     summary = conversation.say("匿名")
     month = (date.today().year * 12 + date.today().month - 1) - 2
     assert f"时间：上上个月（{month // 12}年{month % 12 + 1}月）" in summary, summary
+
+
+def test_a_nod_is_not_taken_for_a_name(conversation: Conversation) -> None:
+    verify_dialog(conversation, [
+        ("这个月工资又没发", "欠钱的老板或公司叫什么"),
+        ("好", "欠钱的老板或公司叫什么"),  # the employer was once recorded as 「好」
+        ("宏达建筑", "在哪干的活"),
+    ])
+
+
+def test_a_place_alone_in_traditional_characters_is_shown_once(conversation: Conversation) -> None:
+    last_year = date.today().year - 1
+    for said in ("老板欠我三个月工资", "宏达建筑", "東莞 長安 去年十月開始", "兩萬", "就我一个人", "4"):
+        conversation.say(said)
+    summary = conversation.say("匿名")
+    assert f"干活地点：东莞长安镇（{last_year}年10月起）" in summary, summary  # was 「东莞长安镇 东莞 长安」

@@ -108,3 +108,10 @@ def test_an_article_on_a_topic_the_question_never_names_is_not_the_answer(
         conversation: Conversation, asked: str, not_about: str) -> None:
     answer = conversation.say(asked)
     assert not_about not in answer.split("依据")[0] and "《工伤保险条例》" not in answer, answer
+
+
+def test_a_coin_toss_between_articles_is_not_given_as_the_answer(conversation: Conversation) -> None:
+    """「工地上摔伤了 老板不给报销」 barely cleared the bar with four injury articles level: it once got the
+    one on injuries during a business trip. Not sure → say so, offer a person."""
+    answer = conversation.say("工地上摔伤了 老板不给报销")
+    assert "派出去" not in answer and "出差" not in answer, answer

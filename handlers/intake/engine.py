@@ -389,7 +389,7 @@ def show(name: str, d: dict[str, Any]) -> str:
         period = f"（{d.get('period_shown') or d['period']}）" if d.get("period") else ""
         place = f"{d.get('city', '')}{d.get('district', '')}"
         site = "" if str(d.get("site", "")) in (place, d.get("city")) else d.get("site", "")  # not 「东莞 东莞」
-        return f"{place} {site}{period}".strip()
+        return f"{place} {site}".strip() + period
     if name == "when" and d.get("when_dates_shown") and d.get("when_dates_shown") != d.get("when"):
         return f"{d['when']}（{d['when_dates_shown']}）"
     if name == "months":

@@ -48,6 +48,15 @@ def clean(text: str) -> str:
     return text.strip().strip("，,。.!！ ")
 
 
+# 「好」「是的」 said to a question that wants a name, a place or a story: a nod to the bot, not the answer
+# (the employer was once recorded as 「好」).
+NOD = re.compile(r"^(?:好|好的|好滴|好嘞|是|是的|对|对的|嗯|嗯嗯|行|可以|ok|okay|收到|知道了|明白|谢谢|1)$", re.I)
+
+
+def nod(text: str) -> bool:
+    return NOD.match(bare(text)) is not None
+
+
 def place_and_name(text: str, nlu: NluResult) -> Filled:
     """「东莞长安 华达劳务」→ city 东莞, district 长安镇, and the name that is left (华达劳务)."""
     out: Filled = {}
@@ -70,7 +79,7 @@ def place_and_name(text: str, nlu: NluResult) -> Filled:
 
 def employer(text: str, nlu: NluResult) -> Filled | None:
     text = clean(text)
-    if not text:
+    if not text or nod(text):
         return None
     if UNKNOWN.match(text):
         return {"employer": "不知道"}
@@ -84,7 +93,7 @@ def employer(text: str, nlu: NluResult) -> Filled | None:
 
 def who_where(text: str, nlu: NluResult) -> Filled | None:
     """The agent or employer and the city, in one answer."""
-    if not clean(text):
+    if not clean(text) or nod(text):
         return None
     if UNKNOWN.match(clean(text)):
         return {"employer": "不知道"}
@@ -98,13 +107,14 @@ def who_where(text: str, nlu: NluResult) -> Filled | None:
 
 def site(text: str, nlu: NluResult) -> Filled | None:
     """「郑州金水区 锦绣小区工地 今年3月开始」→ the city, district, site and when the work began (2026-03)."""
-    if not clean(text):
+    if not clean(text) or nod(text):
         return None
     period = dates.find(text)
     if period is not None:  # 「去年10月开始干的」: the time words and the verb after them
         text = re.sub(re.escape(period.words) + r"[^，,。\s]*", " ", text, count=1)
     found = place_and_name(text, nlu)
-    out: Filled = {"site": found.get("name", clean(text))[:80]}
+    # 「东莞 长安」: only the place, which city and district hold; else the site's own name
+    out: Filled = {"site": found.get("name", "" if "city" in found else clean(text))[:80]}
     for key in ("city", "district"):
         if key in found:
             out[key] = found[key]
@@ -117,7 +127,7 @@ def site(text: str, nlu: NluResult) -> Filled | None:
 def when(text: str, nlu: NluResult) -> Filled | None:
     """「去年10月」「春节后」: the words as said, and the months they mean when they say a time."""
     text = clean(text)
-    if not text:
+    if not text or nod(text):
         return None
     period = dates.find(text)
     return {"when": text[:60], **(_period("when_dates", period) if period else {})}
@@ -133,7 +143,7 @@ def _period(name: str, period: dates.Period) -> Filled:
 def free_text(name: str, limit: int = 500) -> Any:
     def read(text: str, nlu: NluResult) -> Filled | None:
         text = clean(text)
-        return {name: text[:limit]} if text else None
+        return {name: text[:limit]} if text and not nod(text) else None
     return read
 
 
