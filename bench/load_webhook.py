@@ -77,8 +77,10 @@ def main() -> int:
                "GONGYOU_WECHAT_TOKEN": TOKEN, "GONGYOU_SECRET_KEY": "bench"}
         subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "bot:create_app()", "init-db"], env=env,
                        check=True, cwd=ROOT, capture_output=True)
+        (ROOT / "var").mkdir(exist_ok=True)
         server = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "--threads", "4",
+             "--control-socket", str(ROOT / "var" / f"gunicorn-{port}.ctl"),  # not the shared default
              "--log-level", "warning", "bot:create_app()"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )

@@ -58,5 +58,6 @@ cat <<MSG
 
 MSG
 # The access log names the path only: query strings carry WeChat's signature, timestamp, nonce and openid.
+# Its own control socket: gunicorn's default one is shared, so a second gunicorn would remove ours.
 .venv/bin/gunicorn --bind "127.0.0.1:$port" --workers "$workers" --threads 4 --timeout 30 \
-  --access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' 'bot:create_app()'
+  --control-socket "$PWD/var/gunicorn-$port.ctl" --access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' 'bot:create_app()'

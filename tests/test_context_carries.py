@@ -24,3 +24,10 @@ def test_a_follow_up_to_an_answer_is_asked_in_its_light(conversation: Conversati
 def test_a_follow_up_word_without_an_answer_before_is_not_taken_for_one(conversation: Conversation) -> None:
     reply = conversation.say("那周末呢")
     assert "200%" not in reply, reply
+
+
+def test_better_pay_in_other_words_is_a_search_not_a_law_answer(conversation: Conversation) -> None:
+    verify_dialog(conversation, [
+        ("深圳 普工", "深圳·普工"),
+        ("有没有工资高的", lambda a: "元以上" in a and "依据" not in a),  # once the compensation cap's article
+    ])

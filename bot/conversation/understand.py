@@ -184,8 +184,11 @@ def flow_goes_on(turn: Turn, heard: Understood) -> Understood | None:
 # A short refinement of the list of jobs just shown (「别的城市呢」「工资高点的」, the latter once read as a
 # wage-arrears report and opening that form): the same search, elsewhere or better paid.
 AFTER_A_SEARCH = frozenset({"vacancy_detail", "vacancy_alert_on"})
+CONTEXT = "context"  # read from what came just before: no law-first guessing on top of it
 ELSEWHERE = re.compile(r"(?:别的|其他|其它|换个|换一个|另外的?)(?:城市|地方|地区)|别处|外地|外省")
-BETTER_PAY = re.compile(r"(?:工资|钱|工钱|待遇|薪水|人工)再?(?:高|多)|(?:高|多)一?[点些]的?$|高工资|高薪")
+BETTER_PAY = re.compile(r"(?:工资|钱|工钱|待遇|薪水|薪资|人工|工价|收入)(?:再|更|太)?(?:高|多|好|低|少)|"
+                        r"(?:高|多)一?[点些]的?$|高工资|高薪|挣(?:得|的)?(?:多|更多)|多挣|上万|太少|太低|好一?点的|"
+                        r"多给|给得多|钱多|不够")
 OWED = re.compile(r"欠|拖|没发|没给|不给|讨|跑路|扣")
 REFINEMENT_MAX = 12  # characters: a refinement is a few words, not a story
 
@@ -199,7 +202,7 @@ def refines_search(turn: Turn, heard: Understood) -> Understood | None:
     refine = "elsewhere" if ELSEWHERE.search(text) else "better_pay" if BETTER_PAY.search(text) else None
     if refine is None:
         return None
-    return _understood(turn, Understood(heard.text, NluResult("search_vacancy", 1.0, source="rules"),
+    return _understood(turn, Understood(heard.text, NluResult("search_vacancy", 1.0, source=CONTEXT),
                                         {"refine": refine}))
 
 
@@ -216,7 +219,7 @@ def follows_up_an_answer(turn: Turn, heard: Understood) -> Understood | None:
     text = heard.text.strip()
     if len(text) > FOLLOW_UP_MAX or not FOLLOWS_UP.search(text) or heard.nlu.intent in ("cancel", "human_agent"):
         return None
-    return _understood(turn, Understood(heard.text, NluResult("ask_policy", 1.0, source="rules"),
+    return _understood(turn, Understood(heard.text, NluResult("ask_policy", 1.0, source=CONTEXT),
                                         {FOLLOW_UP_OF: str(before)}))
 
 
