@@ -181,3 +181,17 @@ def test_a_place_alone_in_traditional_characters_is_shown_once(conversation: Con
         conversation.say(said)
     summary = conversation.say("匿名")
     assert f"干活地点：东莞长安镇（{last_year}年10月起）" in summary, summary  # was 「东莞长安镇 东莞 长安」
+
+
+def test_two_months_in_words_are_not_two_people(conversation: Conversation) -> None:
+    opened = conversation.say("那个 老板欠我俩月工钱 一共一万二")
+    assert "欠2个月" in opened and "12000元" in opened and "2人" not in opened, opened  # 「我俩月」 read as 2 people
+
+
+def test_just_the_two_of_us(conversation: Conversation) -> None:
+    for said in ("老板欠我三个月工资", "宏达建筑", "东莞 宏达工地", "两万"):
+        conversation.say(said)
+    conversation.say("就我俩")
+    conversation.say("4")
+    summary = conversation.say("匿名")
+    assert "被欠人数：2人" in summary, summary  # 「就我」 matched first once: 1

@@ -243,6 +243,7 @@ def people(text: str, nlu: NluResult) -> Filled | None:
     return None
 
 
+NOT_A_TIME = r"(?!\s*个?\s*(?:多\s*)?(?:月|年|天|星期|礼拜|周|钟头|小时))"
 TWO_OF_US = re.compile(
     r"我(?:和|跟|同|加)(?:我)?(?:哥|弟|姐|妹|爸|妈|老婆|老公|媳妇|爱人|儿子|女儿|老乡|兄弟|表哥|表弟|堂哥|朋友)")
 
@@ -250,8 +251,8 @@ TWO_OF_US = re.compile(
 def read_people(text: str) -> int | None:
     if TWO_OF_US.search(text):  # 「就我和我哥」: two, not 「就我」
         return 2
-    for words, count in PEOPLE_WORDS.items():
-        if words in text:
+    for words, count in sorted(PEOPLE_WORDS.items(), key=lambda item: (-item[1], -len(item[0]))):  # 「就我俩」: 2
+        if re.search(re.escape(words) + NOT_A_TIME, text):  # 「欠我俩月工钱」 is two months, not two of us
             return count
     match = PEOPLE.search(text)
     return int(match.group(1)) if match else None
