@@ -21,6 +21,7 @@ from nlu.geo import locate
 
 LAST_QUESTION = "last_question"  # state.data: the question last answered from the law
 FOLLOW_UP_OF = "follow_up_of"  # payload: that question, when the message follows it up
+LAST_ARTICLE = "last_article"  # state.data: the article that answered it
 ASK = "请直接说您想问的，比如「工伤怎么认定」「没签合同怎么办」「仲裁要钱吗」。"
 NOT_SURE = "这个问题我没把握答准，不乱说。可以转人工，或打12333（人社）、12348（法律援助）问。"
 FORMS_OFFERED = frozenset({"file_complaint", "report_wage_arrears"})
@@ -69,17 +70,26 @@ class PolicyHandler:
         before = str(ctx.payload.get(FOLLOW_UP_OF) or "")
         if before:  # 「那周末呢」 after 「加班费怎么算」: asked in the light of the question before
             ctx = replace(ctx, text=f"{before}，{ctx.text}")
-        return answer(ctx) or Reply(NOT_SURE, (*_form_offer(ctx), TO_PERSON, Option("主菜单", "help")))
+        return answer(ctx, not_again=bool(before)) or Reply(
+            NOT_SURE, (*_form_offer(ctx), TO_PERSON, Option("主菜单", "help")))
 
 
-def answer(ctx: Context) -> Reply | None:
+def answer(ctx: Context, not_again: bool = False) -> Reply | None:
     """The best article's answer when retrieval is confident, with the form the worker's words pointed
-    to offered after it; None when no article answers well enough (say so rather than guess)."""
+    to offered after it; None when no article answers well enough (say so rather than guess).
+    ``not_again``: a follow-up — the article just given is not its answer (「那转正以后呢」 after the
+    article on dismissal in probation), the next best is, if it too is clearly about it."""
     found = _confident_hits(ctx, limit=5)
     if found is None:
         return None
     kb, hits, where = found
+    if not_again and hits[0].article.id == ctx.state.data.get(LAST_ARTICLE):
+        next_best = hits[1:]
+        if not next_best or not kb.confident(ctx.text, next_best[0], next_best[1] if len(next_best) > 1 else None):
+            return None
+        hits = next_best
     ctx.state.data[LAST_QUESTION] = ctx.text[:200]  # what 「那周末呢」 would follow up
+    ctx.state.data[LAST_ARTICLE] = hits[0].article.id
     form = _form_offer(ctx)
     art = hits[0][0]
     reply = article_reply(art, kb)

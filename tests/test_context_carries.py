@@ -31,3 +31,9 @@ def test_better_pay_in_other_words_is_a_search_not_a_law_answer(conversation: Co
         ("深圳 普工", "深圳·普工"),
         ("有没有工资高的", lambda a: "元以上" in a and "依据" not in a),  # once the compensation cap's article
     ])
+
+
+def test_a_follow_up_is_not_answered_with_the_article_just_given(conversation: Conversation) -> None:
+    first = conversation.say("厂里不给交社保")
+    follow = conversation.say("那我自己交行不行")
+    assert follow.split("依据")[0] != first.split("依据")[0], (first, follow)  # was the same answer again
