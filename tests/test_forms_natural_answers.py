@@ -195,3 +195,9 @@ def test_just_the_two_of_us(conversation: Conversation) -> None:
     conversation.say("4")
     summary = conversation.say("匿名")
     assert "被欠人数：2人" in summary, summary  # 「就我」 matched first once: 1
+
+
+def test_about_ten_people_is_shown_as_about(conversation: Conversation) -> None:
+    for said in ("老板欠我三个月工资", "宏达建筑", "东莞 宏达工地", "两万", "十几个", "4"):
+        conversation.say(said)
+    assert "被欠人数：10多人" in conversation.say("匿名")  # was 「10人」

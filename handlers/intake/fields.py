@@ -233,13 +233,13 @@ COUNT = re.compile(rf"([\d{CN_DIGITS}]+(?:来|多|几)?)\s*([个位名人口])?"
 def people(text: str, nlu: NluResult) -> Filled | None:
     found = read_people(text)
     if found is not None:
-        return {"people": found}
+        return {"people": found, "people_approx": bool(re.search(r"\d+\s*[多来几]", text))}
     tokens = COUNT.findall(text)
     counted = [number for number, measure in tokens if measure] or [number for number, _ in tokens[-1:]]
     for number in counted:
         parsed = parse_amount(number)
         if parsed and 0 < parsed[0] < 10000:
-            return {"people": parsed[0]}
+            return {"people": parsed[0], "people_approx": parsed[1] or number[-1:] in ("多", "来", "几")}
     return None
 
 
