@@ -19,6 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
+from bot.jobs import HEARTBEAT_KEY
 from nlu.client import NluUnavailable
 
 bp = Blueprint("health", __name__)
@@ -82,4 +83,16 @@ def healthz() -> ResponseReturnValue:
     journal = ext["gongyou.pipeline"].journal
     waiting = journal.waiting() if journal is not None else 0  # kept while the database was away, not yet replayed
     return jsonify(status="ok" if healthy else "degraded", checks=checks, policy_answers=retrieval,
-                   journaled_messages=waiting), (200 if healthy else 503)
+                   journaled_messages=waiting, background_worker=_worker_seen(redis_client)), (200 if healthy else 503)
+
+
+def _worker_seen(redis_client: object) -> str:
+    """When a background worker (`python -m bot.jobs`: deliveries, photos, deadlines) last went round.
+    Informational: the webhook answers without it, but late answers and reminders wait."""
+    try:
+        stamp = redis_client.get(HEARTBEAT_KEY)  # type: ignore[attr-defined]
+    except Exception:
+        return "unknown (Redis unavailable)"
+    if not stamp:
+        return "not seen in the last 5 minutes"
+    return f"seen {max(0, round(time.time() - float(stamp)))} s ago"

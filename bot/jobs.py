@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import date, datetime
 
 from flask import Flask
@@ -84,10 +85,22 @@ def reconcile(app: Flask) -> int | None:
     return requeued
 
 
+HEARTBEAT_KEY = "gongyou:worker:heartbeat"  # when a background worker last went round: /healthz shows it
+HEARTBEAT_SECONDS = 30
+
+
+def beat(app: Flask) -> None:
+    app.extensions["gongyou.redis"].set(HEARTBEAT_KEY, f"{time.time():.0f}", ex=10 * HEARTBEAT_SECONDS)
+
+
 def _reconciler(app: Flask, stop: threading.Event) -> None:
-    while not stop.wait(RECONCILE_SECONDS):
+    rounds = 0
+    while not stop.wait(HEARTBEAT_SECONDS):
+        rounds += 1
         try:
-            reconcile(app)
+            beat(app)
+            if rounds % (RECONCILE_SECONDS // HEARTBEAT_SECONDS) == 0:
+                reconcile(app)
         except Exception:  # Redis or the database away: the next round tries again
             log.exception("reconcile round failed")
 

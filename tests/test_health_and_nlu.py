@@ -131,3 +131,11 @@ def test_a_stalled_rasa_is_not_waited_for_message_after_message() -> None:
         assert all(w >= 0.25 for w in waits[:3]) and all(w < 0.05 for w in waits[3:]), waits
     finally:
         hung.close()
+
+
+def test_healthz_says_when_the_background_worker_last_went_round(app: Flask) -> None:
+    from bot import jobs
+
+    assert app.test_client().get("/healthz").json["background_worker"] == "not seen in the last 5 minutes"
+    jobs.beat(app)  # what the worker's loop does every 30 s
+    assert app.test_client().get("/healthz").json["background_worker"].startswith("seen ")
