@@ -196,11 +196,12 @@ def figures(experiment: Experiment, counts: Counter[int]) -> dict[str, Any]:
 
 # --- the faults -------------------------------------------------------------------------------
 
-def redis_down(seconds: float) -> Callable[[Stack], None]:
+def down(gate: Callable[[Stack], Outage], seconds: float) -> Callable[[Stack], None]:
+    """A service taken away for ``seconds``, then brought back."""
     def fault(stack: Stack) -> None:
-        stack.redis_gate.down()
+        gate(stack).down()
         time.sleep(seconds)
-        stack.redis_gate.up()
+        gate(stack).up()
     return fault
 
 
@@ -208,22 +209,6 @@ def redis_restart(stack: Stack) -> None:
     stack.redis.stop()
     time.sleep(1.0)
     stack.redis.start()
-
-
-def database_down(seconds: float) -> Callable[[Stack], None]:
-    def fault(stack: Stack) -> None:
-        stack.database_gate.down()
-        time.sleep(seconds)
-        stack.database_gate.up()
-    return fault
-
-
-def rasa_down(seconds: float) -> Callable[[Stack], None]:
-    def fault(stack: Stack) -> None:
-        stack.rasa_gate.down()
-        time.sleep(seconds)
-        stack.rasa_gate.up()
-    return fault
 
 
 def rasa_stall(seconds: float, lasting: float) -> Callable[[Stack], None]:
@@ -238,10 +223,10 @@ def experiments(quick: bool) -> list[Experiment]:
     k = 0.5 if quick else 1.0
     return [
         Experiment("baseline 10 msg/s", 10, 10 * k),
-        Experiment("Redis down 10 s at 20 msg/s", 20, 20 * k, redis_down(10 * k), 4 * k),
+        Experiment("Redis down 10 s at 20 msg/s", 20, 20 * k, down(lambda s: s.redis_gate, 10 * k), 4 * k),
         Experiment("Redis restart at 20 msg/s", 20, 12 * k, redis_restart, 4 * k),
-        Experiment("PostgreSQL down 10 s at 20 msg/s", 20, 20 * k, database_down(10 * k), 4 * k),
-        Experiment("Rasa down 20 s at 20 msg/s", 20, 25 * k, rasa_down(20 * k), 2 * k),
+        Experiment("PostgreSQL down 10 s at 20 msg/s", 20, 20 * k, down(lambda s: s.database_gate, 10 * k), 4 * k),
+        Experiment("Rasa down 20 s at 20 msg/s", 20, 25 * k, down(lambda s: s.rasa_gate, 20 * k), 2 * k),
         Experiment("Rasa stalled 6 s, 50 at once", 0, 0, rasa_stall(6.0, 8.0), 0.0, burst=50),
         Experiment("open loop 80 msg/s", 80, 10 * k),
     ]

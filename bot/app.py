@@ -180,18 +180,13 @@ def replay_journal(app: Flask) -> int:
     """Answer the messages kept in the local journal while the database was away: each is recorded and
     answered now, the answer sent as a late one. Stops (keeping the rest) while the database is still away."""
     pipeline: Pipeline = app.extensions["gongyou.pipeline"]
-    outbox: Outbox = app.extensions["gongyou.outbox"]
-    journal = pipeline.journal
-    if journal is None:
+    if pipeline.journal is None:
         return 0
 
     def answer_late(msg: InboundMessage) -> None:
-        outcome = pipeline.handle(msg, journal=False)
-        text = outcome.reply.render_text() if outcome.reply else ""
-        if text and outcome.worker_id is not None and not outcome.duplicate:
-            outbox.queue(outcome.worker_id, msg.channel.value, text, "late_answer")
+        pipeline.send_late(pipeline.handle(msg, journal=False), msg.channel.value)
 
-    return journal.replay(answer_late)
+    return pipeline.journal.replay(answer_late)
 
 
 def replay_journal_forever(app: Flask, every_seconds: float) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
+import redis
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
@@ -86,11 +87,11 @@ def healthz() -> ResponseReturnValue:
                    journaled_messages=waiting, background_worker=_worker_seen(redis_client)), (200 if healthy else 503)
 
 
-def _worker_seen(redis_client: object) -> str:
+def _worker_seen(redis_client: redis.Redis) -> str:
     """When a background worker (`python -m bot.jobs`: deliveries, photos, deadlines) last went round.
     Informational: the webhook answers without it, but late answers and reminders wait."""
     try:
-        stamp = redis_client.get(HEARTBEAT_KEY)  # type: ignore[attr-defined]
+        stamp = redis_client.get(HEARTBEAT_KEY)
     except Exception:
         return "unknown (Redis unavailable)"
     if not stamp:

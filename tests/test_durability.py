@@ -27,20 +27,21 @@ def post(app: Flask, body: bytes):  # type: ignore[no-untyped-def]
                                   content_type="text/xml")
 
 
+def outage_in_front_of(url: str) -> Iterator[tuple[Outage, str]]:
+    outage, proxied = Outage.in_front_of(url)
+    outage.up()
+    yield outage, proxied
+    outage.down()  # after the app's own clean-up (these fixtures are set up first)
+
+
 @pytest.fixture
 def database_outage(database_url: str) -> Iterator[tuple[Outage, str]]:
-    outage, url = Outage.in_front_of(database_url)
-    outage.up()
-    yield outage, url
-    outage.down()  # after the app's own clean-up (this fixture is set up first)
+    yield from outage_in_front_of(database_url)
 
 
 @pytest.fixture
 def redis_outage(redis_url: str) -> Iterator[tuple[Outage, str]]:
-    outage, url = Outage.in_front_of(redis_url)
-    outage.up()
-    yield outage, url
-    outage.down()  # after the app's own clean-up (this fixture is set up first)
+    yield from outage_in_front_of(redis_url)
 
 
 def test_a_message_sent_while_the_database_is_down_is_kept_and_answered_when_it_is_back(

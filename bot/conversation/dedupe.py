@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import suppress
 
 import redis
 
@@ -50,17 +51,13 @@ class Deduper:
 
     def remember(self, channel: str, sender: str, message_id: str, reply: Reply) -> None:
         sealed = self._cipher.encrypt(json.dumps(reply.to_dict(), ensure_ascii=False))
-        try:
+        with suppress(redis.RedisError):  # a retry then finds the delivery in the database: a repeat
             self._redis.set(self._key(channel, sender, message_id), sealed, ex=self._ttl)
-        except redis.RedisError:
-            pass  # a retry then finds the delivery in the database and is answered as a repeat
 
     def release(self, channel: str, sender: str, message_id: str) -> None:
         """Forget a claim whose processing failed, so the platform's retry is handled afresh."""
-        try:
+        with suppress(redis.RedisError):
             self._redis.delete(self._key(channel, sender, message_id))
-        except redis.RedisError:
-            pass
 
     def previous(self, channel: str, sender: str, message_id: str) -> Reply | None:
         """The reply given to the first delivery, or None while it is still being worked on (or unknown)."""

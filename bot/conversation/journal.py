@@ -50,7 +50,6 @@ class Journal:
                 f.flush()
                 os.fsync(f.fileno())
                 break
-        log.warning("database unavailable: %s message kept in the local journal for replay", msg.channel.value)
 
     def waiting(self) -> int:
         """How many kept messages wait for the database (for health reports)."""

@@ -151,8 +151,8 @@ class Pipeline:
             self.dedupe.release(*seen)  # the replay must not be taken for a repeat of this attempt
             if self.journal is None or not journal:
                 raise exc.__cause__ or exc from None
-            log.warning("%s message not recorded (%s): journaled", msg.channel.value, type(exc.__cause__).__name__)
             self.journal.keep(msg)  # OSError: nothing durable took it, so the request fails
+            log.warning("%s message not recorded (%s): journaled", msg.channel.value, type(exc.__cause__).__name__)
             return Outcome(KEPT)
 
     def answer(self, received: Received) -> Outcome:
@@ -167,6 +167,13 @@ class Pipeline:
             return Outcome(SORRY)
         self.dedupe.remember(*seen, reply)
         return Outcome(reply, worker_id=received.worker_id)
+
+    def send_late(self, outcome: Outcome, channel: str) -> None:
+        """An answer the platform's request could not carry (too slow, or replayed from the journal):
+        sent through the outbox instead."""
+        text = outcome.reply.render_text() if outcome.reply else ""
+        if text and outcome.worker_id is not None and not outcome.duplicate:
+            self.outbox.queue(outcome.worker_id, channel, text, "late_answer")
 
     def _record(self, msg: InboundMessage) -> Received:
         try:

@@ -66,7 +66,8 @@ class WeChatSecurity:
         replay (「转人工」 forged under a captured signature). WeChat's own retry of the same request
         (same body) passes; the de-duplication then gives it the first answer."""
         triple = "\n".join(args.get(name, "") for name in ("signature", "timestamp", "nonce", "msg_signature"))
-        key = f"{self._prefix}:{hashlib.sha256(triple.encode()).hexdigest()}"
+        signed = hashlib.sha256(triple.encode()).hexdigest()
+        key = f"{self._prefix}:{signed}"
         digest = hashlib.sha256(body).hexdigest()
         try:
             if self._seen.set(key, digest, nx=True, ex=2 * self.max_age + 60):  # the window runs both ways
@@ -76,15 +77,15 @@ class WeChatSecurity:
         except redis.RedisError as exc:
             if args.get("encrypt_type") == "aes":
                 return  # safe mode: msg_signature covers the body, so another body cannot reuse it
-            self._check_once_in_ledger(key, digest, exc)
+            self._check_once_in_ledger(signed, digest, exc)
 
-    def _check_once_in_ledger(self, key: str, digest: str, cause: Exception) -> None:
+    def _check_once_in_ledger(self, signed: str, digest: str, cause: Exception) -> None:
         """Redis is away: the database remembers used signatures instead; with both away, nobody can
         tell a replay, so the request is refused for now (503: WeChat sends it again)."""
         if self._ledger is None:
             raise CannotCheckNow("cannot tell a replay now; send again") from cause
         try:
-            first = self._ledger.first_use(key.rsplit(":", 1)[-1], digest, 2 * self.max_age + 60)
+            first = self._ledger.first_use(signed, digest, 2 * self.max_age + 60)
         except Exception as exc:
             raise CannotCheckNow("cannot tell a replay now; send again") from exc
         if first is not None and first != digest:

@@ -25,7 +25,6 @@ from bot.channels.wechat.security import Opened, WeChatSecurity
 from bot.channels.wechat.xmlsafe import check_xml
 from bot.conversation.pipeline import Outcome, Pipeline
 from domain.messages import Channel, Reply
-from domain.outreach.outbox import Outbox
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__)
@@ -57,8 +56,9 @@ def reply_xml(to: str, from_: str, text: str) -> str:
     return str(TextReply(content=text.replace("]]>", "]]]]><![CDATA[>"), source=from_, target=to).render())
 
 
-def _render(msg: BaseMessage, reply: Reply, opened: Opened) -> Response:
-    text = reply.render_text()
+def _render(msg: BaseMessage, reply: Reply | None, opened: Opened) -> Response:
+    """The reply as passive XML; none (a repeat still being answered) or an empty one: 「success」."""
+    text = reply.render_text() if reply is not None else ""
     if not text:
         return _plain(SUCCESS)
     while len(text.encode("utf-8")) > MAX_PASSIVE_BYTES - 400:  # room for the XML envelope
@@ -107,10 +107,10 @@ def receive() -> Response:
         log.exception("WeChat message %s could not be recorded", inbound.message_id)
         return _plain("busy: not recorded, send again", 503)
     if isinstance(received, Outcome):  # a repeat, or kept in the journal
-        return _render(msg, received.reply, opened) if received.reply else _plain(SUCCESS)
+        return _render(msg, received.reply, opened)
     queued = pool.busy()  # no thread free: it would wait
     future = pool.submit(pipeline.answer, received)
-    late = partial(_send_late, ext["gongyou.outbox"], inbound.message_id)
+    late = partial(_send_late, pipeline, inbound.message_id)
     if queued or deadline - time.time() < MIN_WAIT_SECONDS:
         # Every thread is busy (or the budget is spent queueing): 「received」 now, the answer when ready.
         future.add_done_callback(late)
@@ -123,18 +123,14 @@ def receive() -> Response:
         future.add_done_callback(late)
         log.warning("WeChat message %s not answered within budget: answering later", inbound.message_id)
         return _plain(SUCCESS)
-    if outcome.reply is None:
-        return _plain(SUCCESS)
     return _render(msg, outcome.reply, opened)
 
 
-def _send_late(outbox: Outbox, message_id: str, future: Future[Outcome]) -> None:
+def _send_late(pipeline: Pipeline, message_id: str, future: Future[Outcome]) -> None:
     """When a slow answer is finally ready, send it through the customer-service API."""
     try:
         outcome = future.result()
     except Exception:
         log.exception("WeChat message %s failed after the reply budget", message_id)
         return
-    text = outcome.reply.render_text() if outcome.reply else ""
-    if text and outcome.worker_id is not None:
-        outbox.queue(outcome.worker_id, Channel.WECHAT.value, text, "late_answer")
+    pipeline.send_late(outcome, Channel.WECHAT.value)
