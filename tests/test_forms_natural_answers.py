@@ -201,3 +201,12 @@ def test_about_ten_people_is_shown_as_about(conversation: Conversation) -> None:
     for said in ("老板欠我三个月工资", "宏达建筑", "东莞 宏达工地", "两万", "十几个", "4"):
         conversation.say(said)
     assert "被欠人数：10多人" in conversation.say("匿名")  # was 「10人」
+
+
+def test_an_unknown_boss_with_a_known_contractor_keeps_the_contractor(conversation: Conversation) -> None:
+    for said in ("老板欠我俩月工钱咋整", "不知道叫啥 就知道包工头姓刘", "在东莞厚街 过完年来的", "俩月 一万二左右",
+                 "就我自己", "啥也没有"):
+        conversation.say(said)
+    summary = conversation.say("不留了")
+    assert "老板/单位：不知道（包工头姓刘）" in summary, summary  # the contractor was dropped
+    assert "（按「一万二」记）" in summary, summary  # not 「俩月 一万二左右」

@@ -167,8 +167,8 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         filled = slot.read(answer, ctx.nlu)
         if filled is not None and "amount_said" in filled and ctx.raw and len(ctx.raw) <= 12:
             # read back in the worker's own words: 「两万多」 (only the money of 「3个月 两万多」)
-            own = (ctx.raw.strip() if slot.name == "amount"
-                   else fields.words_for_amount(ctx.raw, int(filled["amount"] or 0)))
+            own = fields.words_for_amount(ctx.raw, int(filled["amount"] or 0)) or (
+                ctx.raw.strip() if slot.name == "amount" else None)
             filled["amount_said"] = own or filled["amount_said"]
         if filled is None:
             return self._missed(ctx, draft, d, stage)

@@ -81,11 +81,12 @@ def employer(text: str, nlu: NluResult) -> Filled | None:
     text = clean(text)
     if not text or nod(text):
         return None
-    if UNKNOWN.match(text):
-        return {"employer": "不知道"}
-    out: Filled = {"employer": text[:60]}
     contractor = CONTRACTOR.search(text)
-    if contractor and re.search(r"工头|班组长|带班", contractor.group()):
+    by_contractor = contractor is not None and re.search(r"工头|班组长|带班", contractor.group()) is not None
+    if UNKNOWN.match(text):  # 「不知道叫啥 就知道包工头姓刘」: the name unknown, the contractor kept
+        return {"employer": "不知道", **({"contractor": contractor.group(1)} if contractor and by_contractor else {})}
+    out: Filled = {"employer": text[:60]}
+    if contractor and by_contractor:
         out["contractor"] = contractor.group(1)
         out["employer"] = clean(text.replace(contractor.group(), " ")).strip() or "不知道"
     return out
