@@ -24,10 +24,10 @@ run a few minutes.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import redis
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 from bench.results import record  # noqa: E402
 from tests.support import services  # noqa: E402
 from tests.support.proxy import Outage  # noqa: E402
+from tests.support.services import OwnRedis, free_port  # noqa: E402
 from tests.support.wechat import signed_query, text_xml  # noqa: E402
 
 SUMMARY = ROOT / "bench" / "results" / "faults.json"
@@ -59,37 +61,6 @@ TEXTS = ["你好", "东莞有普工吗", "老板欠我三个月工资", "加班�
 WECHAT_TIMEOUT = 5.0  # WeChat drops the connection and sends again
 WECHAT_RETRIES = 3
 ON_TIME = 4.5  # what the 5-second rule leaves after the network
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class OwnRedis:
-    """A redis-server for this run only: port of its own, no persistence (a restart loses everything)."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no",
-                                      "--bind", "127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(50):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait()
-            self.proc = None
 
 
 @dataclass
@@ -120,6 +91,7 @@ class Stack:
     redis_gate: Outage
     database_gate: Outage
     rasa_gate: Outage
+    observed: dict[str, float] = field(default_factory=dict)  # figures a fault measures itself
 
 
 def send(url: str, msg_id: int, text: str, sender: str) -> Sent:
@@ -206,9 +178,19 @@ def down(gate: Callable[[Stack], Outage], seconds: float) -> Callable[[Stack], N
 
 
 def redis_restart(stack: Stack) -> None:
+    """Redis restarted with nothing kept; also how long until RQ's scheduler (delayed retries) is back."""
     stack.redis.stop()
     time.sleep(1.0)
     stack.redis.start()
+    client = redis.Redis(port=stack.redis.port, socket_connect_timeout=1)
+    started = time.monotonic()
+    while time.monotonic() - started < 120:
+        with contextlib.suppress(redis.RedisError):
+            if client.exists("rq:scheduler-lock:gongyou"):
+                stack.observed["scheduler_back_s"] = round(time.monotonic() - started, 1)
+                return
+        time.sleep(0.5)
+    stack.observed["scheduler_back_s"] = -1.0  # not within two minutes
 
 
 def rasa_stall(seconds: float, lasting: float) -> Callable[[Stack], None]:
@@ -305,7 +287,8 @@ def main() -> int:
                 run(experiment, stack, base + n * 100_000)
                 time.sleep(6.0)  # answers finish, the journal replays
                 counts = recorded(stack.database_url, [s.msg_id for s in experiment.results])
-                summary[experiment.name] = figures(experiment, counts)
+                summary[experiment.name] = {**figures(experiment, counts), **stack.observed}
+                stack.observed.clear()
                 print(f"{experiment.name}: {summary[experiment.name]}", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)

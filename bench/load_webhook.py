@@ -65,7 +65,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "webhook.json"))
     args = ap.parse_args()
 
-    port = services._free_port()
+    port = services.free_port()
     import redis
 
     redis.Redis.from_url("redis://127.0.0.1:6379/14").flushdb()  # no dedupe keys left from an earlier run

@@ -23,6 +23,7 @@ def main() -> int:
         msg = InboundMessage(channel=Channel.CLI, user_id=user, text=line.strip(), message_id=uuid.uuid4().hex)
         outcome = pipeline.handle(msg)
         print(("工友> " if interactive else "") + (outcome.reply.render_text() if outcome.reply else ""))
+        pipeline.replied(outcome)
         print()
     return 0
 

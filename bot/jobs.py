@@ -114,18 +114,46 @@ def _clock(app: Flask, stop: threading.Event) -> None:
         stop.wait(PERIOD_SECONDS)
 
 
-def main() -> None:
+RESTART_SECONDS = 2  # after the RQ worker stopped on an error, before another starts
+
+
+def _work(app: Flask) -> bool:
+    """One RQ worker's life. True when it stopped because it was asked to (SIGTERM, Ctrl-C); False when
+    an error ended it (RQ quits on an unhandled error, e.g. Redis restarting under it)."""
+    import redis
     from rq import Queue, Worker
 
+    connection = app.extensions["gongyou.rq_connection"]
+    every = app.config["GONGYOU"].worker_maintenance_seconds
+    # RQ restarts a dead scheduler in its maintenance round, and only between two waits for a job: both
+    # at most ``every`` seconds apart (RQ's defaults, 10 min and 405 s, left delayed retries waiting).
+    class StoppableWorker(Worker):
+        asked_to_stop = False  # by SIGTERM or Ctrl-C (RQ calls this hook on a warm shutdown request)
+
+        def handle_warm_shutdown_request(self) -> None:
+            self.asked_to_stop = True
+            super().handle_warm_shutdown_request()
+
+    worker = StoppableWorker([Queue(QUEUE, connection=connection)], connection=connection,
+                             maintenance_interval=every, worker_ttl=every + 15)
+    try:
+        worker.work(with_scheduler=True)
+    except redis.RedisError:
+        log.warning("RQ worker ended by a Redis error", exc_info=True)
+    return worker.asked_to_stop
+
+
+def main() -> None:
     app = _current()
     bind(app)
-    connection = app.extensions["gongyou.rq_connection"]
     stop = threading.Event()
     threading.Thread(target=_clock, args=(app, stop), name="gongyou-clock", daemon=True).start()
     threading.Thread(target=_reconciler, args=(app, stop), name="gongyou-reconciler", daemon=True).start()
     try:
         mask_every_log()  # RQ logs through its own logger and handler
-        Worker([Queue(QUEUE, connection=connection)], connection=connection).work(with_scheduler=True)
+        while not _work(app):  # a Redis restart must not end the background work: start another worker
+            log.warning("RQ worker stopped on an error: another starts in %d s", RESTART_SECONDS)
+            time.sleep(RESTART_SECONDS)
     finally:
         stop.set()
 

@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     # replayed: a local disk that survives a restart. Empty: var/journal under the working directory.
     journal_dir: str = ""
     journal_replay_seconds: float = Field(default=5.0, gt=0)
+    # How often the background worker looks after itself: restarts RQ's scheduler if it died (a Redis
+    # restart kills it), so delayed retries wait at most about twice this.
+    worker_maintenance_seconds: int = Field(default=20, ge=1, le=300)
 
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     page_size_wechat: int = 5

@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit_content": _SUPERVISORS,  # vacancies and policy articles; agents read them
     "manage_users": frozenset({"admin"}),
     "merge_records": _SUPERVISORS,  # two records of one person: only after checking both
+    "held_messages": _SUPERVISORS,  # messages no channel could carry: send again, or note how the worker was reached
 }
 
 

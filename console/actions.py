@@ -145,9 +145,13 @@ def _opened_by(db: Session, case: Case) -> int:
 def transcript(db: Session, case: Case, user: StaffUser, limit: int = 200) -> list[Line]:
     """The worker's messages this user may see, phone and ID numbers masked."""
     seen = scope(db, case, user)
-    rows = db.scalars(select(Message).where(Message.worker_id == case.worker_id)
-                      .order_by(Message.created_at, Message.id).limit(limit))
-    return [Line(m.created_at, m.direction, seen.redact(m.text), tuple(m.media or ()))
+    rows = list(db.scalars(select(Message).where(Message.worker_id == case.worker_id)
+                           .order_by(Message.created_at, Message.id).limit(limit)))
+    late = {m.outbound_id for m in rows if m.outbound_id is not None}
+    sent = dict(db.execute(select(OutboundMessage.id, OutboundMessage.status)
+                           .where(OutboundMessage.id.in_(late))).tuples().all()) if late else {}
+    return [Line(m.created_at, m.direction, seen.redact(m.text), tuple(m.media or ()),
+                 status=sent.get(m.outbound_id, "queued") if m.outbound_id else (m.delivery or ""))
             for m in rows if seen.shows_message(m.id)]
 
 

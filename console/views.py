@@ -35,6 +35,7 @@ from domain.cases.report import inspection_html
 from domain.cases.vocabulary import NOT_FILED, STATUS_LABEL, TRANSITIONS, Status
 from domain.media import MediaStore
 from domain.outreach.notify import Notifier
+from domain.outreach.outbox import held_count
 from domain.storage.models import Case, CaseEvent, CaseGroup, StaffUser, Worker
 from domain.text import without_controls
 
@@ -110,7 +111,9 @@ def index() -> str:
     rows = queue(session_db(), user, f, data_cipher())
     groups = {g.id: g for g in session_db().scalars(select(CaseGroup).where(
         CaseGroup.id.in_([r.case.group_id for r in rows if r.case.group_id])))}
-    return render_template("console/queue.html", rows=rows, f=f, counts=counts(session_db(), user), groups=groups)
+    held = held_count(session_db()) if can(user, "held_messages") else 0
+    return render_template("console/queue.html", rows=rows, f=f, counts=counts(session_db(), user), groups=groups,
+                           held=held)
 
 
 # --- a case --------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from domain.cases.facts import CATEGORY_BY_KEY
 from domain.cases.vocabulary import KIND_LABEL, STATUS_LABEL, Kind
 from domain.crypto import DataCipher
 from domain.messages import CHANNEL_LABEL
+from domain.outreach.outbox import DELIVERY_LABEL
 from domain.storage.db import Database
 from domain.storage.models import StaffUser
 from domain.text import without_controls
@@ -87,7 +88,7 @@ def close_db(exc: BaseException | None) -> None:
 def template_globals() -> dict[str, Any]:
     return {"csrf_token": csrf_token, "me": current_user(), "can": can, "KIND": Kind, "KINDS": KIND_LABEL,
             "STATUSES": STATUS_LABEL, "CATEGORIES": CATEGORY_BY_KEY, "ROLE_LABEL": ROLE_LABEL,
-            "CHANNEL_LABEL": CHANNEL_LABEL, "EVENT_LABELS": EVENT_LABELS}
+            "CHANNEL_LABEL": CHANNEL_LABEL, "EVENT_LABELS": EVENT_LABELS, "DELIVERY": DELIVERY_LABEL}
 
 
 # --- login ---------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -84,9 +84,22 @@ def annotate(row: Message, nlu: NluResult) -> None:
 
 
 def record_outbound(db: Session, cipher: DataCipher, worker: Worker, channel: str, reply: Reply) -> Message:
+    """An answer in the transcript, as 「replying」 until the channel hands it over (``mark_replied``) or
+    sends it late through the outbox (``mark_late``)."""
     text, sealed = seal_text(cipher, reply.render_text())
     row = Message(worker_id=worker.id, channel=channel, direction="out", kind="text", text=text, text_enc=sealed,
-                  media=[])
+                  media=[], delivery="replying")
     db.add(row)
     db.flush()
     return row
+
+
+def mark_replied(db: Session, answer_id: int) -> None:
+    """The channel handed the answer back in the platform's reply."""
+    db.execute(update(Message).where(Message.id == answer_id, Message.delivery == "replying")
+               .values(delivery="replied"))
+
+
+def mark_late(db: Session, answer_id: int, outbound_id: int) -> None:
+    """The answer went out later through the outbox: the transcript shows that row's status."""
+    db.execute(update(Message).where(Message.id == answer_id).values(delivery="late", outbound_id=outbound_id))

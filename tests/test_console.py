@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from console.auth import create_user
-from domain.storage.models import Case, CaseEvent, OutboundMessage, StaffUser
+from domain.storage.models import AuditEvent, Case, CaseEvent, OutboundMessage, StaffUser
 from tests.support.standins import WeChatApiStandIn
 from tests.test_vacancies import wechat_say
 from tests.test_wechat_outbound import run_jobs, wechat_app
@@ -129,7 +129,8 @@ def test_a_webhook_case_is_worked_and_the_reply_reaches_the_worker(bot: Flask, s
     assert sent["touser"] == "oWorkerCase" and "明天回复您" in sent["text"]["content"]
     assert case.number in sent["text"]["content"]
     page = client.get(f"/console/cases/{case.id}").get_data(as_text=True)
-    assert "明天回复您" in page and "sent" in page  # the delivery status is shown
+    assert "明天回复您" in page and "已发出" in page  # the delivery status is shown
+    assert page.count("已回复") >= 6  # each answer in the transcript says it reached WeChat in its reply
     status_url = f"/console/cases/{case.id}/status"
     client.post(status_url, data={"status": "accepted", "reason": "", "csrf_token": token})
     assert "请写明原因" in client.get(f"/console/cases/{case.id}").get_data(as_text=True)
@@ -143,6 +144,39 @@ def test_a_webhook_case_is_worked_and_the_reply_reaches_the_worker(bot: Flask, s
         kinds = db.scalars(select(CaseEvent.kind).where(CaseEvent.case_id == case.id)).all()
     assert kinds.count("viewed") >= 3 and "reply" in kinds and "status" in kinds  # every view audited
     assert "已受理" in wechat_say(bot, "查询进度", "oWorkerCase")
+
+
+def test_a_message_no_channel_could_carry_waits_for_a_supervisor_who_resends_or_notes_it(
+        bot: Flask, staff: Staff, wechat_api: WeChatApiStandIn) -> None:
+    case = file_complaint(bot, "oWindowShut", "东莞")
+    wechat_api.closed_window.add("oWindowShut")  # 48 hours without a word from the worker
+    outbox = bot.extensions["gongyou.outbox"]
+    first = outbox.queue(case.worker_id, "wechat", "您的投诉已转塘厦劳动监察", "staff_reply")
+    second = outbox.queue(case.worker_id, "wechat", "请带上工资条", "staff_reply")
+    run_jobs(bot)
+    assert wechat_api.sent == []
+    assert "待发消息" not in signed_in(bot, "dg").get("/console/").get_data(as_text=True)  # an agent has no such page
+    lead = signed_in(bot, "lead")
+    assert "2条消息没能发到工友手里" in lead.get("/console/").get_data(as_text=True)
+    page = lead.get("/console/held").get_data(as_text=True)
+    assert "您的投诉已转塘厦劳动监察" in page and "请带上工资条" in page and "待人工处理" in page
+    assert case.number in page and "oWindowShut" not in page  # the worker's pseudonym and case, never the openid
+    case_page = lead.get(f"/console/cases/{case.id}").get_data(as_text=True)
+    assert "待人工处理" in case_page  # the case shows it too
+    token = csrf(lead, "/console/held")
+    lead.post(f"/console/held/{second}/dismiss", data={"how": "", "csrf_token": token})
+    assert "请写明" in lead.get("/console/held").get_data(as_text=True)  # how the worker was reached is required
+    lead.post(f"/console/held/{second}/dismiss", data={"how": "已电话告知", "csrf_token": token})
+    wechat_api.closed_window.discard("oWindowShut")  # the worker wrote again: the window is open
+    lead.post(f"/console/held/{first}/resend", data={"csrf_token": token})
+    run_jobs(bot)
+    assert [m["text"]["content"] for m in wechat_api.sent] == ["您的投诉已转塘厦劳动监察"]
+    page = lead.get("/console/held").get_data(as_text=True)
+    assert "没有待发的消息" in page
+    with bot.extensions["gongyou.db"].session() as db:
+        assert db.get(OutboundMessage, second).status == "dismissed"  # type: ignore[union-attr]
+        actions = db.scalars(select(AuditEvent.action)).all()
+    assert "held_resent" in actions and "held_dismissed" in actions
 
 
 def test_worker_text_is_shown_as_text(bot: Flask, staff: Staff) -> None:
@@ -224,6 +258,8 @@ ROUTES = [  # (name, method, path template, form)
     ("users", "GET", "/console/users", {}),
     ("merges", "GET", "/console/merges", {}),
     ("merge", "POST", "/console/merges/999999", {}),
+    ("held", "GET", "/console/held", {}),
+    ("held_resend", "POST", "/console/held/999999/resend", {}),
 ]
 # role → route → expected status, for a 东莞 case (an agent of 深圳 must not see it)
 EXPECTED = {
@@ -231,19 +267,19 @@ EXPECTED = {
     "agent_dg": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 403,
                  "assign": 403, "reveal": 302, "report": 200, "dashboard": 200, "reports": 403,
                  "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403, "users": 403,
-                 "merges": 403, "merge": 403},
+                 "merges": 403, "merge": 403, "held": 403, "held_resend": 403},
     "agent_sz": {"queue": 200, "case": 404, "reply": 404, "note": 404, "status": 404, "close": 404,
                  "assign": 403, "reveal": 404, "report": 404, "dashboard": 200, "reports": 403,
                  "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403, "users": 403,
-                 "merges": 403, "merge": 403},
+                 "merges": 403, "merge": 403, "held": 403, "held_resend": 403},
     "supervisor": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 302,
                    "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200,
                    "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400, "users": 403,
-                   "merges": 200, "merge": 404},
+                   "merges": 200, "merge": 404, "held": 200, "held_resend": 302},
     "admin": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 302,
               "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200,
               "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400, "users": 200,
-              "merges": 200, "merge": 404},
+              "merges": 200, "merge": 404, "held": 200, "held_resend": 302},
 }
 USERNAMES = {"agent_dg": "dg", "agent_sz": "sz", "supervisor": "lead", "admin": "admin"}
 

@@ -6,20 +6,34 @@ find afterwards is checked; «answered 200» must always mean «durably kept»."
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import redis
 from flask import Flask
+from rq import Queue
+from rq.job import JobStatus
 from sqlalchemy import func, select
 
+from bot import jobs
 from bot.app import replay_journal
 from domain.storage.models import Message, OutboundMessage
 from tests.conftest import WECHAT_TOKEN
 from tests.support.proxy import Outage
+from tests.support.services import ROOT, OwnRedis
 from tests.support.wechat import signed_query, text_xml
 from tests.test_sms_webhook import post_sms, sms_params, twiml_text
 from tests.test_wechat_webhook import reply_content
+
+SCHEDULER_LOCK = f"rq:scheduler-lock:{jobs.QUEUE}"
 
 
 def post(app: Flask, body: bytes):  # type: ignore[no-untyped-def]
@@ -120,3 +134,49 @@ def test_nothing_durable_means_no_200(database_outage: tuple[Outage, str], app_f
     resp = post(app, text_xml("老板欠我工资", sender="oNowhere1", msg_id=88003))
     assert resp.status_code == 503  # WeChat tries again; nothing claimed to be kept
     outage.up()
+
+
+def _wait_for(check: Callable[[], bool], seconds: float) -> float:
+    """Seconds until ``check`` held; fails after ``seconds``."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        with contextlib.suppress(redis.RedisError):
+            if check():
+                return time.monotonic() - started
+        time.sleep(0.2)
+    raise AssertionError(f"not within {seconds} s")
+
+
+def test_after_a_redis_restart_the_scheduler_is_back_and_delayed_retries_run(database_url: str,
+                                                                              tmp_path: Path) -> None:
+    """RQ's scheduler process dies with Redis; the background worker must start another soon, or delayed
+    retries of deliveries and photo fetches wait (RQ's own check ran every 10 minutes). The run's own
+    redis-server is restarted, never the machine's."""
+    server = OwnRedis()
+    server.start()
+    env = {**os.environ, "GONGYOU_ENV": "development", "GONGYOU_DATABASE_URL": database_url,
+           "GONGYOU_REDIS_URL": f"redis://127.0.0.1:{server.port}/0", "GONGYOU_REDIS_FALLBACK": "false",
+           "GONGYOU_WORKER_MAINTENANCE_SECONDS": "3"}
+    log = (tmp_path / "worker.log").open("wb")  # read it when this fails
+    worker = subprocess.Popen([sys.executable, "-m", "bot.jobs"], cwd=ROOT, env=env,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    client = redis.Redis(port=server.port, socket_connect_timeout=1)
+    scheduling = lambda: bool(client.exists(SCHEDULER_LOCK))  # noqa: E731
+    try:
+        _wait_for(scheduling, 60)
+        server.stop()
+        time.sleep(2)  # the scheduler's next round finds Redis gone and its process ends
+        server.start()  # same port, nothing kept: every lock and job is gone
+        back_after = _wait_for(scheduling, 30)
+        assert back_after < 15, back_after  # within a few maintenance rounds (20 s each by default)
+        job = Queue(jobs.QUEUE, connection=client).enqueue_in(timedelta(seconds=1), "os.getpid")
+        _wait_for(lambda: job.get_status(refresh=True) == JobStatus.FINISHED, 20)  # a delayed job ran
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # a warm shutdown waiting on something: this test is over anyway
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+        log.close()
+        server.stop()

@@ -93,6 +93,7 @@ def wechat_say(app: Flask, text: str, sender: str) -> str:
     resp = app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN),
                                   data=text_xml(text, sender=sender))
     assert resp.status_code == 200
+    resp.close()  # as a WSGI server does once the reply is written (the transcript marks it replied)
     if resp.data == b"success":  # WeChat's "nothing to say" (e.g. while staff have the conversation)
         return ""
     return ET.fromstring(resp.data).findtext("Content") or ""

@@ -66,6 +66,22 @@ def test_stalled_rasa_answers_success_in_time_then_sends_through_customer_servic
     assert "1 找工作" in sent["text"]["content"]
     with app.extensions["gongyou.db"].session() as db:
         assert db.scalar(select(OutboundMessage.status)) == "sent"
+        answer = db.scalar(select(Message).where(Message.direction == "out"))
+        assert answer is not None and answer.delivery == "late"  # not 「replied」: the transcript tells the truth
+        assert db.get(OutboundMessage, answer.outbound_id).status == "sent"  # type: ignore[union-attr]
+
+
+def test_an_answer_in_time_is_marked_replied_in_the_transcript(
+    app_factory: Callable[..., Flask], rasa_url: str, wechat_api: WeChatApiStandIn
+) -> None:
+    app = wechat_app(app_factory, rasa_url, wechat_api)
+    resp = app.test_client().post("/wechat", query_string=signed_query(WECHAT_TOKEN),
+                                  data=text_xml("你好", sender="oOnTime"))
+    assert b"1 " in resp.data
+    resp.close()
+    with app.extensions["gongyou.db"].session() as db:
+        assert db.scalars(select(Message.delivery).where(Message.direction == "out")).all() == ["replied"]
+    assert wechat_api.sent == []
 
 
 def test_closed_window_holds_the_message_for_staff(

@@ -28,7 +28,7 @@ from domain.outreach.outbox import Outbox
 from domain.storage.db import Database
 from domain.storage.models import Message, Worker, WorkerIdentity
 from domain.text import has_controls, without_controls
-from domain.workers import annotate, identity_for, is_repeat, record_inbound, record_outbound
+from domain.workers import annotate, identity_for, is_repeat, mark_late, mark_replied, record_inbound, record_outbound
 from handlers import policy
 from handlers.base import Context, HandlerRegistry
 from handlers.menu import MAIN_MENU, menu_reply
@@ -70,6 +70,7 @@ class Outcome:
     reply: Reply | None  # None: a repeat whose first delivery is still being answered
     duplicate: bool = False
     worker_id: int | None = None
+    answer_id: int | None = None  # the answer's transcript row (its delivery is marked there)
 
 
 TASKS = {opt.action: opt for opt in MAIN_MENU}
@@ -160,20 +161,33 @@ class Pipeline:
         msg = received.msg
         seen = (msg.channel.value, msg.user_id, msg.message_id)
         try:
-            reply = self._process(received)
+            reply, answer_id = self._process(received)
         except Exception:  # recorded, then answering failed (the database gone mid-way?)
             log.exception("answering %s message %s failed after it was recorded", msg.channel.value, msg.message_id)
             self.dedupe.release(*seen)
             return Outcome(SORRY)
         self.dedupe.remember(*seen, reply)
-        return Outcome(reply, worker_id=received.worker_id)
+        return Outcome(reply, worker_id=received.worker_id, answer_id=answer_id)
+
+    def replied(self, outcome: Outcome) -> None:
+        """The channel handed the answer over in the platform's reply: the transcript says so."""
+        if outcome.answer_id is None or outcome.duplicate:
+            return
+        try:
+            with self.db.session() as db:
+                mark_replied(db, outcome.answer_id)
+        except Exception:  # the answer went out; only its transcript mark is missing
+            log.warning("could not mark answer %s as replied", outcome.answer_id, exc_info=True)
 
     def send_late(self, outcome: Outcome, channel: str) -> None:
         """An answer the platform's request could not carry (too slow, or replayed from the journal):
         sent through the outbox instead."""
         text = outcome.reply.render_text() if outcome.reply else ""
         if text and outcome.worker_id is not None and not outcome.duplicate:
-            self.outbox.queue(outcome.worker_id, channel, text, "late_answer")
+            outbound_id = self.outbox.queue(outcome.worker_id, channel, text, "late_answer")
+            if outcome.answer_id is not None:
+                with self.db.session() as db:
+                    mark_late(db, outcome.answer_id, outbound_id)
 
     def _record(self, msg: InboundMessage) -> Received:
         try:
@@ -194,16 +208,17 @@ class Pipeline:
                 self.media_sink(media_file_id)
         return received
 
-    def _process(self, received: Received) -> Reply:
+    def _process(self, received: Received) -> tuple[Reply, int | None]:
+        """The answer, and its transcript row (None: nothing to say)."""
         msg = received.msg
         with self.db.session() as db:
             worker = db.get(Worker, received.worker_id)
             identity = db.get(WorkerIdentity, received.identity_id)
             inbound = db.get(Message, received.inbound_id)
             if worker is None or identity is None or inbound is None:  # erased meanwhile (「删除我的信息」)
-                return Reply("")
+                return Reply(""), None
             if worker.handed_off_at is not None:
-                return Reply("")  # staff have this conversation: kept on record, the bot is silent
+                return Reply(""), None  # staff have this conversation: kept on record, the bot is silent
             state = self.state.load(msg.channel.value, msg.user_id)
             if state.fresh and not received.is_new:  # Redis lost them: an unfinished form may be in the database
                 self._resume(db, worker.id, state)
@@ -211,7 +226,7 @@ class Pipeline:
             nlu = meant.nlu
             annotate(inbound, nlu)
             if identity.opted_out_at is not None and nlu.intent not in OPT_IN_ACTIONS:
-                return Reply("")  # opted out: kept on record, nothing sent
+                return Reply(""), None  # opted out: kept on record, nothing sent
             ctx = Context(
                 text=meant.text, nlu=nlu, state=state, db=db, worker_id=worker.id,
                 page_size=self.page_sizes.get(msg.channel, 5), payload=meant.payload, origin=msg.channel.value,
@@ -228,9 +243,9 @@ class Pipeline:
             state.options = offered if nlu.intent in KEEPS_OPTIONS else list(reply.options)
             reply = self._fit(reply, msg.channel, state)
             self.state.save(msg.channel.value, msg.user_id, state)
-            if reply.text or reply.options:
-                record_outbound(db, self.cipher, worker, msg.channel.value, reply)
-            return reply
+            if not (reply.text or reply.options):
+                return reply, None
+            return reply, record_outbound(db, self.cipher, worker, msg.channel.value, reply).id
 
     def _fit(self, reply: Reply, channel: Channel, state: DialogueState) -> Reply:
         """Page a reply that is too long for the channel; 「0」 then shows the next page."""

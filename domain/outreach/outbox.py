@@ -13,7 +13,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from domain.crypto import DataCipher, open_text, seal_text
 from domain.storage.db import Database
@@ -23,6 +24,13 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
 QUEUED_STUCK = timedelta(minutes=2)  # a queued message's job runs within seconds: after this it was lost
 SENDING_STUCK = timedelta(minutes=5)  # longer than the longest retry interval (2 min) and a send
+FOR_STAFF = ("held", "failed", "undelivered")  # no channel carried these: staff decide (console 「待发消息」)
+# What staff read for an answer's or a message's delivery (transcript rows and outbox rows alike).
+DELIVERY_LABEL: dict[str, str] = {
+    "replying": "回复中", "replied": "已回复", "late": "迟发", "queued": "排队待发", "sending": "发送中",
+    "sent": "已发出", "delivered": "已送达", "undelivered": "未送达", "failed": "发送失败",
+    "held": "待人工处理", "blocked": "对方已退订", "dismissed": "已处理，不再发送",
+}
 
 
 class HeldForStaff(Exception):
@@ -180,3 +188,36 @@ class Outbox:
             if error_code:
                 row.error_code = error_code[:16]
             return True
+
+    def held(self, limit: int = 200) -> list[OutboundMessage]:
+        """Messages no channel could carry (no sender, a closed WeChat window, a failed send): for staff
+        to decide, oldest first."""
+        with self.db.session() as db:
+            rows = list(db.scalars(select(OutboundMessage).where(OutboundMessage.status.in_(FOR_STAFF))
+                                   .order_by(OutboundMessage.created_at, OutboundMessage.id).limit(limit)))
+        return rows
+
+    def resend(self, outbound_id: int) -> bool:
+        """Staff try a held or failed message again (the window may have reopened, a sender be configured)."""
+        with self.db.session() as db:
+            row = db.get(OutboundMessage, outbound_id)
+            if row is None or row.status not in FOR_STAFF:
+                return False
+            row.status, row.error, row.error_code, row.attempts = "queued", None, None, 0
+        self._enqueue(outbound_id)
+        return True
+
+    def dismiss(self, outbound_id: int, reason: str) -> bool:
+        """Staff dealt with it another way (a call, a reply on another channel): never sent."""
+        with self.db.session() as db:
+            row = db.get(OutboundMessage, outbound_id)
+            if row is None or row.status not in FOR_STAFF:
+                return False
+            row.status, row.error = "dismissed", reason[:500]
+        return True
+
+
+def held_count(db: Session) -> int:
+    """How many messages wait for staff (the queue page says so)."""
+    return int(db.scalar(select(func.count()).select_from(OutboundMessage)
+                         .where(OutboundMessage.status.in_(FOR_STAFF))) or 0)

@@ -89,6 +89,10 @@ class Message(Base):
     intent: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[float | None] = mapped_column(Float)
     nlu_source: Mapped[str | None] = mapped_column(String(16))  # rasa | rules | option
+    # An answer's fate (outbound rows): replying (written, not yet handed over) → replied (in the platform's
+    # HTTP reply) | late (sent through the outbox: ``outbound_id`` has its status). NULL on rows from before.
+    delivery: Mapped[str | None] = mapped_column(String(16))
+    outbound_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_messages.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 

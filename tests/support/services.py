@@ -58,10 +58,35 @@ def fresh_database() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+class OwnRedis:
+    """A redis-server for this run only: port of its own, no persistence (a restart loses everything)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no",
+                                      "--bind", "127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
 
 
 def _script(name: str) -> str:
@@ -80,7 +105,7 @@ def rasa_server(timeout: float = 300.0) -> Iterator[str]:
         model = _script("train.sh")
     except subprocess.CalledProcessError as exc:
         raise ServiceMissing(f"could not prepare Rasa: {exc.stderr[-2000:]}") from exc
-    port = _free_port()
+    port = free_port()
     log_path = ROOT / "var" / "test-rasa.log"
     log_path.parent.mkdir(exist_ok=True)
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}

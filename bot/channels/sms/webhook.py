@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from flask import Blueprint, Response, current_app, request
 from twilio.request_validator import RequestValidator
@@ -77,7 +78,9 @@ def receive() -> Response:
     except Exception:  # not recorded anywhere: no 200, so Twilio's fallback URL (or the sender) tries again
         log.exception("SMS %s could not be recorded", sid)
         return Response("busy: not recorded, send again", status=503, mimetype="text/plain")
-    return _twiml(outcome.reply.render_text() if outcome.reply else None)
+    response = _twiml(outcome.reply.render_text() if outcome.reply else None)
+    response.call_on_close(partial(pipeline.replied, outcome))  # handed to Twilio: the transcript says so
+    return response
 
 
 @bp.post("/sms/status")

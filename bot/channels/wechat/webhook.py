@@ -123,7 +123,9 @@ def receive() -> Response:
         future.add_done_callback(late)
         log.warning("WeChat message %s not answered within budget: answering later", inbound.message_id)
         return _plain(SUCCESS)
-    return _render(msg, outcome.reply, opened)
+    response = _render(msg, outcome.reply, opened)
+    response.call_on_close(partial(pipeline.replied, outcome))  # once WeChat has it: the transcript says so
+    return response
 
 
 def _send_late(pipeline: Pipeline, message_id: str, future: Future[Outcome]) -> None:

@@ -1,0 +1,67 @@
+"""Messages no channel could carry, for supervisors: a late answer with no sender, a notification after
+WeChat's 48-hour window closed, a send that failed for good. Nothing is dropped silently: each waits
+here until staff send it again or note how they reached the worker instead. Every decision is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from console.actions import actor
+from console.auth import login_required, permission_required
+from console.web import bp, current_app, form_text, session_db, signed_in
+from domain import audit
+from domain.cases import lifecycle as cases
+from domain.outreach.outbox import Outbox
+from domain.storage.models import Worker
+
+REASON_LABEL = {"late_answer": "迟到的回答", "staff_reply": "工作人员回复", "notification": "通知",
+                "status_update": "案件进展", "phone_linked": "手机号绑定", "phone_code": "验证码",
+                "sms_fallback": "改发短信"}
+
+
+def _outbox() -> Outbox:
+    outbox: Outbox = current_app.extensions["gongyou.outbox"]
+    return outbox
+
+
+@bp.get("/held")
+@login_required
+@permission_required("held_messages")
+def held() -> Any:
+    db = session_db()
+    rows = []
+    for message in _outbox().held():
+        worker = db.get(Worker, message.worker_id)
+        rows.append({"m": message, "worker": worker.pseudonym if worker else "—",
+                     "cases": cases.worker_cases(db, message.worker_id, limit=5)})
+    return render_template("console/held.html", rows=rows, REASONS=REASON_LABEL)
+
+
+@bp.post("/held/<int:outbound_id>/resend")
+@login_required
+@permission_required("held_messages")
+def resend_held(outbound_id: int) -> Response:
+    if _outbox().resend(outbound_id):
+        audit.record(session_db(), actor(signed_in()), "held_resent", f"outbound {outbound_id}")
+        flash("已重新排队发送。", "ok")
+    else:
+        flash("这条消息已经处理过了。", "error")
+    return redirect(url_for("console.held"))
+
+
+@bp.post("/held/<int:outbound_id>/dismiss")
+@login_required
+@permission_required("held_messages")
+def dismiss_held(outbound_id: int) -> Response:
+    how = form_text("how").strip()
+    if not how:
+        flash("请写明是怎么联系到工友的（比如「已电话告知」）。", "error")
+    elif _outbox().dismiss(outbound_id, how):
+        audit.record(session_db(), actor(signed_in()), "held_dismissed", f"outbound {outbound_id}", how=how[:200])
+        flash("已记下，不再发送。", "ok")
+    else:
+        flash("这条消息已经处理过了。", "error")
+    return redirect(url_for("console.held"))
