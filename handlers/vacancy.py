@@ -33,6 +33,8 @@ def _query(ctx: Context) -> tuple[VacancyQuery, str | None]:
     q = read_query(ctx.text, city, job_type, int(salary) if salary else None)
     if "daily" in ctx.payload:
         q = replace(q, daily=bool(ctx.payload["daily"]))
+    if str(ctx.payload.get("min_pay", "")).isdigit():  # 「有没有一万的」 right after a list of jobs
+        q = replace(q, min_pay=int(ctx.payload["min_pay"]), pay_per_day=False)
     if "city" in ctx.payload or q.city or q.province:
         return q, None
     if last:  # a refinement of the search just made: its place and trade stay unless named anew

@@ -14,6 +14,17 @@ def test_a_refinement_after_a_list_of_jobs_searches_again_and_never_opens_a_form
     ])
 
 
+def test_a_pay_floor_or_board_named_after_a_list_narrows_the_same_search(conversation: Conversation) -> None:
+    verify_dialog(conversation, [
+        ("东莞有什么活", "东莞 共"),
+        ("有没有一万的", ["东莞·10000元以上", "实木家具木工"]),  # was read as a yes: the main menu, search lost
+        ("工资高点的呢", lambda a: "东莞·" in a and "登记欠薪" not in a),
+        ("深圳", "深圳 共"),
+        ("有没有包吃住的", ["深圳·包吃住", "工业园保安"]),
+        ("8千以上的呢", lambda a: "深圳·包吃住·8000元以上" in a and "酒楼服务员" not in a),
+    ])
+
+
 def test_a_follow_up_to_an_answer_is_asked_in_its_light(conversation: Conversation) -> None:
     verify_dialog(conversation, [
         ("加班费怎么算", "150%"),

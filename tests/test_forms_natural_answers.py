@@ -173,6 +173,8 @@ def test_a_nod_is_not_taken_for_a_name(conversation: Conversation) -> None:
         ("好", "欠钱的老板或公司叫什么"),  # the employer was once recorded as 「好」
         ("宏达建筑", "在哪干的活"),
     ])
+    assert "没看明白" not in conversation.transcript[1][1]  # a nod to the opening question is not scolded
+    verify_dialog(conversation, [("好的", "没看明白")])  # later, a nod to where is no answer to it
 
 
 def test_a_place_alone_in_traditional_characters_is_shown_once(conversation: Conversation) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from domain.dialogue import DialogueState
 from domain.messages import InboundMessage, Option
+from domain.vacancies.query import read_query
 from handlers.base import CODE_PENDING, VERIFY_INTENT, FormHandler, HandlerRegistry
 from handlers.intake.fields import bare
 from handlers.menu import MAIN_MENU
@@ -201,9 +202,35 @@ def refines_search(turn: Turn, heard: Understood) -> Understood | None:
         return None
     refine = "elsewhere" if ELSEWHERE.search(text) else "better_pay" if BETTER_PAY.search(text) else None
     if refine is None:
-        return None
+        floor = pay_floor(text)
+        if floor is None and not _narrows(text):
+            return None
+        # 「有没有一万的」「包吃住的呢」 (the first once read as a yes, answered with the main menu): the same
+        # search with a pay floor, board or day rates added (the vacancy handler keeps its place and trade)
+        return _understood(turn, Understood(heard.text, NluResult("search_vacancy", 1.0, source=CONTEXT),
+                                            {"min_pay": floor} if floor else {}))
     return _understood(turn, Understood(heard.text, NluResult("search_vacancy", 1.0, source=CONTEXT),
                                         {"refine": refine}))
+
+
+PAY_FLOOR = re.compile(r"(\d{4,5})|(\d{1,2})[千k]|上万|过万|破万", re.I)
+
+
+def pay_floor(text: str) -> int | None:
+    """A month's pay named right after a list of jobs (「有没有10000的」「8千以上」「上万的」): what they want at
+    least. Only there: elsewhere a bare number is a phone fragment, a year or an amount owed."""
+    found = PAY_FLOOR.search(text)
+    if found is None:
+        return None
+    if found.group(1):
+        return int(found.group(1))
+    return int(found.group(2)) * 1000 if found.group(2) else 10000
+
+
+def _narrows(text: str) -> bool:
+    """Whether a few words name board and lodging or day rates."""
+    q = read_query(text, None, None, None)
+    return bool(q.daily or q.board_lodging)
 
 
 # A short follow-up to an answer from the law (「那周末呢」 after 「加班费怎么算」): asked in its light.

@@ -44,6 +44,7 @@ SUMMARY_OPTIONS = (Option(CONFIRM, "intake", {"answer": CONFIRM}), Option(CHANGE
 STAGE = "_stage"  # slot:<name> | summary | edit | edit:<name>
 MISSES = "_misses"  # per question: answers not understood, so the same question never loops
 SKIPPED = "_skipped"  # questions the worker chose to skip
+NODDED = "_nodded"  # the first question was answered with a nod (「好的」): asked again, not counted as a miss
 SKIP = "__skip__"
 LAST = "_last"  # the question answered last: what 「不对 是东莞」 puts right
 CORRECTION = re.compile(r"^([^\s，,。]{0,6}?)(?:不对|错了|说错了|搞错了|打错了|写错了|改一下|不是[^\s，,。]{0,8})"
@@ -171,6 +172,10 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
                 ctx.raw.strip() if slot.name == "amount" else None)
             filled["amount_said"] = own or filled["amount_said"]
         if filled is None:
+            if fields.nod(answer) and LAST not in d and not d.get(NODDED):
+                # 「好的」 to the form's opening (「好的，登记欠薪求助，几个问题…」): an acknowledgement, not a miss
+                d[NODDED] = True
+                return self._ask(ctx, draft, d, stage, said="好的，请说：")
             return self._missed(ctx, draft, d, stage)
         d.update(seal(filled, ctx))
         _per_person_total(d)
