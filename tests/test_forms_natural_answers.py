@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from bot.conversation.pipeline import Pipeline
 from domain.messages import Channel
 from tests.support.dialog import Conversation, verify_dialog
@@ -212,3 +214,24 @@ def test_an_unknown_boss_with_a_known_contractor_keeps_the_contractor(conversati
     summary = conversation.say("不留了")
     assert "老板/单位：不知道（包工头姓刘）" in summary, summary  # the contractor was dropped
     assert "（按「一万二」记）" in summary, summary  # not 「俩月 一万二左右」
+
+
+REPORTED = ("包工头欠我三个月工钱", "刘老板", "成都 天府新区 万科工地 今年3月开始", "两万四", "就我自己", "有聊天记录",
+            "13800138000", "同意")
+
+
+@pytest.mark.parametrize(("fix", "now"), [
+    ("不对 钱是两万六", "欠多少钱：26000元\n"),  # was 「请回复1确认提交…」 and the summary unchanged
+    ("不对 是两万六", "欠多少钱：26000元\n"),  # the line told by the value
+    ("老板叫李建军", "老板/单位：李建军"),
+    ("错了 应该是4个月", "欠了几个月：4个月"),
+    ("人数是3个", "被欠人数：3人"),
+    ("电话是13900139000", "联系电话：139****9000"),
+])
+def test_a_line_of_the_summary_is_put_right_in_words(conversation: Conversation, fix: str, now: str) -> None:
+    for said in REPORTED:
+        conversation.say(said)
+    assert "请核对欠薪求助" in conversation.transcript[-1][1]
+    fixed = conversation.say(fix)
+    assert fixed.startswith("已改：") and now in fixed and "请核对欠薪求助" in fixed, fixed
+    assert "已提交" in conversation.say("1")

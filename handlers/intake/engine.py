@@ -53,6 +53,11 @@ CORRECTION = re.compile(r"^([^\s，,。]{0,6}?)(?:不对|错了|说错了|搞错
 CORRECTS = {"employer": re.compile(r"老板|名字|公司|单位|厂名|工头"), "site": re.compile(r"地方|地点|工地|城市|在哪"),
             "amount": re.compile(r"钱|金额"), "months": re.compile(r"几个月|月数"),
             "people": re.compile(r"人数|几个人")}
+# At the summary: 「不对 钱是两万六」「老板叫李建军」 — a line named, then what it should say.
+SUMMARY_FIX = re.compile(r"^(?:不对|错了|说错了|搞错了|写错了|打错了|改一下|改下|改)?[，,。\s]*"
+                         r"(?P<what>[^\s，,。]{0,6}?)(?:应该是|改成|改为|写成|其实是|是|叫|有)\s*(?P<value>\S.*)$")
+SUMMARY_LINES = {**CORRECTS, "phone": re.compile(r"电话|手机|号码"), "when": re.compile(r"时间|时候|哪天|几月")}
+BY_UNIT = {"months": re.compile(r"个月"), "people": re.compile(r"个人|人$"), "amount": re.compile(r"[万千元块]|\d{3,}")}
 
 
 @handler
@@ -149,7 +154,8 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             named = next((s for s in _slots(d) if answer.removeprefix("改") in (s.label, s.name)), None)
             if named is not None:  # 「改时间」: straight to that field
                 return self._edit_field(draft, d, named)
-            return self._missed(ctx, draft, d, stage)
+            fixed = self._summary_correction(ctx, draft, d, answer)
+            return fixed if fixed is not None else self._missed(ctx, draft, d, stage)
         if stage == "edit":
             slot = next((s for s in _slots(d) if answer in (s.label, s.name)), None)
             if slot is None:
@@ -202,6 +208,26 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         _per_person_total(d)
         self._save(draft, d)
         return self._ask(ctx, draft, d, stage, said=f"已改：{last.label}：{show(last.name, d)}。\n")
+
+    def _summary_correction(self, ctx: Context, draft: Case, d: dict[str, Any], answer: str) -> Reply | None:
+        """「不对 钱是两万六」「老板叫李建军」「人数是5个」 at the summary: that line put right and the summary
+        shown again, rather than 「请回复1确认提交…」. None when the message names no line and no value."""
+        said = SUMMARY_FIX.match(answer)
+        if said is None:
+            return None
+        what, value = said.group("what") or "", said.group("value")
+        named = next((name for name, words in SUMMARY_LINES.items() if words.search(what)), None)
+        if named is None and not what:  # 「不对 是两万六」: the line told by what the value says
+            named = next((name for name, unit in BY_UNIT.items() if unit.search(value)), None)
+        slot = _slot(d, f"slot:{named}") if named else None
+        if slot is None:
+            return None
+        filled = slot.read(value, ctx.nlu)
+        if filled is None:
+            return None
+        d.update(seal(filled, ctx))
+        _per_person_total(d)
+        return self._summary(ctx, draft, d, said=f"已改：{slot.label}：{show(slot.name, d)}。\n")
 
     def _next(self, ctx: Context, draft: Case, d: dict[str, Any], said: str = "") -> Reply:
         slot = next((s for s in _slots(d) if s.name not in d and s.needed(d)), None)
