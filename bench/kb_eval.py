@@ -10,6 +10,8 @@ the Rasa server, the dialogue rules, the handler) and the first reply is scored:
 Sets: bench/data/kb_blind_2.yml (blind: written 2026-12-05 by a helper who saw neither the articles nor
 any data, from topics only, then labelled from PROTOCOLS.md; its misses are never written out),
 tests/data/kb_blind.yml (written blind on 2026-11-29, but its misses were read since: a dev set now),
+bench/data/kb_dev_3.yml (written blind on 2026-12-05 like the blind set, then used as a dev set: its
+first figures were taken before any change, then its misses were read),
 and the ask_policy rows of ../shared/eval/real_worker_questions.tsv with accepted citations from
 bench/data/real_questions_citations.yml (labelled blind too; never copied into articles or data).
 Also the answer latency through the pipeline and of retrieval alone. Summary in
@@ -38,6 +40,7 @@ from bench.results import record
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "data" / "kb_blind.yml"  # written blind 2026-11-29; its misses have since been read: dev
 BLIND = ROOT / "bench" / "data" / "kb_blind_2.yml"  # written blind 2026-12-05; only its figures are read
+DEV3 = ROOT / "bench" / "data" / "kb_dev_3.yml"  # written blind 2026-12-05 (third session); its misses are read: dev
 REAL = ROOT.parent / "shared" / "eval" / "real_worker_questions.tsv"
 REAL_LABELS = ROOT / "bench" / "data" / "real_questions_citations.yml"
 SUMMARY = ROOT / "bench" / "results" / "kb-eval.json"
@@ -59,6 +62,10 @@ def question_set(path: Path) -> list[Question]:
 
 def dev_set() -> list[Question]:
     return question_set(DEV)
+
+
+def dev3_set() -> list[Question]:
+    return question_set(DEV3)
 
 
 def blind_set() -> list[Question]:
@@ -101,7 +108,10 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else 0.0
 
 
-def evaluate(kb_dir: Path | None) -> dict[str, Any]:
+SETS = ("dev", "dev3", "blind", "real")
+
+
+def evaluate(kb_dir: Path | None, sets: tuple[str, ...] = SETS) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
     from bot import create_app
     from config import Settings
@@ -144,7 +154,9 @@ def evaluate(kb_dir: Path | None) -> dict[str, Any]:
 
         for warm in ("你好", "工伤怎么认定", "加班费怎么算"):
             ask(warm)
-        for name, questions in (("dev", dev_set()), ("blind", blind_set()), ("real", real_set())):
+        loaders = {"dev": dev_set, "dev3": dev3_set, "blind": blind_set, "real": real_set}
+        for name in sets:
+            questions = loaders[name]()
             if not questions:
                 continue
             counts = {"accepted": 0, "confident_wrong": 0, "honest": 0, "other": 0}
@@ -195,8 +207,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kb-dir", type=Path, help="articles to measure (default: knowledge_base/articles)")
     ap.add_argument("--label", default="current", help="name of this measurement in the summary file")
+    ap.add_argument("--sets", default=",".join(SETS), help=f"which question sets (default: all of {SETS})")
     args = ap.parse_args()
-    summary = evaluate(args.kb_dir)
+    summary = evaluate(args.kb_dir, tuple(s for s in args.sets.split(",") if s in SETS))
     record(SUMMARY, args.label, summary)
     return 0
 

@@ -43,6 +43,10 @@ ASKS_FOR_A_PERSON = re.compile(r"人工|工作人员|客服|真人|转人|找人
 SAYS_CANCEL = re.compile(r"取消|退出|不弄了|不办了|算了|不要了|不用了|不找了|不填了|不登记|不想[弄办填找登]|重新|停止|"
                          r"别[弄问填]了|结束|撤销|撤回|不搞了|唔要|唔使|冇需要|cancel", re.I)
 SIX_DIGITS = re.compile(r"(?:验证码)?[:：]?\d{6}")
+# The model's 「human_agent」 leans on 「机器」 (from 「机器人听不懂」): 「我手被机器压了」 was handed to staff at
+# night and the bot fell silent. A hurt body with no call for a person is a question about one's rights.
+HURT = re.compile(r"伤|骨折|流血|住院|截肢|(?:手|脚|腿|腰|头|眼|指|胳膊|身子).{0,4}[压砸卷夹轧绞切割烫扎撞断]|"
+                  r"[压砸卷夹轧绞切割烫扎撞][了到伤断住坏]?.{0,3}(?:手|脚|腿|腰|头|眼|指|胳膊)")
 
 
 @dataclass(frozen=True)
@@ -291,6 +295,8 @@ def hear(turn: Turn, nlu: NluService) -> Understood:
     text, heard = nlu.understand(turn.msg.text)
     if heard.intent == "cancel" and not SAYS_CANCEL.search(text):
         heard = _runner_up(heard)
+    if heard.intent == "human_agent" and HURT.search(text) and not ASKS_FOR_A_PERSON.search(text):
+        heard = dataclasses.replace(heard, intent="ask_policy", source="rules")
     if heard.intent not in FLOW_CONTINUES_ON:
         turn.state.more = None
     return Understood(text, heard)
