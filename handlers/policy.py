@@ -28,6 +28,7 @@ FORMS_OFFERED = frozenset({"file_complaint", "report_wage_arrears"})
 # A question about one's rights (「中介可以收押金吗」「被辞退了有补偿吗」「老板不给工资咋整」), not only a report.
 RIGHTS_QUESTION = re.compile(
     r"可以.{0,12}[吗么嘛]|能不能|能否|可不可以|是否|算不算|算.{0,6}[吗么嘛]|合法|违法[吗么嘛]|有没有|有补偿|有赔偿|"
+    r"((?!不)[\u4e00-\u9fff])不\1|"  # 签不签, 扣不扣, 退不退: a yes-or-no question
     r"怎么算|咋算|怎么办|咋办|咋整|怎么弄|多少|几个月|几天|几年|多久|多长时间|要不要|该不该|给不给|赔不赔|犯法|"
     r"行不行|对不对|是不是|会不会|找谁|去哪|上哪|哪里[能可办告找申]|"
     r"正常[吗么嘛]|[吗么嘛呢][？?!！。 ]*$|[？?]\s*$|"

@@ -66,11 +66,23 @@ def _formal_numerals(text: str) -> str:
     return _FORMAL_NUMERAL.sub(lambda m: m.group().translate(_PLAIN_NUMERAL), text)
 
 
+# A run of letters in a message that also has Chinese: pinyin for a word the worker could not type
+# (「jiaban费」「chuangye daikuan」), read when it reads as known words; 「HR」「OK」「QC」 are too short to try.
+_LETTERS = re.compile(r"[A-Za-z]{4,}(?:\s+[A-Za-z]{2,})*")
+
+
+def _pinyin_run(run: str) -> str:
+    read = from_pinyin(run)
+    return read if read else run
+
+
 def normalize(text: str) -> str:
     """The form every message is understood in (the worker's original is kept elsewhere)."""
     text = unicodedata.normalize("NFKC", text)  # full-width letters, digits, punctuation
     if is_pinyin_only(text):  # 「shenzhen you pugong ma」 → 深圳有普工吗 (left alone if unreadable)
         text = from_pinyin(text) or text
+    elif _LETTERS.search(text):  # 「laodong zhongcai 怎么弄」: the pinyin among Chinese, word by word
+        text = _LETTERS.sub(lambda m: _pinyin_run(m.group()), text)
     text = _t2s().convert(text)
     text = _formal_numerals(_dialect(_WS.sub(" ", text).strip()))
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.support.dialog import Conversation
+from tests.support.dialog import Conversation, verify_dialog
 
 CITED = re.compile(r"依据：(《[^》]+》(?:第[一二三四五六七八九十百零]+条(?:之[一二三四五六七八九十])?)?|\S+)")
 
@@ -115,3 +115,35 @@ def test_a_coin_toss_between_articles_is_not_given_as_the_answer(conversation: C
     one on injuries during a business trip. Not sure → say so, offer a person."""
     answer = conversation.say("工地上摔伤了 老板不给报销")
     assert "派出去" not in answer and "出差" not in answer, answer
+
+
+def test_a_hurt_hand_is_a_rights_question_not_a_hand_off(conversation: Conversation) -> None:
+    """「机器」 once made the model read this as asking for a person (「机器人听不懂」): the conversation was
+    handed to staff at night and the bot fell silent."""
+    first = conversation.say("我手被机器压了")
+    assert "已转给工作人员" not in first and "转人工" in first, first  # a person offered, not imposed
+    assert conversation.say("老板不认")  # the bot still answers
+    assert "已转给工作人员" in conversation.say("机器人听不懂 给我找个人")  # asking for a person still works
+
+
+def test_a_hand_off_the_worker_did_not_ask_for_in_words_is_asked_about_first(conversation: Conversation) -> None:
+    verify_dialog(conversation, [
+        ("你是机器人吗", ["要我转给工作人员吗", "1 转人工", "2 不用，接着问"]),  # was handed off at once
+        ("2", "请回复数字"),  # the bot goes on answering
+        ("你是机器人吗", "要我转给工作人员吗"),
+        ("1", "已转给工作人员"),
+    ])
+
+
+@pytest.mark.parametrize(("asked", "not_this"), [
+    ("实名登记是啥 不登记会不会发不到工资", "已取消"),  # 「不登记」 read as cancelling, outside any form
+    ("押金退不退 厂里说干满一年才退", "登记投诉举报，几个问题"),  # 「退不退」 asks: the law first
+])
+def test_a_question_is_not_taken_for_an_instruction(conversation: Conversation, asked: str, not_this: str) -> None:
+    answer = conversation.say(asked)
+    assert not_this not in answer, answer
+
+
+def test_pinyin_among_chinese_is_read(conversation: Conversation) -> None:
+    answer = conversation.say("laodong zhongcai 怎么弄")
+    assert "仲裁" in answer and "您好，我是工友助手" not in answer, answer

@@ -23,7 +23,7 @@ from nlu.rules import rule_parse
     ("raw", "expected"),
     [
         ("老闆欠我們工錢三個月了", "老板欠我们工钱3个月了"),  # Traditional → Simplified, 三个月 → 3个月
-        ("ｓｕｚｈｏｕ　找工作！", "suzhou 找工作!"),  # full-width → half-width
+        ("ｓｕｚｈｏｕ　找工作！", "苏州 找工作!"),  # full-width → half-width, and pinyin among Chinese read
         ("欠我八千五块", "欠我8500块"),
         ("一直不给钱", "一直不给钱"),  # an idiom with 一 is not a number
         ("包工头欠我八千五工钱", "包工头欠我8500工钱"),

@@ -77,7 +77,7 @@ TASKS = {opt.action: opt for opt in MAIN_MENU}
 # What a question about one's rights is often taken for (「工作20多年了 年休假有几天」 as a job search,
 # 「仲裁申请交上去了 几天给答复」 as a case-status check): the law answers first when it clearly can.
 LAW_FIRST_OVER = frozenset({"search_vacancy", "check_status", "greet", "out_of_scope", FALLBACK_INTENT, "human_agent",
-                            "affirm", "deny"})
+                            "affirm", "deny", "cancel"})  # 「不登记会不会发不到工资」 outside a form: not a cancel
 REPLY_WORDS = frozenset({"affirm", "deny"})  # 「不是」「对」 answer the bot; a whole sentence is not one
 REPLY_MAX = 6  # characters
 VACANCY_WORDS = frozenset({"city", "job_type", "salary"})  # a job search names where, what or how much
