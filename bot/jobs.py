@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 from datetime import date, datetime
@@ -114,19 +115,16 @@ def _clock(app: Flask, stop: threading.Event) -> None:
         stop.wait(PERIOD_SECONDS)
 
 
-RESTART_SECONDS = 2  # after the RQ worker stopped on an error, before another starts
+RESTART_SECONDS = 2  # after the RQ worker stopped on an error, before another starts (doubling up to a minute)
+RESTART_MAX_SECONDS = 60
 
 
 def _work(app: Flask) -> bool:
     """One RQ worker's life. True when it stopped because it was asked to (SIGTERM, Ctrl-C); False when
-    an error ended it (RQ quits on an unhandled error, e.g. Redis restarting under it)."""
-    import redis
+    an error ended it (RQ quits on an unhandled error, e.g. Redis restarting under it) or it could not
+    start (Redis still away)."""
     from rq import Queue, Worker
 
-    connection = app.extensions["gongyou.rq_connection"]
-    every = app.config["GONGYOU"].worker_maintenance_seconds
-    # RQ restarts a dead scheduler in its maintenance round, and only between two waits for a job: both
-    # at most ``every`` seconds apart (RQ's defaults, 10 min and 405 s, left delayed retries waiting).
     class StoppableWorker(Worker):
         asked_to_stop = False  # by SIGTERM or Ctrl-C (RQ calls this hook on a warm shutdown request)
 
@@ -134,13 +132,18 @@ def _work(app: Flask) -> bool:
             self.asked_to_stop = True
             super().handle_warm_shutdown_request()
 
-    worker = StoppableWorker([Queue(QUEUE, connection=connection)], connection=connection,
-                             maintenance_interval=every, worker_ttl=every + 15)
+    connection = app.extensions["gongyou.rq_connection"]
+    every = app.config["GONGYOU"].worker_maintenance_seconds
+    worker: StoppableWorker | None = None
     try:
+        # RQ restarts a dead scheduler in its maintenance round, and only between two waits for a job:
+        # both at most ``every`` seconds apart (RQ's defaults, 10 min and 405 s, left retries waiting).
+        worker = StoppableWorker([Queue(QUEUE, connection=connection)], connection=connection,
+                                 maintenance_interval=every, worker_ttl=every + 15)
         worker.work(with_scheduler=True)
-    except redis.RedisError:
-        log.warning("RQ worker ended by a Redis error", exc_info=True)
-    return worker.asked_to_stop
+    except Exception:  # Redis away when starting or tearing down: the next worker tries again
+        log.warning("RQ worker ended by an error", exc_info=True)
+    return worker is not None and worker.asked_to_stop
 
 
 def main() -> None:
@@ -149,11 +152,17 @@ def main() -> None:
     stop = threading.Event()
     threading.Thread(target=_clock, args=(app, stop), name="gongyou-clock", daemon=True).start()
     threading.Thread(target=_reconciler, args=(app, stop), name="gongyou-reconciler", daemon=True).start()
+    wait = RESTART_SECONDS
     try:
         mask_every_log()  # RQ logs through its own logger and handler
         while not _work(app):  # a Redis restart must not end the background work: start another worker
-            log.warning("RQ worker stopped on an error: another starts in %d s", RESTART_SECONDS)
-            time.sleep(RESTART_SECONDS)
+            # Between workers, SIGTERM and Ctrl-C end the loop (the dead worker's handlers are still set).
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: stop.set())
+            log.warning("RQ worker stopped on an error: another starts in %d s", wait)
+            if stop.wait(wait):
+                break
+            wait = min(wait * 2, RESTART_MAX_SECONDS)
     finally:
         stop.set()
 

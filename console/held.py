@@ -14,6 +14,7 @@ from console.auth import login_required, permission_required
 from console.web import bp, current_app, form_text, session_db, signed_in
 from domain import audit
 from domain.cases import lifecycle as cases
+from domain.crypto import mask_text
 from domain.outreach.outbox import Outbox
 from domain.storage.models import Worker
 
@@ -36,6 +37,7 @@ def held() -> Any:
     for message in _outbox().held():
         worker = db.get(Worker, message.worker_id)
         rows.append({"m": message, "worker": worker.pseudonym if worker else "—",
+                     "error": mask_text(message.error or ""),  # a provider's error can name the number
                      "cases": cases.worker_cases(db, message.worker_id, limit=5)})
     return render_template("console/held.html", rows=rows, REASONS=REASON_LABEL)
 
@@ -60,7 +62,8 @@ def dismiss_held(outbound_id: int) -> Response:
     if not how:
         flash("请写明是怎么联系到工友的（比如「已电话告知」）。", "error")
     elif _outbox().dismiss(outbound_id, how):
-        audit.record(session_db(), actor(signed_in()), "held_dismissed", f"outbound {outbound_id}", how=how[:200])
+        audit.record(session_db(), actor(signed_in()), "held_dismissed", f"outbound {outbound_id}",
+                     how=mask_text(how)[:200])
         flash("已记下，不再发送。", "ok")
     else:
         flash("这条消息已经处理过了。", "error")

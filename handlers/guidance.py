@@ -19,8 +19,8 @@ from handlers.menu import menu_reply
 TO_PERSON = Option("转人工", "human_agent")
 # Words that ask for a person. The model's 「human_agent」 without them (「你是机器人吗」, 「在城里有没有给打工
 # 的人帮忙的地方」) is asked about first: a hand-off silences the bot until staff release the conversation.
-WANTS_A_PERSON = re.compile(r"人工|工作人员|客服|真人|转人|找人|找个人|换个人|叫个人|叫人|要人|有人吗|人呢|跟人|和人|"
-                            r"派人|律师|领导|管事|电话|当面|视频|语音")
+WANTS_A_PERSON = re.compile(r"人工|工作人员|客服|真人|转人|找人|找个人|换个人|叫个人|有人吗|人呢|[跟和]人[说讲聊]|"
+                            r"派人|律师|领导|管事的|打电话给我|给我打电话|回个电话|打个电话|当面|视频")
 CONFIRM_HANDOFF = "要我转给工作人员吗？转过去以后由工作人员在这里回复您（工作时间内）。"
 HOME = Option("主菜单", "help")
 NOTHING = "没有查到您的登记。可以回复数字办理："
@@ -47,7 +47,7 @@ class HandoffHandler:
 
     def handle(self, ctx: Context) -> Reply:
         if ctx.nlu.source == "rasa" and not WANTS_A_PERSON.search(ctx.text):
-            return Reply(CONFIRM_HANDOFF, (Option("转人工", "human_agent", {"confirmed": True}),
+            return Reply(CONFIRM_HANDOFF, (Option("要，转人工", "human_agent", {"confirmed": True}),
                                            Option("不用，接着问", "help")))
         worker = ctx.db.get(Worker, ctx.worker_id)
         assert worker is not None

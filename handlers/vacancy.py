@@ -39,9 +39,11 @@ def _query(ctx: Context) -> tuple[VacancyQuery, str | None]:
         return q, None
     if last:  # a refinement of the search just made: its place and trade stay unless named anew
         before = VacancyQuery.from_payload(dict(last))
+        named_pay = q.min_pay is not None  # 「有没有8000的」 after day rates: 8000 a month, not a day
         return replace(q, city=before.city, province=before.province, job_type=q.job_type or before.job_type,
                        daily=q.daily or before.daily, board_lodging=q.board_lodging or before.board_lodging,
-                       min_pay=q.min_pay or before.min_pay, pay_per_day=q.pay_per_day or before.pay_per_day), None
+                       min_pay=q.min_pay or before.min_pay,
+                       pay_per_day=q.pay_per_day if named_pay else before.pay_per_day), None
     worker = ctx.db.get(Worker, ctx.worker_id)
     home = worker.city if worker else None  # the city they shared or told us
     return (replace(q, city=home), home) if home else (q, None)

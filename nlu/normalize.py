@@ -66,9 +66,10 @@ def _formal_numerals(text: str) -> str:
     return _FORMAL_NUMERAL.sub(lambda m: m.group().translate(_PLAIN_NUMERAL), text)
 
 
-# A run of letters in a message that also has Chinese: pinyin for a word the worker could not type
-# (「jiaban费」「chuangye daikuan」), read when it reads as known words; 「HR」「OK」「QC」 are too short to try.
-_LETTERS = re.compile(r"[A-Za-z]{4,}(?:\s+[A-Za-z]{2,})*")
+# A run of lower-case letters in a message that also has Chinese: pinyin for a word the worker could
+# not type (「jiaban费」「chuangye daikuan」), read when it reads as known words. Not 「HR」「QC」 (too short),
+# not 「Zhang Wei」「Mike」「HONDA」 (capitals: a name), not 「zhangsan@qq.com」「xiaoming123」 (an address).
+_LETTERS = re.compile(r"(?<![A-Za-z0-9@._-])[a-z]{4,}(?:\s+[a-z]{2,})*(?![A-Za-z0-9@._-])")
 
 
 def _pinyin_run(run: str) -> str:

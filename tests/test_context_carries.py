@@ -22,6 +22,14 @@ def test_a_pay_floor_or_board_named_after_a_list_narrows_the_same_search(convers
         ("深圳", "深圳 共"),
         ("有没有包吃住的", ["深圳·包吃住", "工业园保安"]),
         ("8千以上的呢", lambda a: "深圳·包吃住·8000元以上" in a and "酒楼服务员" not in a),
+        ("13912345678", lambda a: "13912元" not in a and "元以上" not in a),  # a phone number is no pay floor
+    ])
+
+
+def test_a_month_pay_after_day_rates_is_a_month_pay(conversation: Conversation) -> None:
+    verify_dialog(conversation, [
+        ("东莞日结 一天200以上", "日薪200以上"),
+        ("有没有8000的", lambda a: "日薪8000" not in a and "8000元以上" in a),  # not 8000 a day
     ])
 
 

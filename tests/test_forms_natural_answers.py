@@ -179,6 +179,16 @@ def test_a_nod_is_not_taken_for_a_name(conversation: Conversation) -> None:
     verify_dialog(conversation, [("好的", "没看明白")])  # later, a nod to where is no answer to it
 
 
+def test_nodding_again_at_the_first_question_counts_as_a_miss(conversation: Conversation) -> None:
+    verify_dialog(conversation, [
+        ("这个月工资又没发", "欠钱的老板或公司叫什么"),
+        ("好", "好的，请说"),
+        ("好", "没看明白"),  # once was enough: no loop of 「好的，请说」
+        ("好", "换个说法"),
+        ("好", "这一项可以先跳过"),
+    ])
+
+
 def test_a_place_alone_in_traditional_characters_is_shown_once(conversation: Conversation) -> None:
     last_year = date.today().year - 1
     for said in ("老板欠我三个月工资", "宏达建筑", "東莞 長安 去年十月開始", "兩萬", "就我一个人", "4"):
@@ -218,6 +228,16 @@ def test_an_unknown_boss_with_a_known_contractor_keeps_the_contractor(conversati
 
 REPORTED = ("包工头欠我三个月工钱", "刘老板", "成都 天府新区 万科工地 今年3月开始", "两万四", "就我自己", "有聊天记录",
             "13800138000", "同意")
+
+
+def test_words_at_the_summary_that_only_look_like_a_correction_change_nothing(conversation: Conversation) -> None:
+    for said in REPORTED:
+        conversation.say(said)
+    for said in ("老板叫我明天去拿钱", "老板是不是跑了"):
+        assert "已改" not in conversation.say(said)
+    fixed = conversation.say("是3个人")  # a line put right, not a yes that files
+    assert "被欠人数：3人" in fixed and "已提交" not in fixed, fixed
+    assert "老板/单位：刘老板" in fixed  # and the employer is still the boss named
 
 
 @pytest.mark.parametrize(("fix", "now"), [

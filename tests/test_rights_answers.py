@@ -128,7 +128,7 @@ def test_a_hurt_hand_is_a_rights_question_not_a_hand_off(conversation: Conversat
 
 def test_a_hand_off_the_worker_did_not_ask_for_in_words_is_asked_about_first(conversation: Conversation) -> None:
     verify_dialog(conversation, [
-        ("你是机器人吗", ["要我转给工作人员吗", "1 转人工", "2 不用，接着问"]),  # was handed off at once
+        ("你是机器人吗", ["要我转给工作人员吗", "1 要，转人工", "2 不用，接着问"]),  # was handed off at once
         ("2", "请回复数字"),  # the bot goes on answering
         ("你是机器人吗", "要我转给工作人员吗"),
         ("1", "已转给工作人员"),

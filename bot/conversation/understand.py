@@ -18,6 +18,7 @@ from domain.dialogue import DialogueState
 from domain.messages import InboundMessage, Option
 from domain.vacancies.query import read_query
 from handlers.base import CODE_PENDING, VERIFY_INTENT, FormHandler, HandlerRegistry
+from handlers.guidance import WANTS_A_PERSON
 from handlers.intake.fields import bare
 from handlers.menu import MAIN_MENU
 from handlers.policy import FOLLOW_UP_OF, LAST_QUESTION
@@ -45,7 +46,8 @@ SAYS_CANCEL = re.compile(r"取消|退出|不弄了|不办了|算了|不要了|�
 SIX_DIGITS = re.compile(r"(?:验证码)?[:：]?\d{6}")
 # The model's 「human_agent」 leans on 「机器」 (from 「机器人听不懂」): 「我手被机器压了」 was handed to staff at
 # night and the bot fell silent. A hurt body with no call for a person is a question about one's rights.
-HURT = re.compile(r"伤|骨折|流血|住院|截肢|(?:手|脚|腿|腰|头|眼|指|胳膊|身子).{0,4}[压砸卷夹轧绞切割烫扎撞断]|"
+HURT = re.compile(r"受伤|工伤|伤[了到着]|[烫摔砸压割扭撞烧碰扎划咬]伤|伤口|骨折|流血|住院|截肢|"
+                  r"(?:手|脚|腿|腰|头|眼|指|胳膊|身子).{0,4}[压砸卷夹轧绞切割烫扎撞断]|"
                   r"[压砸卷夹轧绞切割烫扎撞][了到伤断住坏]?.{0,3}(?:手|脚|腿|腰|头|眼|指|胳膊)")
 
 
@@ -217,18 +219,25 @@ def refines_search(turn: Turn, heard: Understood) -> Understood | None:
                                         {"refine": refine}))
 
 
-PAY_FLOOR = re.compile(r"(\d{4,5})|(\d{1,2})[千k]|上万|过万|破万", re.I)
+PAY_FLOOR = re.compile(r"(?<![\d.])(\d{4,5})(?![\d.年号届])|(?<![\d.])(\d{1,2})[千k]|"
+                       r"(?<![\d.])(\d(?:\.\d)?)万|上万|过万|破万", re.I)
+AT_MOST = re.compile(r"以下|以内|不超过|之内|最多|低于")
 
 
 def pay_floor(text: str) -> int | None:
-    """A month's pay named right after a list of jobs (「有没有10000的」「8千以上」「上万的」): what they want at
-    least. Only there: elsewhere a bare number is a phone fragment, a year or an amount owed."""
+    """A month's pay named right after a list of jobs (「有没有10000的」「8千以上」「1.2万」「上万的」): what they
+    want at least. Only there: elsewhere a bare number is a phone fragment, a year or an amount owed. A
+    ceiling (「8千以下」) is no floor; a phone number is no pay."""
+    if AT_MOST.search(text) or ONLY_A_PHONE.fullmatch(text):
+        return None
     found = PAY_FLOOR.search(text)
     if found is None:
         return None
     if found.group(1):
         return int(found.group(1))
-    return int(found.group(2)) * 1000 if found.group(2) else 10000
+    if found.group(2):
+        return int(found.group(2)) * 1000
+    return round(float(found.group(3)) * 10000) if found.group(3) else 10000
 
 
 def _narrows(text: str) -> bool:
@@ -295,7 +304,7 @@ def hear(turn: Turn, nlu: NluService) -> Understood:
     text, heard = nlu.understand(turn.msg.text)
     if heard.intent == "cancel" and not SAYS_CANCEL.search(text):
         heard = _runner_up(heard)
-    if heard.intent == "human_agent" and HURT.search(text) and not ASKS_FOR_A_PERSON.search(text):
+    if heard.intent == "human_agent" and HURT.search(text) and not WANTS_A_PERSON.search(text):
         heard = dataclasses.replace(heard, intent="ask_policy", source="rules")
     if heard.intent not in FLOW_CONTINUES_ON:
         turn.state.more = None

@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import CursorResult, Result, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from domain.crypto import DataCipher, open_text, seal_text
+from domain.crypto import DataCipher, mask_text, open_text, seal_text
 from domain.storage.db import Database
 from domain.storage.models import OutboundMessage, WorkerIdentity, utcnow
 
@@ -129,7 +129,10 @@ class Outbox:
                 select(WorkerIdentity).where(WorkerIdentity.worker_id == row.worker_id,
                                              WorkerIdentity.channel == row.channel)
             )
-            if identity is None or identity.opted_out_at is not None:
+            if identity is None:  # no address on this channel (the worker was erased, or never had one)
+                row.status, row.error = "failed", "no address on this channel"
+                return (row.status, *result)
+            if identity.opted_out_at is not None:
                 row.status = "blocked"
                 return (row.status, *result)
             sender = self.senders.get(row.channel)
@@ -199,25 +202,30 @@ class Outbox:
 
     def resend(self, outbound_id: int) -> bool:
         """Staff try a held or failed message again (the window may have reopened, a sender be configured)."""
-        with self.db.session() as db:
-            row = db.get(OutboundMessage, outbound_id)
-            if row is None or row.status not in FOR_STAFF:
-                return False
-            row.status, row.error, row.error_code, row.attempts = "queued", None, None, 0
-        self._enqueue(outbound_id)
-        return True
+        with self.db.session() as db:  # one conditional update: two staff clicking at once send it once
+            taken = _changed(db.execute(update(OutboundMessage).where(
+                OutboundMessage.id == outbound_id, OutboundMessage.status.in_(FOR_STAFF),
+                OutboundMessage.error.is_distinct_from("no address on this channel"),  # nothing to send it to
+            ).values(status="queued", error=None, error_code=None, attempts=0)))
+        if taken:
+            self._enqueue(outbound_id)
+        return bool(taken)
 
     def dismiss(self, outbound_id: int, reason: str) -> bool:
         """Staff dealt with it another way (a call, a reply on another channel): never sent."""
         with self.db.session() as db:
-            row = db.get(OutboundMessage, outbound_id)
-            if row is None or row.status not in FOR_STAFF:
-                return False
-            row.status, row.error = "dismissed", reason[:500]
-        return True
+            taken = _changed(db.execute(update(OutboundMessage).where(
+                OutboundMessage.id == outbound_id, OutboundMessage.status.in_(FOR_STAFF),
+            ).values(status="dismissed", error=mask_text(reason)[:500])))
+        return bool(taken)
 
 
 def held_count(db: Session) -> int:
     """How many messages wait for staff (the queue page says so)."""
     return int(db.scalar(select(func.count()).select_from(OutboundMessage)
                          .where(OutboundMessage.status.in_(FOR_STAFF))) or 0)
+
+
+def _changed(result: Result[Any]) -> int:
+    """Rows an UPDATE changed."""
+    return int(cast(CursorResult[Any], result).rowcount)

@@ -92,7 +92,8 @@ class Message(Base):
     # An answer's fate (outbound rows): replying (written, not yet handed over) → replied (in the platform's
     # HTTP reply) | late (sent through the outbox: ``outbound_id`` has its status). NULL on rows from before.
     delivery: Mapped[str | None] = mapped_column(String(16))
-    outbound_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_messages.id", ondelete="SET NULL"))
+    outbound_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_messages.id", ondelete="SET NULL"),
+                                                    index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 

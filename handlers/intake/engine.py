@@ -55,9 +55,11 @@ CORRECTS = {"employer": re.compile(r"老板|名字|公司|单位|厂名|工头")
             "people": re.compile(r"人数|几个人")}
 # At the summary: 「不对 钱是两万六」「老板叫李建军」 — a line named, then what it should say.
 SUMMARY_FIX = re.compile(r"^(?:不对|错了|说错了|搞错了|写错了|打错了|改一下|改下|改)?[，,。\s]*"
-                         r"(?P<what>[^\s，,。]{0,6}?)(?:应该是|改成|改为|写成|其实是|是|叫|有)\s*(?P<value>\S.*)$")
+                         r"(?P<what>[^\s，,。是叫不]{0,6}?)(?:应该是|改成|改为|写成|其实是|是|叫)\s*"
+                         r"(?P<value>(?![不否没我你他她人])\S.*)$")  # not 「老板叫我明天去拿钱」「老板是不是跑了」
 SUMMARY_LINES = {**CORRECTS, "phone": re.compile(r"电话|手机|号码"), "when": re.compile(r"时间|时候|哪天|几月")}
-BY_UNIT = {"months": re.compile(r"个月"), "people": re.compile(r"个人|人$"), "amount": re.compile(r"[万千元块]|\d{3,}")}
+BY_UNIT = {"months": re.compile(r"个月"), "people": re.compile(r"个人|人$"),
+           "amount": re.compile(r"[万千元块]|^\d{4,7}$")}  # 「两万六」 arrives as 26000
 
 
 @handler
@@ -144,6 +146,9 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             return self._ask(ctx, draft, d, stage, said="收到，已附在这次登记里。")
         if stage == "summary":
             answer = fields.bare(answer) or answer
+            fixed = self._summary_correction(ctx, draft, d, answer)  # 「是3个人」 puts a line right, not a yes
+            if fixed is not None:
+                return fixed
             said_yes = SUBMIT.search(answer) is not None or CONFIRMS.match(answer) is not None
             if fields.YES.match(answer) or answer == CONFIRM or (said_yes and HOLD_BACK.search(answer) is None):
                 return self._file(ctx, draft, d)
@@ -154,8 +159,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             named = next((s for s in _slots(d) if answer.removeprefix("改") in (s.label, s.name)), None)
             if named is not None:  # 「改时间」: straight to that field
                 return self._edit_field(draft, d, named)
-            fixed = self._summary_correction(ctx, draft, d, answer)
-            return fixed if fixed is not None else self._missed(ctx, draft, d, stage)
+            return self._missed(ctx, draft, d, stage)
         if stage == "edit":
             slot = next((s for s in _slots(d) if answer in (s.label, s.name)), None)
             if slot is None:
@@ -181,6 +185,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             if fields.nod(answer) and LAST not in d and not d.get(NODDED):
                 # 「好的」 to the form's opening (「好的，登记欠薪求助，几个问题…」): an acknowledgement, not a miss
                 d[NODDED] = True
+                self._save(draft, d)  # a second nod is a miss: counted, so the skip offer comes in time
                 return self._ask(ctx, draft, d, stage, said="好的，请说：")
             return self._missed(ctx, draft, d, stage)
         d.update(seal(filled, ctx))

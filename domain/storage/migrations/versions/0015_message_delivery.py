@@ -23,10 +23,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("outbound_id", sa.Integer(), nullable=True))
         batch.create_foreign_key("fk_messages_outbound_id", "outbound_messages", ["outbound_id"], ["id"],
                                  ondelete="SET NULL")
+        batch.create_index("ix_messages_outbound_id", ["outbound_id"])  # an outbox row's delete finds its answer
 
 
 def downgrade() -> None:
     with op.batch_alter_table("messages") as batch:
+        batch.drop_index("ix_messages_outbound_id")
         batch.drop_constraint("fk_messages_outbound_id", type_="foreignkey")
         batch.drop_column("outbound_id")
         batch.drop_column("delivery")
