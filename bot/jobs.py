@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 import time
@@ -16,21 +17,28 @@ from domain.outreach.outbox import TransientFailure
 QUEUE = "gongyou"
 RETRY_INTERVALS = [5, 30, 120]
 _app: Flask | None = None
+_bound_pid = 0  # the process that bound the app: a forked job process must not reuse its connections
 log = logging.getLogger(__name__)
 
 
 def bind(app: Flask) -> None:
     """Use this app's clients in jobs run by this process (the worker, or a test)."""
-    global _app
-    _app = app
+    global _app, _bound_pid
+    _app, _bound_pid = app, os.getpid()
 
 
 def _current() -> Flask:
-    global _app
+    """The app jobs run with. RQ runs each job in a process forked from the worker: it inherits the bound
+    app, but the database connections in the pool belong to the parent, so the child drops its copies
+    (without closing them under the parent) and opens its own. Redis clients do this themselves."""
+    global _app, _bound_pid
     if _app is None:
         from bot import create_app
 
-        _app = create_app()
+        _app, _bound_pid = create_app(), os.getpid()
+    elif _bound_pid != os.getpid():
+        _app.extensions["gongyou.db"].engine.dispose(close=False)
+        _bound_pid = os.getpid()
     return _app
 
 
@@ -147,8 +155,11 @@ def _work(app: Flask) -> bool:
 
 
 def main() -> None:
+    from bot import jobs  # run as `python -m bot.jobs` this module is __main__; RQ's jobs call bot.jobs
+
     app = _current()
     bind(app)
+    jobs.bind(app)  # without this every job built a whole app of its own (connections, threads, 0.25 s)
     stop = threading.Event()
     threading.Thread(target=_clock, args=(app, stop), name="gongyou-clock", daemon=True).start()
     threading.Thread(target=_reconciler, args=(app, stop), name="gongyou-reconciler", daemon=True).start()

@@ -100,7 +100,7 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     page_size_wechat: int = 5
-    page_size_sms: int = 3
+    page_size_sms: int = 2  # two jobs, the header and the options fit in one two-segment SMS (three did not)
     # Each SMS segment costs the rights centre money: replies longer than this are paged.
     sms_max_segments: int = Field(default=2, ge=1, le=10)
 

@@ -69,10 +69,12 @@ def test_sms_conversation_budget_paging_stop_and_start(app: Flask) -> None:
     menu = worker.text("你好")
     assert "1 找工作" in menu and len(menu) <= 134  # two UCS-2 segments at most
 
-    long_answer = worker.text("深圳 找工作")  # three jobs and an alert option: more than two segments
+    jobs = worker.text("深圳 找工作")  # two jobs a page on SMS: they and the alert option fit one message
+    assert len(jobs) <= 134 and "1 " in jobs and "有新岗位通知我" in jobs, jobs  # three once left only the header
+    long_answer = worker.text("1")  # a job's full entry: more than two segments
     assert len(long_answer) <= 134 and long_answer.endswith("回复0看下一页")
     rest = worker.text("0")
-    assert len(rest) <= 134 and "有新岗位通知我" in rest  # the second page carries the rest, options whole
+    assert len(rest) <= 134 and "找同类岗位" in rest  # the second page carries the rest, options whole
 
     assert worker.text("TD").startswith("已退订")
     assert worker.text("你好") == ""  # opted out: nothing is sent
