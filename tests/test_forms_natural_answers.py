@@ -179,6 +179,16 @@ def test_a_nod_is_not_taken_for_a_name(conversation: Conversation) -> None:
     verify_dialog(conversation, [("好的", "没看明白")])  # later, a nod to where is no answer to it
 
 
+def test_a_filler_alone_is_no_name_and_no_place(conversation: Conversation) -> None:
+    verify_dialog(conversation, [
+        ("这个月工资又没发", "欠钱的老板或公司叫什么"),
+        ("嗯", "好的，请说"),
+        ("嗯", "没看明白"),  # 「嗯」 was once recorded as the employer, then as the place
+        ("宏达建筑", "在哪干的活"),
+        ("嗯", "没看明白"),
+    ])
+
+
 def test_nodding_again_at_the_first_question_counts_as_a_miss(conversation: Conversation) -> None:
     verify_dialog(conversation, [
         ("这个月工资又没发", "欠钱的老板或公司叫什么"),

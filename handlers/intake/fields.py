@@ -54,7 +54,8 @@ NOD = re.compile(r"^(?:好|好的|好滴|好嘞|是|是的|对|对的|嗯|嗯嗯
 
 
 def nod(text: str) -> bool:
-    return NOD.match(bare(text)) is not None
+    said = bare(text)  # 「嗯」 alone is all filler: bare() leaves nothing, and nothing is no answer either
+    return not said or NOD.match(said) is not None
 
 
 def place_and_name(text: str, nlu: NluResult) -> Filled:
