@@ -23,6 +23,18 @@ REASON_LABEL = {"late_answer": "迟到的回答", "staff_reply": "工作人员�
                 "sms_fallback": "改发短信"}
 
 
+# Why a message is held, as staff read it (a provider's own error text is shown as it came, masked).
+WHY = (("window closed", "微信48小时窗口已过（工友两天没发消息，公众号不能主动发）"),
+       ("no channel to reach this worker", "没有能联系到工友的渠道"),
+       ("no address on this channel", "这个渠道没有工友的地址"),
+       ("no sender configured", "这个渠道没配置发送账号"))
+
+
+def why(error: str | None) -> str:
+    text = mask_text(error or "")  # a provider's error can name the number
+    return next((label for start, label in WHY if text.startswith(start)), text)
+
+
 def _outbox() -> Outbox:
     outbox: Outbox = current_app.extensions["gongyou.outbox"]
     return outbox
@@ -37,7 +49,7 @@ def held() -> Any:
     for message in _outbox().held():
         worker = db.get(Worker, message.worker_id)
         rows.append({"m": message, "worker": worker.pseudonym if worker else "—",
-                     "error": mask_text(message.error or ""),  # a provider's error can name the number
+                     "error": why(message.error),
                      "cases": cases.worker_cases(db, message.worker_id, limit=5)})
     return render_template("console/held.html", rows=rows, REASONS=REASON_LABEL)
 

@@ -120,3 +120,28 @@ def test_script_in_a_complaint_is_shown_as_text_and_never_runs(browser: Browser,
     page.wait_for_timeout(300)
     assert dialogs == []  # nothing ran
     page.close()
+
+
+def test_a_supervisor_deals_with_a_message_no_channel_could_carry(browser: Browser,
+                                                                  console: tuple[Flask, str]) -> None:
+    bot, url = console
+    case = file_complaint(bot, "oBrowserHeld", "东莞")
+    bot.extensions["gongyou.outbox"].queue(case.worker_id, "wechat", "您的投诉已转塘厦劳动监察，请留意电话。",
+                                           "staff_reply", hold="window closed")
+    page = browser.new_page(locale="zh-CN")
+    log_in(page, url)
+    assert "1条消息没能发到工友手里" in page.inner_text("#held-banner")
+    page.click("#held-banner a")
+    page.wait_for_selector("tr.held-row")
+    row = page.inner_text("tr.held-row")
+    assert "您的投诉已转塘厦劳动监察" in row and case.number in row and "微信48小时窗口已过" in row
+    shot(page, "console-held.png")
+    page.fill("tr.held-row input[name=how]", "已电话告知")
+    page.click("tr.held-row >> text=已处理")
+    page.wait_for_selector("#no-held")
+    assert "已记下，不再发送" in page.inner_text(".flash.ok")
+    page.goto(f"{url}/console/cases/{case.id}")
+    page.wait_for_selector("ol.transcript")
+    assert "已回复" in page.inner_text("ol.transcript")  # each answer says it reached WeChat
+    shot(page, "console-case-transcript.png")
+    page.close()
