@@ -15,7 +15,8 @@ from console.web import bp, current_app, form_text, session_db, signed_in
 from domain import audit
 from domain.cases import lifecycle as cases
 from domain.crypto import mask_text
-from domain.outreach.outbox import Outbox
+from domain.outreach.notify import NO_CHANNEL
+from domain.outreach.outbox import NO_ADDRESS, NO_SENDER, Outbox, held_messages
 from domain.storage.models import Worker
 
 REASON_LABEL = {"late_answer": "迟到的回答", "staff_reply": "工作人员回复", "notification": "通知",
@@ -25,14 +26,14 @@ REASON_LABEL = {"late_answer": "迟到的回答", "staff_reply": "工作人员�
 
 # Why a message is held, as staff read it (a provider's own error text is shown as it came, masked).
 WHY = (("window closed", "微信48小时窗口已过（工友两天没发消息，公众号不能主动发）"),
-       ("no channel to reach this worker", "没有能联系到工友的渠道"),
-       ("no address on this channel", "这个渠道没有工友的地址"),
-       ("no sender configured", "这个渠道没配置发送账号"))
+       (NO_CHANNEL, "没有能联系到工友的渠道"),
+       (NO_ADDRESS, "这个渠道没有工友的地址"),
+       (NO_SENDER, "这个渠道没配置发送账号"))
 
 
 def why(error: str | None) -> str:
     text = mask_text(error or "")  # a provider's error can name the number
-    return next((label for start, label in WHY if text.startswith(start)), text)
+    return next((label for said, label in WHY if said in text), text)  # 「WeChat 48-hour window closed」 too
 
 
 def _outbox() -> Outbox:
@@ -46,7 +47,7 @@ def _outbox() -> Outbox:
 def held() -> Any:
     db = session_db()
     rows = []
-    for message in _outbox().held():
+    for message in held_messages(db):
         worker = db.get(Worker, message.worker_id)
         rows.append({"m": message, "worker": worker.pseudonym if worker else "—",
                      "error": why(message.error),

@@ -17,7 +17,10 @@ from handlers.base import Context, handler
 from handlers.menu import menu_reply
 
 TO_PERSON = Option("转人工", "human_agent")
-# Words that ask for a person. The model's 「human_agent」 without them (「你是机器人吗」, 「在城里有没有给打工
+# Words that ask for a person, narrowly: only these let the model's 「human_agent」 leave an open form
+# (「就我一个人」 answers 「几个人被欠？」, it does not ask for one).
+ASKS_FOR_A_PERSON = re.compile(r"人工|工作人员|客服|真人|转人|找人帮|有人吗|跟人说|派人")
+# And broadly, outside a form. The model's 「human_agent」 without them (「你是机器人吗」, 「在城里有没有给打工
 # 的人帮忙的地方」) is asked about first: a hand-off silences the bot until staff release the conversation.
 WANTS_A_PERSON = re.compile(r"人工|工作人员|客服|真人|转人|找人|找个人|换个人|叫个人|有人吗|人呢|[跟和]人[说讲聊]|"
                             r"派人|律师|领导|管事的|打电话给我|给我打电话|回个电话|打个电话|当面|视频")

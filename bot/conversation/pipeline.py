@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.conversation.dedupe import Deduper
 from bot.conversation.journal import Journal
 from bot.conversation.paging import Fits, paginate
-from bot.conversation.understand import ASKS_FOR_A_PERSON, understand
+from bot.conversation.understand import understand
 from domain import media
 from domain.cases.handoff import OfficeHours
 from domain.cases.lifecycle import worker_cases
@@ -31,6 +31,7 @@ from domain.text import has_controls, without_controls
 from domain.workers import annotate, identity_for, is_repeat, mark_late, mark_replied, record_inbound, record_outbound
 from handlers import policy
 from handlers.base import Context, HandlerRegistry
+from handlers.guidance import ASKS_FOR_A_PERSON
 from handlers.menu import MAIN_MENU, menu_reply
 from handlers.privacy import FIRST_CONTACT
 from knowledge_base import Library

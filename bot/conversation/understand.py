@@ -18,11 +18,11 @@ from domain.dialogue import DialogueState
 from domain.messages import InboundMessage, Option
 from domain.vacancies.query import read_query
 from handlers.base import CODE_PENDING, VERIFY_INTENT, FormHandler, HandlerRegistry
-from handlers.guidance import WANTS_A_PERSON
+from handlers.guidance import ASKS_FOR_A_PERSON, WANTS_A_PERSON
 from handlers.intake.fields import bare
 from handlers.menu import MAIN_MENU
 from handlers.policy import FOLLOW_UP_OF, LAST_QUESTION
-from nlu.normalize import normalize
+from nlu.normalize import normalize, parse_amount
 from nlu.result import FALLBACK_INTENT, Entity, NluResult
 from nlu.service import NluService
 
@@ -37,9 +37,6 @@ MEDIA_ACTIONS = frozenset({"image_received", "voice_unheard"})
 # What still leaves an open form: the worker asks for a person (「取消」 is the form's own business).
 ESCAPES = frozenset({"human_agent"})
 MISSES_BEFORE_HANDOFF = 3
-# The model's 「human_agent」 leaves a form only when the worker asks for a person in words:
-# 「就我一个人」 answers 「几个人被欠？」, it does not ask for one.
-ASKS_FOR_A_PERSON = re.compile(r"人工|工作人员|客服|真人|转人|找人帮|有人吗|跟人说|派人")
 # The model's 「cancel」 counts only with a word that cancels: 「深圳电子厂」 was once read as one.
 SAYS_CANCEL = re.compile(r"取消|退出|不弄了|不办了|算了|不要了|不用了|不找了|不填了|不登记|不想[弄办填找登]|重新|停止|"
                          r"别[弄问填]了|结束|撤销|撤回|不搞了|唔要|唔使|冇需要|cancel", re.I)
@@ -219,25 +216,22 @@ def refines_search(turn: Turn, heard: Understood) -> Understood | None:
                                         {"refine": refine}))
 
 
-PAY_FLOOR = re.compile(r"(?<![\d.])(\d{4,5})(?![\d.年号届])|(?<![\d.])(\d{1,2})[千k]|"
-                       r"(?<![\d.])(\d(?:\.\d)?)万|上万|过万|破万", re.I)
+TEN_THOUSAND = re.compile(r"上万|过万|破万")
 AT_MOST = re.compile(r"以下|以内|不超过|之内|最多|低于")
+NOT_PAY = re.compile(r"\d{4}\s*[年号届]")  # 「有2024年新开的吗」: a year
+MONTH_PAY = range(1000, 100_000)  # what a month's pay can be (a phone number, an age or a count is not)
 
 
 def pay_floor(text: str) -> int | None:
     """A month's pay named right after a list of jobs (「有没有10000的」「8千以上」「1.2万」「上万的」): what they
     want at least. Only there: elsewhere a bare number is a phone fragment, a year or an amount owed. A
     ceiling (「8千以下」) is no floor; a phone number is no pay."""
-    if AT_MOST.search(text) or ONLY_A_PHONE.fullmatch(text):
+    if AT_MOST.search(text) or NOT_PAY.search(text):
         return None
-    found = PAY_FLOOR.search(text)
-    if found is None:
-        return None
-    if found.group(1):
-        return int(found.group(1))
-    if found.group(2):
-        return int(found.group(2)) * 1000
-    return round(float(found.group(3)) * 10000) if found.group(3) else 10000
+    if TEN_THOUSAND.search(text):
+        return 10000
+    read = parse_amount(text)
+    return read[0] if read and read[0] in MONTH_PAY else None
 
 
 def _narrows(text: str) -> bool:

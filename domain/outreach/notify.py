@@ -19,6 +19,8 @@ from domain.outreach.outbox import Outbox
 from domain.storage.db import Database
 from domain.storage.models import Message, aware
 
+NO_CHANNEL = "no channel to reach this worker"  # held: the worker has no channel we may write on
+
 
 @dataclass(frozen=True)
 class Reach:
@@ -47,7 +49,7 @@ class Notifier:
                 .limit(1)
             ).first()
         if last is None:
-            return self.outbox.queue(worker_id, "sms", text, reason, hold="no channel to reach this worker")
+            return self.outbox.queue(worker_id, "sms", text, reason, hold=NO_CHANNEL)
         channel, last_at = last
         rule = self.reach.get(channel, Reach())
         if rule.window is not None and now - aware(last_at) > rule.window:

@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
 QUEUED_STUCK = timedelta(minutes=2)  # a queued message's job runs within seconds: after this it was lost
 SENDING_STUCK = timedelta(minutes=5)  # longer than the longest retry interval (2 min) and a send
+NO_ADDRESS = "no address on this channel"  # why a message cannot be sent, whoever tries again
+NO_SENDER = "no sender configured"
 FOR_STAFF = ("held", "failed", "undelivered")  # no channel carried these: staff decide (console 「待发消息」)
 # What staff read for an answer's or a message's delivery (transcript rows and outbox rows alike).
 DELIVERY_LABEL: dict[str, str] = {
@@ -83,7 +85,7 @@ class Outbox:
             if hold:
                 status = "held"
             elif identity is None:
-                status, error = "failed", "no address on this channel"
+                status, error = "failed", NO_ADDRESS
             elif identity.opted_out_at is not None:
                 status = "blocked"
             masked, sealed = seal_text(self.cipher, text)
@@ -130,7 +132,7 @@ class Outbox:
                                              WorkerIdentity.channel == row.channel)
             )
             if identity is None:  # no address on this channel (the worker was erased, or never had one)
-                row.status, row.error = "failed", "no address on this channel"
+                row.status, row.error = "failed", NO_ADDRESS
                 return (row.status, *result)
             if identity.opted_out_at is not None:
                 row.status = "blocked"
@@ -138,7 +140,7 @@ class Outbox:
             sender = self.senders.get(row.channel)
             if sender is None:
                 # Nobody can send it (the channel's API is not configured): staff answer it by hand.
-                row.status, row.error = "held", f"no sender configured for {row.channel}: for staff to answer"
+                row.status, row.error = "held", f"{NO_SENDER} for {row.channel}: for staff to answer"
                 return (row.status, *result)
             row.attempts += 1
             row.status = "sending"
@@ -192,20 +194,12 @@ class Outbox:
                 row.error_code = error_code[:16]
             return True
 
-    def held(self, limit: int = 200) -> list[OutboundMessage]:
-        """Messages no channel could carry (no sender, a closed WeChat window, a failed send): for staff
-        to decide, oldest first."""
-        with self.db.session() as db:
-            rows = list(db.scalars(select(OutboundMessage).where(OutboundMessage.status.in_(FOR_STAFF))
-                                   .order_by(OutboundMessage.created_at, OutboundMessage.id).limit(limit)))
-        return rows
-
     def resend(self, outbound_id: int) -> bool:
         """Staff try a held or failed message again (the window may have reopened, a sender be configured)."""
         with self.db.session() as db:  # one conditional update: two staff clicking at once send it once
             taken = _changed(db.execute(update(OutboundMessage).where(
                 OutboundMessage.id == outbound_id, OutboundMessage.status.in_(FOR_STAFF),
-                OutboundMessage.error.is_distinct_from("no address on this channel"),  # nothing to send it to
+                OutboundMessage.error.is_distinct_from(NO_ADDRESS),  # nothing to send it to
             ).values(status="queued", error=None, error_code=None, attempts=0)))
         if taken:
             self._enqueue(outbound_id)
@@ -218,6 +212,13 @@ class Outbox:
                 OutboundMessage.id == outbound_id, OutboundMessage.status.in_(FOR_STAFF),
             ).values(status="dismissed", error=mask_text(reason)[:500])))
         return bool(taken)
+
+
+def held_messages(db: Session, limit: int = 200) -> list[OutboundMessage]:
+    """Messages no channel could carry (no sender, a closed WeChat window, a failed send): for staff to
+    decide, oldest first."""
+    return list(db.scalars(select(OutboundMessage).where(OutboundMessage.status.in_(FOR_STAFF))
+                           .order_by(OutboundMessage.created_at, OutboundMessage.id).limit(limit)))
 
 
 def held_count(db: Session) -> int:
