@@ -43,6 +43,14 @@ def test_a_question_not_understood_never_loops(conversation: Conversation) -> No
     assert "证据材料：（跳过了）" in conversation.say("匿名")
 
 
+def test_after_the_way_on_is_offered_the_form_goes_on_instead_of_offering_it_again(conversation: Conversation) -> None:
+    to_evidence(conversation)
+    for said in ("嗯嗯", "嗯嗯", "嗯嗯"):
+        conversation.say(said)
+    verify_dialog(conversation, [("嗯嗯", lambda a: "这一项可以先跳过" not in a)])  # was offered again and again
+    assert "先跳过" in conversation.transcript[-1][1] and "留个手机号" in conversation.transcript[-1][1]
+
+
 def test_an_amount_per_person_is_multiplied_by_the_people_owed(conversation: Conversation) -> None:
     conversation.say("老板欠我们十个人三个月工资")
     for said in ("宏达建筑", "东莞 宏达工地"):
@@ -210,6 +218,12 @@ def test_a_place_alone_in_traditional_characters_is_shown_once(conversation: Con
 def test_two_months_in_words_are_not_two_people(conversation: Conversation) -> None:
     opened = conversation.say("那个 老板欠我俩月工钱 一共一万二")
     assert "欠2个月" in opened and "12000元" in opened and "2人" not in opened, opened  # 「我俩月」 read as 2 people
+
+
+def test_alone_in_northern_words(conversation: Conversation) -> None:
+    for said in ("老板欠俺俩月工钱 一共一万二", "宏达建筑 包工头老刘", "东莞长安 去年十月开始干的"):
+        conversation.say(said)
+    assert "有这些材料吗" in conversation.say("就俺自己")  # was 「没看明白」: 俺 is 我
 
 
 def test_just_the_two_of_us(conversation: Conversation) -> None:

@@ -169,9 +169,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         if slot is None:
             return self._next(ctx, draft, d)
         if answer == SKIP:  # 「跳过这一项」 after three misses: asked no more, shown as skipped
-            d[slot.name] = None
-            d[SKIPPED] = [*d.get(SKIPPED, []), slot.name]
-            return self._next(ctx, draft, d)
+            return self._skip(ctx, draft, d, slot)
         corrected = self._correction(ctx, draft, d, stage, answer)
         if corrected is not None:
             return corrected
@@ -260,13 +258,22 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             if misses[stage] >= 2:
                 return Reply("还是没看明白。请回复数字：", (*SUMMARY_OPTIONS[:2], TO_PERSON))
             return self._summary(ctx, draft, d, said="请回复1确认提交、2修改或3取消。")
-        if misses[stage] >= 3 and _slot(d, stage) is not None:
+        slot = _slot(d, stage)
+        if misses[stage] >= 4 and slot is not None:  # the way on was offered and not taken: go on, not again
+            return self._skip(ctx, draft, d, slot, said="这一项先跳过，工作人员以后再问您。\n")
+        if misses[stage] >= 3 and slot is not None:
             skip = Option("跳过这一项", "intake", {"answer": SKIP})
             drop = Option("取消登记", "intake", {"answer": DROP})
             return Reply("还是没看明白。这一项可以先跳过，工作人员以后再问您：", (skip, TO_PERSON, drop))
         if misses[stage] == 2:
             return self._ask(ctx, draft, d, stage, said="换个说法：说您知道的就行，不清楚就说「不知道」。\n")
         return self._ask(ctx, draft, d, stage, said="没看明白。")
+
+    def _skip(self, ctx: Context, draft: Case, d: dict[str, Any], slot: Slot, said: str = "") -> Reply:
+        """A question asked no more, shown as skipped in the summary."""
+        d[slot.name] = None
+        d[SKIPPED] = [*d.get(SKIPPED, []), slot.name]
+        return self._next(ctx, draft, d, said)
 
     def _summary(self, ctx: Context, draft: Case, d: dict[str, Any], said: str = "") -> Reply:
         d[STAGE] = "summary"

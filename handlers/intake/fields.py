@@ -250,7 +250,11 @@ TWO_OF_US = re.compile(
     r"我(?:和|跟|同|加)(?:我)?(?:哥|弟|姐|妹|爸|妈|老婆|老公|媳妇|爱人|儿子|女儿|老乡|兄弟|表哥|表弟|堂哥|朋友)")
 
 
+NORTHERN_I = re.compile(r"俺|咱")  # 「就俺自己」「咱俩」: northern words for 我
+
+
 def read_people(text: str) -> int | None:
+    text = NORTHERN_I.sub("我", text)
     if TWO_OF_US.search(text):  # 「就我和我哥」: two, not 「就我」
         return 2
     for words, count in sorted(PEOPLE_WORDS.items(), key=lambda item: (-item[1], -len(item[0]))):  # 「就我俩」: 2
