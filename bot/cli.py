@@ -80,9 +80,11 @@ def register_cli(app: Flask) -> None:
         click.echo("re-encrypted: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
     @app.cli.command("init-db")
-    @click.option("--demo/--no-demo", default=True, help="Load the demo vacancies too.")
+    @click.option("--demo/--no-demo", default=True, help="Load the demo vacancies, stations and courses too.")
     def init_db(demo: bool) -> None:
-        """Apply migrations (and load the demo vacancies)."""
+        """Apply migrations (and load the demo vacancies and a demo county's stations and courses)."""
+        from domain.stations import directory as stations
+        from domain.training import catalogue as courses
         from domain.vacancies import search as vacancies
 
         db: Database = app.extensions["gongyou.db"]
@@ -90,7 +92,9 @@ def register_cli(app: Flask) -> None:
         if demo:
             with db.session() as session:
                 count = vacancies.load_demo(session, date.today())
-            click.echo(f"database ready; {count} demo vacancies loaded")
+                posts = stations.load_demo(session)
+                classes = courses.load_demo(session, date.today())
+            click.echo(f"database ready; demo data loaded: {count} vacancies, {posts} stations, {classes} courses")
         else:
             click.echo("database ready")
 

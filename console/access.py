@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({"admin"}),
     "merge_records": _SUPERVISORS,  # two records of one person: only after checking both
     "held_messages": _SUPERVISORS,  # messages no channel could carry: send again, or note how the worker was reached
+    # the labour-export office's services (issue 16): stations; a supervisor with regions keeps those regions'
+    "manage_services": _SUPERVISORS,
 }
 
 
@@ -57,3 +59,11 @@ def visible(stmt: Select[Any], user: StaffUser) -> Select[Any]:
         return stmt
     regions = list(user.regions or [])
     return stmt.where(or_(Case.assigned_to == user.id, Case.city.in_(regions) if regions else false()))
+
+
+def can_manage_in(user: StaffUser | None, city: str) -> bool:
+    """May this user change a service record of this city? Admins anywhere; a supervisor within their
+    regions, or anywhere when they have none (a county office's one supervisor)."""
+    if not can(user, "manage_services") or user is None:
+        return False
+    return user.role == "admin" or not user.regions or city in user.regions

@@ -21,6 +21,7 @@ from domain.cases.vocabulary import NOT_FILED, OPEN, Kind, Status
 from domain.storage.models import (
     Case,
     CaseEvent,
+    CourseSignup,
     MediaFile,
     Message,
     OutboundMessage,
@@ -43,6 +44,7 @@ class Kept:
     cases: list[tuple[str, str]] = field(default_factory=list)  # (number, status)
     addresses: list[tuple[str, str]] = field(default_factory=list)  # (channel, masked address)
     alerts: int = 0
+    courses: int = 0  # training sign-ups
 
 
 def report(db: Session, worker_id: int) -> Kept:
@@ -55,6 +57,8 @@ def report(db: Session, worker_id: int) -> Kept:
         select(WorkerIdentity).where(WorkerIdentity.worker_id == worker_id).order_by(WorkerIdentity.id))]
     kept.alerts = db.scalar(select(func.count()).select_from(VacancyAlert).where(
         VacancyAlert.worker_id == worker_id, VacancyAlert.cancelled_at.is_(None))) or 0
+    kept.courses = db.scalar(select(func.count()).select_from(CourseSignup).where(
+        CourseSignup.worker_id == worker_id)) or 0
     return kept
 
 
@@ -64,7 +68,7 @@ def erase(db: Session, worker_id: int, now: datetime | None = None) -> int:
     _erase_numbers_never_linked(db, worker_id)
     db.execute(delete(MediaFile).where(MediaFile.message_id.in_(select(Message.id).where(
         Message.worker_id == worker_id))))
-    for model in (Message, OutboundMessage, VacancyAlert, WorkerIdentity):
+    for model in (Message, OutboundMessage, VacancyAlert, CourseSignup, WorkerIdentity):
         db.execute(delete(model).where(model.worker_id == worker_id))
     # Code requests stay, without the number, so the limits per number still count them (erasing
     # oneself must not reset how often a stranger's phone can be sent codes); the keyed hash stays.

@@ -43,6 +43,8 @@ class PrivacyShowHandler:
         lines += [f"登记{number}：{STATUS_TEXT.get(status, status)}" for number, status in kept.cases]
         if kept.alerts:
             lines.append(f"岗位提醒{kept.alerts}个")
+        if kept.courses:
+            lines.append(f"培训报名{kept.courses}个")
         return Reply("\n".join(lines), (DELETE, HOME))
 
 

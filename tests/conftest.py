@@ -13,6 +13,8 @@ from sqlalchemy import text
 from bot import create_app
 from bot.conversation.pipeline import Pipeline
 from config import Settings
+from domain.stations import directory as stations
+from domain.training import catalogue as courses
 from domain.storage.db import Database
 from domain.vacancies import search as vacancies
 from tests.support import services
@@ -44,6 +46,8 @@ def database_url() -> Iterator[str]:
     db.upgrade()
     with db.session() as session:
         vacancies.load_demo(session, date.today())
+        stations.load_demo(session)
+        courses.load_demo(session, date.today())
     db.dispose()
     yield url
     ctx.__exit__(None, None, None)
@@ -86,11 +90,15 @@ def app(settings: Settings) -> Iterator[Flask]:
 
 
 def reset(app: Flask) -> None:
-    """Empty what tests write (vacancies are read-only demo data) and the test Redis db."""
+    """Empty what tests write (vacancies are read-only demo data) and the test Redis db; the demo
+    stations are loaded afresh."""
     db: Database = app.extensions["gongyou.db"]
     with db.engine.begin() as conn:
         conn.execute(text("TRUNCATE messages, case_events, cases, case_groups, worker_identities, workers, "
-                          "staff_users, audit_events RESTART IDENTITY CASCADE"))
+                          "staff_users, audit_events, stations, course_signups, courses RESTART IDENTITY CASCADE"))
+    with db.session() as session:  # the demo county's stations and courses, as `make run` has them
+        stations.load_demo(session)
+        courses.load_demo(session, date.today())
     client: redis.Redis = app.extensions["gongyou.redis"]
     client.flushdb()
     db.dispose()

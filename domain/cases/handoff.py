@@ -58,19 +58,25 @@ class OfficeHours:
         return f"现在是下班时间，工作人员{day}{opening:%H:%M}以后在这里回复您"
 
 
-def hand_off(db: Session, worker: Worker, channel: str, reason: str, text: str, opened_by: int = 0) -> Case:
-    """Open (or reuse) the worker's hand-off case and silence the bot for this worker."""
+def hand_off(db: Session, worker: Worker, channel: str, reason: str, text: str, opened_by: int = 0,
+             city: str | None = None, station: str | None = None) -> Case:
+    """Open (or reuse) the worker's hand-off case and silence the bot for this worker. ``city`` and
+    ``station``: a hand-off to the home office's station there (staff of that city's region see it)."""
     now = datetime.now(UTC)
     case = db.scalar(select(Case).where(Case.worker_id == worker.id, Case.kind == Kind.HANDOFF,
                                         Case.status.in_(IN_STAFF_HANDS)))
     if case is None:
         case = Case(number=cases.placeholder_number(), kind=Kind.HANDOFF, status=Status.NEW, worker_id=worker.id,
                     channel=channel, summary=mask_text(text)[:500], filed_at=now,
-                    details={"reason": reason, "opened_by": opened_by}, first_response_due=now + FIRST_ANSWER)
+                    details={"reason": reason, "opened_by": opened_by, **({"station": station} if station else {})},
+                    city=city, first_response_due=now + FIRST_ANSWER)
         db.add(case)
         db.flush()
         cases.assign_number(db, case, now.date())
         cases.event(db, case, "handed_off", reason=reason)
+    elif station and not case.city:  # an open hand-off the worker now wants a station to take
+        case.city = city
+        case.details = {**case.details, "station": station}
     worker.handed_off_at = now
     return case
 

@@ -338,3 +338,72 @@ class UsedSignature(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the signed triple
     digest: Mapped[str] = mapped_column(String(64))  # sha256 of the body
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class Station(Base):
+    """A place in a receiving city where the home county's labour-export office helps its workers: a
+    liaison office (劳务联络处) or a service station (服务站) for policy questions, disputes, rights and
+    emergencies. Public contact details, not personal data."""
+
+    __tablename__ = "stations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), default="liaison")  # liaison | service
+    office: Mapped[str] = mapped_column(String(64), default="")  # the home office that runs it
+    city: Mapped[str] = mapped_column(String(32), index=True)  # canonical (nlu/geo.yml)
+    province: Mapped[str] = mapped_column(String(16), index=True)
+    district: Mapped[str] = mapped_column(String(32), default="")
+    address: Mapped[str] = mapped_column(String(128), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    hours: Mapped[str] = mapped_column(String(64), default="")
+    services: Mapped[list[str]] = mapped_column(JSON, default=list)  # 政策咨询 争议调处 维权 应急救助 …
+    source: Mapped[str] = mapped_column(String(64), default="")  # the document it comes from; demo rows say 示例
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Course(Base):
+    """A training class the labour-export office runs or pays for: free skills training, order training
+    for an employer, pre-departure guidance, entrepreneurship training (seeds 001, 002, 004)."""
+
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), default="skills")  # skills | order | guidance | startup
+    trade: Mapped[str] = mapped_column(String(32), default="", index=True)  # canonical trade, "" for none
+    county: Mapped[str] = mapped_column(String(32), default="")  # where it is held (the organising county)
+    venue: Mapped[str] = mapped_column(String(128), default="")
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[str] = mapped_column(String(8), default="08:30")
+    seats: Mapped[int] = mapped_column(Integer, default=30)
+    fee: Mapped[int] = mapped_column(Integer, default=0)  # yuan the worker pays; 0: free
+    eligibility: Mapped[str] = mapped_column(Text, default="")
+    certificate: Mapped[str] = mapped_column(String(64), default="")  # what passing gives
+    employer: Mapped[str] = mapped_column(String(128), default="")  # order training: who hires after
+    contact_phone: Mapped[str] = mapped_column(String(32), default="")
+    source: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed | cancelled
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CourseSignup(Base):
+    """A worker's place on a course, with its number: signed up → attended → certified (or not passed),
+    or cancelled. The day before the class starts the worker is reminded once."""
+
+    __tablename__ = "course_signups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16), default="")
+    status: Mapped[str] = mapped_column(String(16), default="signed_up", index=True)
+    certificate_no: Mapped[str] = mapped_column(String(32), default="")
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
