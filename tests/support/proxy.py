@@ -81,7 +81,15 @@ class Outage:
         except OSError:
             pass
         finally:
+            # shutdown before close: the other direction's thread is blocked in recv() on one of these
+            # sockets, and a bare close() neither wakes it nor ends the connection. The socket stayed
+            # ESTABLISHED, owned by no process, and PostgreSQL kept one idle backend per connection
+            # the app had closed: `make faults` reached max_connections ("too many clients").
             for conn in (source, sink):
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
                 try:
                     conn.close()
                 except OSError:
