@@ -61,9 +61,9 @@ PERIOD_SECONDS = 600  # how often the worker sweeps deadlines and vacancy alerts
 
 def run_periodic(app: Flask, now: datetime | None = None) -> dict[str, int] | None:
     """One round of the periodic work: overdue-case updates to workers, vacancy alerts, course
-    reminders the day before a class and the retention period. Several
+    reminders the day before a class, the monthly wage check-ins and the retention period. Several
     worker processes may run this; a Redis lock lets one of them do it per period (None: skipped)."""
-    from domain import privacy
+    from domain import checkins, privacy
     from domain.cases import lifecycle as cases
     from domain.training import signups
     from domain.vacancies import alerts
@@ -72,15 +72,18 @@ def run_periodic(app: Flask, now: datetime | None = None) -> dict[str, int] | No
     if not client.set("gongyou:periodic:lock", "1", nx=True, ex=PERIOD_SECONDS - 30):
         return None
     notifier = app.extensions["gongyou.notifier"]
+    today = now.date() if now else date.today()  # a moved clock moves the calendar too
     with app.extensions["gongyou.db"].session() as db:
         overdue = cases.sweep_overdue(db, notifier.notify, now)
-        announced = alerts.announce(db, date.today(), notifier.notify, now)
-        reminded = signups.remind(db, date.today(), notifier.notify, now)
+        announced = alerts.announce(db, today, notifier.notify, now)
+        reminded = signups.remind(db, today, notifier.notify, now)
+        asked = checkins.ask_due(db, today, notifier.notify, now)
         retained = privacy.apply_retention(db, app.config["GONGYOU"].retention_months, now)
-    if overdue or announced or reminded or retained.workers:
-        log.info("periodic: %d overdue update(s), %d vacancy alert(s), %d course reminder(s), %d worker(s) past "
-                 "retention anonymised", overdue, announced, reminded, retained.workers)
-    return {"overdue": overdue, "alerts": announced, "reminders": reminded, "anonymised": retained.workers}
+    if overdue or announced or reminded or asked or retained.workers:
+        log.info("periodic: %d overdue update(s), %d vacancy alert(s), %d course reminder(s), %d wage check-in(s), "
+                 "%d worker(s) past retention anonymised", overdue, announced, reminded, asked, retained.workers)
+    return {"overdue": overdue, "alerts": announced, "reminders": reminded, "check_ins": asked,
+            "anonymised": retained.workers}
 
 
 RECONCILE_SECONDS = 60  # how often messages whose job was lost are scheduled again

@@ -45,6 +45,8 @@ class PrivacyShowHandler:
             lines.append(f"岗位提醒{kept.alerts}个")
         if kept.courses:
             lines.append(f"培训报名{kept.courses}个")
+        if kept.wage_answers:
+            lines.append(f"每月工资答复{kept.wage_answers}条")
         return Reply("\n".join(lines), (DELETE, HOME))
 
 

@@ -12,6 +12,12 @@ COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("privacy_show", re.compile(
         r"^(?:查看|查)?我的(?:个人)?(?:信息|资料)$|(?:存|保存|记)了我(?:的)?(?:哪些|什么|啥)")),
     ("privacy_notice", re.compile(r"^隐私$|隐私(?:政策|说明|条款)|个人信息保护")),
+    # the monthly wage question (issue 16), stop first: 「不用再问我工资了」
+    ("check_in_off", re.compile(
+        r"(?:不用|别|不要|莫)再?问(?:我)?(?:的)?工资|(?:取消|关闭|关掉)(?:每月)?(?:工资|每月)(?:询问|提醒|问)")),
+    ("check_in_on", re.compile(
+        r"每(?:个)?月.{0,6}问(?:我|一下|一次)?.{0,4}工资|(?:工资|每月)(?:询问|提醒)(?!.*欠)|每月问我|"
+        r"(?:开通|打开|订阅|开启)(?:工资|每月)(?:询问|提醒)")),
     # stop first: 「不要再通知我新岗位了」 is a stop, not a subscription
     ("vacancy_alert_off", re.compile(
         r"取消(?:岗位)?(?:订阅|提醒|通知)|(?:不要|不用|别)再?(?:通知|提醒|推送|发)(?:我|了)|退订岗位|关闭(?:提醒|通知)")),

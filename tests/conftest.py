@@ -14,8 +14,8 @@ from bot import create_app
 from bot.conversation.pipeline import Pipeline
 from config import Settings
 from domain.stations import directory as stations
-from domain.training import catalogue as courses
 from domain.storage.db import Database
+from domain.training import catalogue as courses
 from domain.vacancies import search as vacancies
 from tests.support import services
 from tests.support.dialog import Conversation

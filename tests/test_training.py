@@ -61,7 +61,7 @@ def test_the_day_before_the_class_the_worker_is_reminded_once(app: Flask, pipeli
                                                                         ends_on=date.today() + timedelta(days=1)))
     worker = Conversation(pipeline, channel=Channel.WECHAT)
     verify_dialog(worker, [("有什么岗前培训", "外出务工岗前引导培训"), ("1", "我要报名"), ("1", "报名成功")])
-    assert run_periodic(app) == {"overdue": 0, "alerts": 0, "reminders": 1, "anonymised": 0}
+    assert run_periodic(app) == {"overdue": 0, "alerts": 0, "reminders": 1, "check_ins": 0, "anonymised": 0}
     with app.extensions["gongyou.db"].session() as db:
         notices = db.scalars(select(OutboundMessage.text).where(OutboundMessage.reason == "notification")).all()
         assert signups.remind(db, date.today(), lambda *_: None) == 0  # once only
@@ -107,7 +107,8 @@ def test_a_supervisor_adds_a_course_with_its_problems_shown_first(app: Flask, pi
     token = csrf(lead, "/console/courses/new")
     starts = date.today() + timedelta(days=20)
     form = {"ref": "PX-JZ-01", "title": "家政服务员培训", "kind": "skills", "trade": "家政", "county": "示例县",
-            "venue": "妇联培训中心", "starts_on": starts.isoformat(), "ends_on": (starts - timedelta(days=1)).isoformat(),
+            "venue": "妇联培训中心", "starts_on": starts.isoformat(),
+            "ends_on": (starts - timedelta(days=1)).isoformat(),
             "start_time": "09:00", "seats": "二十", "fee": "0", "csrf_token": token}
     bad = lead.post("/console/courses/new", data=form).get_data(as_text=True)
     assert "结束日期早于开班日期" in bad and "名额请写数字" in bad

@@ -17,6 +17,7 @@ from bot.conversation.dedupe import Deduper
 from bot.conversation.journal import Journal
 from bot.conversation.paging import Fits, paginate
 from bot.conversation.understand import understand
+from domain import checkins as wage_checkins
 from domain import media
 from domain.cases.handoff import OfficeHours
 from domain.cases.lifecycle import worker_cases
@@ -29,7 +30,7 @@ from domain.storage.db import Database
 from domain.storage.models import Message, Worker, WorkerIdentity
 from domain.text import has_controls, without_controls
 from domain.workers import annotate, identity_for, is_repeat, mark_late, mark_replied, record_inbound, record_outbound
-from handlers import policy
+from handlers import checkins, policy
 from handlers.base import Context, HandlerRegistry
 from handlers.guidance import ASKS_FOR_A_PERSON
 from handlers.menu import MAIN_MENU, menu_reply
@@ -223,6 +224,9 @@ class Pipeline:
             state = self.state.load(msg.channel.value, msg.user_id)
             if state.fresh and not received.is_new:  # Redis lost them: an unfinished form may be in the database
                 self._resume(db, worker.id, state)
+            asked = wage_checkins.take_open(db, worker.id)  # 「这个月工资发了吗？」 went out by itself
+            if asked and not state.flow:
+                state.options, state.more = checkins.offer(asked), None
             meant = understand(msg, state, self.registry, self.nlu)
             nlu = meant.nlu
             annotate(inbound, nlu)

@@ -17,6 +17,7 @@ from typing import Any
 from domain.dialogue import DialogueState
 from domain.messages import InboundMessage, Option
 from domain.vacancies.query import read_query
+from handlers import checkins
 from handlers.base import CODE_PENDING, VERIFY_INTENT, FormHandler, HandlerRegistry
 from handlers.guidance import ASKS_FOR_A_PERSON, WANTS_A_PERSON
 from handlers.intake.fields import bare
@@ -159,8 +160,19 @@ def short_reply_to_offer(turn: Turn) -> Understood | None:
     return Understood(turn.text, NluResult(pick.action, 1.0, source="option"), dict(pick.payload))
 
 
+def answer_to_check_in(turn: Turn) -> Understood | None:
+    """「还没发呢」 to 「这个月工资发了吗？」 (the monthly question offered its answers): that answer."""
+    asked = next((opt for opt in turn.state.options if opt.action == checkins.ANSWER_INTENT), None)
+    said = checkins.read_answer(turn.text) if asked is not None and turn.form is None else None
+    if asked is None or said is None:
+        return None
+    turn.state.more = None
+    return Understood(turn.text, NluResult(checkins.ANSWER_INTENT, 1.0, source="option"),
+                      {**asked.payload, "answer": said})
+
+
 BEFORE_NLU: tuple[Rule, ...] = (evidence_for_open_form, channel_action, code_for_phone_link, offered_option,
-                                option_named, short_reply_to_offer)
+                                option_named, answer_to_check_in, short_reply_to_offer)
 
 
 # --- after the NLU ----------------------------------------------------------------------------

@@ -407,3 +407,32 @@ class CourseSignup(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class WageCheckIn(Base):
+    """A worker's opt-in to be asked once a month 「这个月工资发了吗？」 (issue 16). ``asked_at`` is set
+    when the question goes out and ``open_until`` while its answer is awaited; each answer is kept
+    as a row of ``wage_checkin_answers``."""
+
+    __tablename__ = "wage_checkins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), unique=True)
+    day: Mapped[int] = mapped_column(Integer, default=16)  # the day of the month it is asked (after payday)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    asked_month: Mapped[str] = mapped_column(String(7), default="")  # 2026-12: this month's question is out
+    asked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    open_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WageCheckInAnswer(Base):
+    """「发了」「只发了一部分」「没发」 for one month: what the office counts as income reported."""
+
+    __tablename__ = "wage_checkin_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    month: Mapped[str] = mapped_column(String(7))
+    answer: Mapped[str] = mapped_column(String(8))  # paid | partly | unpaid
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,89 @@
+"""Monthly wage check-ins (issue 16): a worker who opts in is asked once a month, after payday,
+「这个月工资发了吗？」; each answer is kept (the office's "income reported"), and an answer that the
+wage is missing leads to the wage-arrears form. The question stays open for a few days and is
+taken by the worker's first message after it, answer or not (a question never hangs over later talk)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from domain.cases.vocabulary import Kind
+from domain.storage.models import Case, WageCheckIn, WageCheckInAnswer
+
+log = logging.getLogger(__name__)
+DAY = 16  # asked on or after this day of the month: most wages are due by the 15th
+OPEN_FOR = timedelta(days=3)
+ANSWER_LABEL = {"paid": "发了", "partly": "只发了一部分", "unpaid": "没发"}
+
+
+def month_of(day: date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def question(month: str) -> str:
+    m = int(month[5:])
+    return f"工友每月问一次：{m}月的工资发了吗？回复数字：1 发了 2 只发了一部分 3 没发。回复「不用问工资了」可停止。"
+
+
+def subscribe(db: Session, worker_id: int) -> tuple[WageCheckIn, bool]:
+    """Turn the monthly question on; False when it already was."""
+    row = db.scalar(select(WageCheckIn).where(WageCheckIn.worker_id == worker_id))
+    if row is not None and row.active:
+        return row, False
+    if row is None:
+        row = WageCheckIn(worker_id=worker_id, day=DAY, active=True, asked_month="")
+        db.add(row)
+    row.active = True
+    db.flush()
+    return row, True
+
+
+def stop(db: Session, worker_id: int) -> bool:
+    done = db.execute(update(WageCheckIn).where(WageCheckIn.worker_id == worker_id, WageCheckIn.active.is_(True))
+                      .values(active=False, open_until=None))
+    return bool(getattr(done, "rowcount", 0))
+
+
+def ask_due(db: Session, today: date, send: Callable[[int, str], object], now: datetime | None = None) -> int:
+    """Ask everyone whose day has come this month and who was not asked yet; how many were asked."""
+    now = now or datetime.now(UTC)
+    month = month_of(today)
+    due = list(db.scalars(select(WageCheckIn).where(WageCheckIn.active.is_(True), WageCheckIn.day <= today.day,
+                                                    WageCheckIn.asked_month != month)))
+    for row in due:
+        send(row.worker_id, question(month))
+        row.asked_month, row.asked_at, row.open_until = month, now, now + OPEN_FOR
+    if due:
+        log.info("wage check-ins: %d asked", len(due))
+    return len(due)
+
+
+def take_open(db: Session, worker_id: int, now: datetime | None = None) -> str | None:
+    """The month asked about, if the worker's question is still open; it is closed by this message."""
+    now = now or datetime.now(UTC)
+    row = db.scalar(select(WageCheckIn).where(WageCheckIn.worker_id == worker_id, WageCheckIn.open_until > now))
+    if row is None:
+        return None
+    row.open_until = None
+    return row.asked_month
+
+
+def answer(db: Session, worker_id: int, month: str, said: str) -> WageCheckInAnswer:
+    row = WageCheckInAnswer(worker_id=worker_id, month=month, answer=said)
+    db.add(row)
+    return row
+
+
+def last_employer(db: Session, worker_id: int) -> dict[str, str]:
+    """What the worker's last wage-arrears report said of the employer, to fill a new one in."""
+    last = db.scalar(select(Case).where(Case.worker_id == worker_id, Case.kind == Kind.WAGE_ARREARS,
+                                        Case.filed_at.is_not(None)).order_by(Case.id.desc()).limit(1))
+    if last is None:
+        return {}
+    kept = {key: str(last.details[key]) for key in ("employer", "site", "city") if last.details.get(key)}
+    return kept
