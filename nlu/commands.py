@@ -25,9 +25,11 @@ COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:有|来)(?:了)?新(?:的)?(?:岗位|工作|活|招工)?.{0,4}(?:通知|告诉|提醒|发给|推送给?)我"
         r"|订阅(?:岗位|招工|工作|招聘)|岗位(?:提醒|通知|订阅)|(?:通知|提醒)我.{0,4}(?:新岗位|新工作|招工)")),
     # where the home office has a station (「我在深圳 有老乡站吗」); a question about what the rules say of
-    # stations (「服务站每人补多少」「服务站管什么」) stays a policy question
+    # stations (「服务站每人补多少」「服务站管什么」) stays a policy question, and a problem at work that names
+    # a 服务站 or 办事处 (「在快递服务站上班 老板不给钱」) is that problem
     ("find_station", re.compile(
-        r"^(?!.*(?:补贴|补助|补多少|政策|规定|文件|管什么|干什么|是什么|谁出钱|交钱|收费))"
+        r"^(?!.*(?:补贴|补助|补多少|政策|规定|文件|管什么|干什么|是什么|谁出钱|交钱|收费|"
+        r"欠|工资|工钱|不给|投诉|举报|骗|伤|赔|辞退|开除|老板|上班))"
         r".*(?:老乡(?:站|会|服务站|服务点|之家)|(?:服务|联络|劳务|维权|救助|应急)(?:站|点)|联络处|办事处"
         r"|驻.{1,4}(?:办事处|联络处|办|站))")),
 )

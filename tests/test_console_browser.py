@@ -145,3 +145,36 @@ def test_a_supervisor_deals_with_a_message_no_channel_could_carry(browser: Brows
     assert "已回复" in page.inner_text("ol.transcript")  # each answer says it reached WeChat
     shot(page, "console-case-transcript.png")
     page.close()
+
+
+def test_a_supervisor_records_a_certificate_and_the_worker_is_told(browser: Browser,
+                                                                     console: tuple[Flask, str]) -> None:
+    """Issue 16's staff flow: a worker signs up for the welding course by WeChat; the supervisor opens
+    培训, the course's roster, records the certificate, and the worker's notice is queued."""
+    from domain.messages import Channel
+    from tests.support.dialog import Conversation
+
+    bot, url = console
+    worker = Conversation(bot.extensions["gongyou.pipeline"], channel=Channel.WECHAT)
+    for said in ("想学电焊", "1", "1"):
+        worker.say(said)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    log_in(page, url)
+    page.click("#nav-courses")
+    page.click("text=焊工技能培训")
+    page.wait_for_selector("tr.signup-row")
+    assert "已报名" in page.inner_text("tr.signup-row")
+    page.select_option("tr.signup-row select[name=status]", "certified")
+    page.fill("tr.signup-row input[name=certificate_no]", "HG2026-0007")
+    page.click("tr.signup-row button")
+    page.wait_for_selector("p.flash.ok")
+    assert "已通知工友" in page.inner_text("p.flash.ok")
+    assert "已结业，证书已发" in page.inner_text("tr.signup-row")
+    shot(page, "console-course-roster.png")
+    page.click("#nav-stations")
+    page.wait_for_selector("table.queue")
+    assert "示例县驻深圳劳务联络处" in page.inner_text("table.queue")
+    shot(page, "console-stations.png")
+    with bot.extensions["gongyou.db"].session() as db:
+        notice = db.scalar(select(OutboundMessage.text).where(OutboundMessage.reason == "notification"))
+    assert notice is not None and "HG2026-0007" in notice

@@ -277,3 +277,28 @@ def test_personal_numbers_are_kept_from_the_model() -> None:
     assert "1111" not in text and "451X" not in text and "8500" in text
     result = _understand("老板电话13911112222 欠我8500", "report_wage_arrears")
     assert sorted((e.name, e.value) for e in result.entities) == [("amount", 8500), ("phone", "13911112222")]
+
+
+# --- the labour-export office's service commands (nlu/commands.py) ------------------------------
+
+SERVICE_WORDS = [
+    ("我在深圳 有老乡站吗", "find_station"),
+    ("北京有没有我们县的联络处", "find_station"),
+    ("服务站每人每年补多少", None),  # what the rules say of stations: a policy question
+    ("我在快递服务站上班 老板不给钱", None),  # a problem at work that happens to name a 服务站
+    ("想学电焊", "find_course"),
+    ("电焊培训在哪报名", "find_course"),
+    ("学电焊政府给不给补贴", None),  # the subsidy: a policy question
+    ("公司培训后离职要赔培训费吗", None),  # the law on training costs
+    ("焊工证书什么时候发", "my_courses"),
+    ("身份证什么时候能拿回来", None),  # a card held by the boss, not a certificate
+    ("每个月问问我工资发了没", "check_in_on"),
+    ("不用再问我工资了", "check_in_off"),
+    ("工资提醒 老板欠了三个月", None),  # arrears, not the monthly question
+]
+
+
+@pytest.mark.parametrize(("text", "intent"), SERVICE_WORDS)
+def test_service_commands_take_their_words_and_leave_the_rest(text: str, intent: str | None) -> None:
+    from nlu.commands import match_command
+    assert match_command(text) == intent
