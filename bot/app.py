@@ -22,6 +22,7 @@ from bot.conversation.dedupe import Deduper
 from bot.conversation.journal import Journal
 from bot.conversation.pipeline import Pipeline
 from config import Settings, load_settings
+from domain import local_time
 from domain.cases.handoff import OfficeHours
 from domain.crypto import DataCipher, MaskingFilter, mask_every_log
 from domain.dialogue import RedisStateStore
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         GONGYOU=settings,
     )
 
+    local_time.set_zone(settings.office_timezone)  # what 「明天」 and 「这个月」 mean in reminders
     db = Database(settings.database_url)
     redis_client = connect_redis(
         settings.redis_url, allow_fallback=settings.redis_fallback and settings.env != "production"

@@ -6,7 +6,7 @@ it to ``register_cli`` (or a group made there)."""
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -80,9 +80,11 @@ def register_cli(app: Flask) -> None:
         click.echo("re-encrypted: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
     @app.cli.command("init-db")
-    @click.option("--demo/--no-demo", default=True, help="Load the demo vacancies, stations and courses too.")
+    @click.option("--demo/--no-demo", default=True,
+                  help="Load the demo vacancies, stations, courses and departures too.")
     def init_db(demo: bool) -> None:
-        """Apply migrations (and load the demo vacancies and a demo county's stations and courses)."""
+        """Apply migrations (and load the demo vacancies and a demo county's stations, courses and departures)."""
+        from domain.departures import batches
         from domain.stations import directory as stations
         from domain.training import catalogue as courses
         from domain.vacancies import search as vacancies
@@ -94,7 +96,9 @@ def register_cli(app: Flask) -> None:
                 count = vacancies.load_demo(session, date.today())
                 posts = stations.load_demo(session)
                 classes = courses.load_demo(session, date.today())
-            click.echo(f"database ready; demo data loaded: {count} vacancies, {posts} stations, {classes} courses")
+                trips = batches.load_demo(session, datetime.now(UTC))
+            click.echo(f"database ready; demo data loaded: {count} vacancies, {posts} stations, {classes} courses, "
+                       f"{trips} organised departures")
         else:
             click.echo("database ready")
 

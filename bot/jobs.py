@@ -7,7 +7,7 @@ import os
 import signal
 import threading
 import time
-from datetime import date, datetime
+from datetime import UTC, datetime
 
 from flask import Flask
 
@@ -65,6 +65,8 @@ def run_periodic(app: Flask, now: datetime | None = None) -> dict[str, int] | No
     worker processes may run this; a Redis lock lets one of them do it per period (None: skipped)."""
     from domain import checkins, privacy
     from domain.cases import lifecycle as cases
+    from domain.departures import batches
+    from domain.local_time import daytime, local_today
     from domain.training import signups
     from domain.vacancies import alerts
 
@@ -72,17 +74,30 @@ def run_periodic(app: Flask, now: datetime | None = None) -> dict[str, int] | No
     if not client.set("gongyou:periodic:lock", "1", nx=True, ex=PERIOD_SECONDS - 30):
         return None
     notifier = app.extensions["gongyou.notifier"]
-    today = now.date() if now else date.today()  # a moved clock moves the calendar too
-    with app.extensions["gongyou.db"].session() as db:
+    database = app.extensions["gongyou.db"]
+    moment = now or datetime.now(UTC)
+    today = local_today(moment)  # the office's calendar: a moved clock moves it too
+    # Each piece of work commits on its own: a notice is queued (and committed) as it is sent, so the
+    # mark that it went must not wait for later work that might fail, or the next round sends it again.
+    with database.session() as db:
         overdue = cases.sweep_overdue(db, notifier.notify, now)
+    with database.session() as db:
         announced = alerts.announce(db, today, notifier.notify, now)
-        reminded = signups.remind(db, today, notifier.notify, now)
-        asked = checkins.ask_due(db, today, notifier.notify, now)
+    reminded = rolled = asked = 0
+    if daytime(moment):  # reminders and questions reach phones by day, not at midnight
+        with database.session() as db:
+            reminded = signups.remind(db, today, notifier.notify, moment)
+        with database.session() as db:
+            rolled = batches.remind(db, moment, notifier.notify)
+        with database.session() as db:
+            asked = checkins.ask_due(db, today, notifier.notify, moment)
+    with database.session() as db:
         retained = privacy.apply_retention(db, app.config["GONGYOU"].retention_months, now)
-    if overdue or announced or reminded or asked or retained.workers:
-        log.info("periodic: %d overdue update(s), %d vacancy alert(s), %d course reminder(s), %d wage check-in(s), "
-                 "%d worker(s) past retention anonymised", overdue, announced, reminded, asked, retained.workers)
-    return {"overdue": overdue, "alerts": announced, "reminders": reminded, "check_ins": asked,
+    if overdue or announced or reminded or rolled or asked or retained.workers:
+        log.info("periodic: %d overdue update(s), %d vacancy alert(s), %d course reminder(s), %d roll call(s), "
+                 "%d wage check-in(s), %d worker(s) past retention anonymised", overdue, announced, reminded, rolled,
+                 asked, retained.workers)
+    return {"overdue": overdue, "alerts": announced, "reminders": reminded, "roll_calls": rolled, "check_ins": asked,
             "anonymised": retained.workers}
 
 

@@ -5,19 +5,19 @@ with regions keeps the courses of those counties."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from console.access import can_manage_in
 from console.actions import actor
 from console.auth import login_required, permission_required
-from console.web import bp, form_text, session_db, signed_in
+from console.web import bp, form_text, session_db, signed_in, tell
 from domain import audit
-from domain.outreach.notify import Notifier
+from domain.local_time import local_today
 from domain.storage.models import Course, CourseSignup, Worker
 from domain.training import catalogue, signups
 
@@ -34,7 +34,8 @@ def course_list() -> str:
     rows = list(session_db().scalars(select(Course).order_by(Course.starts_on.desc(), Course.id.desc()).limit(300)))
     taken = catalogue.seats_taken(session_db(), [c.id for c in rows])
     return render_template("console/courses.html", rows=rows, taken=taken, kinds=catalogue.KIND_LABEL,
-                           today=date.today(), may=lambda c: can_manage_in(signed_in(), c.county))
+                           statuses=catalogue.STATUS_LABEL,
+                           today=local_today(datetime.now(UTC)), may=lambda c: can_manage_in(signed_in(), c.county))
 
 
 def _values(course: Course | None) -> dict[str, str]:
@@ -66,9 +67,11 @@ def course_edit(course_id: int | None = None) -> Any:
         elif fields is not None and course is None and catalogue.find(db, fields["ref"]) is not None:
             problems = [f"编号{fields['ref']}已存在"]
         elif fields is not None:
-            saved = catalogue.save(db, fields, course)
+            saved, moved = catalogue.save(db, fields, course)
             audit.record(db, actor(me), "course_saved", saved.ref, new=course is None)
-            flash(f"「{saved.title}」已保存，工友问培训时会看到。", "ok")
+            told = tell(moved, f"您报名的{saved.title}时间改了：{saved.starts_on.month}月{saved.starts_on.day}日"
+                                f"{saved.start_time}开班，地点{saved.county}{saved.venue}。去不了请回复「我的培训」取消。")
+            flash(f"「{saved.title}」已保存{f'，开班时间变了，已通知{told}位报名的工友' if told else ''}。", "ok")
             return redirect(url_for("console.course_list"))
     return render_template("console/course_form.html", values=values, problems=problems, course=course, form=FORM,
                            kinds=catalogue.KIND_LABEL), 400 if problems else 200
@@ -85,6 +88,7 @@ def course_roster(course_id: int) -> str:
                       .where(CourseSignup.course_id == course.id).order_by(CourseSignup.id)).all()
     audit.record(db, actor(signed_in()), "course_roster_viewed", course.ref)
     return render_template("console/course_roster.html", course=course, rows=rows, labels=signups.STATUS_LABEL,
+                           statuses=catalogue.STATUS_LABEL,
                            kinds=catalogue.KIND_LABEL, may=can_manage_in(signed_in(), course.county))
 
 
@@ -106,7 +110,29 @@ def course_signup_record(course_id: int, signup_id: int) -> Response:
     audit.record(db, actor(signed_in()), "course_signup_recorded", signup.number, status=status)
     if notice:
         db.flush()
-        notifier: Notifier = current_app.extensions["gongyou.notifier"]
-        notifier.notify(signup.worker_id, notice)
+        tell([signup.worker_id], notice)
     flash(f"{signup.number}：{signups.STATUS_LABEL[status]}{'，已通知工友' if notice else ''}。", "ok")
+    return redirect(url_for("console.course_roster", course_id=course.id))
+
+
+@bp.post("/courses/<int:course_id>/status")
+@login_required
+@permission_required("manage_services")
+def course_status(course_id: int) -> Response:
+    db = session_db()
+    course = db.get(Course, course_id)
+    if course is None:
+        abort(404)
+    if not can_manage_in(signed_in(), course.county):
+        abort(403)
+    status = form_text("status")
+    if status not in catalogue.STATUS_LABEL:
+        abort(400)
+    cancelled = catalogue.set_status(db, course, status)
+    audit.record(db, actor(signed_in()), "course_status", course.ref, status=status)
+    db.flush()
+    told = tell(cancelled, f"您报名的{course.title}（{course.starts_on.month}月{course.starts_on.day}日）取消了，"
+                            "报名作废。回复「培训」看其他班。")
+    said = f"，已通知{told}位报名的工友" if told else ""
+    flash(f"「{course.title}」：{catalogue.STATUS_LABEL[status]}{said}。", "ok")
     return redirect(url_for("console.course_roster", course_id=course.id))

@@ -99,3 +99,11 @@ def signed_in() -> StaffUser:
     return user
 
 
+
+
+def tell(worker_ids: list[int], text: str) -> int:
+    """A notice from staff's work to each of these workers, on their own channel; how many."""
+    notifier = current_app.extensions["gongyou.notifier"]
+    for worker_id in worker_ids:
+        notifier.notify(worker_id, text)
+    return len(worker_ids)

@@ -1,7 +1,8 @@
 """Monthly wage check-ins (issue 16): a worker who opts in is asked once a month, after payday,
-「这个月工资发了吗？」; each answer is kept (the office's "income reported"), and an answer that the
-wage is missing leads to the wage-arrears form. The question stays open for a few days and is
-taken by the worker's first message after it, answer or not (a question never hangs over later talk)."""
+whether last month's wages came (「11月的工资发了吗？」); each answer is kept (the office's "income
+reported"), and an answer that the wage is missing leads to the wage-arrears form. The question stays
+open for a few days and is taken by the worker's first message after it, answer or not (a question
+never hangs over later talk)."""
 
 from __future__ import annotations
 
@@ -25,13 +26,20 @@ def month_of(day: date) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
+def pay_month(asked_on: date) -> str:
+    """The month whose wages are asked about: the one before (December's 16th asks about November's)."""
+    first = asked_on.replace(day=1) - timedelta(days=1)
+    return month_of(first)
+
+
 def question(month: str) -> str:
-    m = int(month[5:])
-    return f"工友每月问一次：{m}月的工资发了吗？回复数字：1 发了 2 只发了一部分 3 没发。回复「不用问工资了」可停止。"
+    """The question for the month paid for; short enough for one SMS."""
+    return f"【工友】{int(month[5:])}月的工资发了吗？回1 发了 2 只发了一部分 3 没发。回「不用问工资了」就不再问。"
 
 
-def subscribe(db: Session, worker_id: int) -> tuple[WageCheckIn, bool]:
-    """Turn the monthly question on; False when it already was."""
+def subscribe(db: Session, worker_id: int, today: date) -> tuple[WageCheckIn, bool]:
+    """Turn the monthly question on; False when it already was. Turned on after this month's day, the
+    first question comes next month (as the worker is told), not within the hour."""
     row = db.scalar(select(WageCheckIn).where(WageCheckIn.worker_id == worker_id))
     if row is not None and row.active:
         return row, False
@@ -39,6 +47,8 @@ def subscribe(db: Session, worker_id: int) -> tuple[WageCheckIn, bool]:
         row = WageCheckIn(worker_id=worker_id, day=DAY, active=True, asked_month="")
         db.add(row)
     row.active = True
+    if today.day >= row.day:
+        row.asked_month = month_of(today)
     db.flush()
     return row, True
 
@@ -56,7 +66,7 @@ def ask_due(db: Session, today: date, send: Callable[[int, str], object], now: d
     due = list(db.scalars(select(WageCheckIn).where(WageCheckIn.active.is_(True), WageCheckIn.day <= today.day,
                                                     WageCheckIn.asked_month != month)))
     for row in due:
-        send(row.worker_id, question(month))
+        send(row.worker_id, question(pay_month(today)))
         row.asked_month, row.asked_at, row.open_until = month, now, now + OPEN_FOR
     if due:
         log.info("wage check-ins: %d asked", len(due))
@@ -64,13 +74,15 @@ def ask_due(db: Session, today: date, send: Callable[[int, str], object], now: d
 
 
 def take_open(db: Session, worker_id: int, now: datetime | None = None) -> str | None:
-    """The month asked about, if the worker's question is still open; it is closed by this message."""
+    """The month paid for that the worker was asked about, if the question is still open; this message
+    closes it."""
     now = now or datetime.now(UTC)
     row = db.scalar(select(WageCheckIn).where(WageCheckIn.worker_id == worker_id, WageCheckIn.open_until > now))
-    if row is None:
+    if row is None or not row.asked_month:
         return None
     row.open_until = None
-    return row.asked_month
+    year, month = (int(part) for part in row.asked_month.split("-"))
+    return pay_month(date(year, month, 1))
 
 
 def answer(db: Session, worker_id: int, month: str, said: str) -> WageCheckInAnswer:

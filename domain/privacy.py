@@ -22,6 +22,7 @@ from domain.storage.models import (
     Case,
     CaseEvent,
     CourseSignup,
+    DepartureSignup,
     MediaFile,
     Message,
     OutboundMessage,
@@ -47,7 +48,9 @@ class Kept:
     addresses: list[tuple[str, str]] = field(default_factory=list)  # (channel, masked address)
     alerts: int = 0
     courses: int = 0  # training sign-ups
+    departures: int = 0  # places in organised departures
     wage_answers: int = 0  # answers to the monthly 「工资发了吗」
+    check_in: bool = False  # the monthly question is on
 
 
 def report(db: Session, worker_id: int) -> Kept:
@@ -62,6 +65,10 @@ def report(db: Session, worker_id: int) -> Kept:
         VacancyAlert.worker_id == worker_id, VacancyAlert.cancelled_at.is_(None))) or 0
     kept.courses = db.scalar(select(func.count()).select_from(CourseSignup).where(
         CourseSignup.worker_id == worker_id)) or 0
+    kept.departures = db.scalar(select(func.count()).select_from(DepartureSignup).where(
+        DepartureSignup.worker_id == worker_id)) or 0
+    kept.check_in = bool(db.scalar(select(WageCheckIn.id).where(WageCheckIn.worker_id == worker_id,
+                                                              WageCheckIn.active.is_(True))))
     kept.wage_answers = db.scalar(select(func.count()).select_from(WageCheckInAnswer).where(
         WageCheckInAnswer.worker_id == worker_id)) or 0
     return kept
@@ -73,8 +80,8 @@ def erase(db: Session, worker_id: int, now: datetime | None = None) -> int:
     _erase_numbers_never_linked(db, worker_id)
     db.execute(delete(MediaFile).where(MediaFile.message_id.in_(select(Message.id).where(
         Message.worker_id == worker_id))))
-    for model in (Message, OutboundMessage, VacancyAlert, CourseSignup, WageCheckIn, WageCheckInAnswer,
-                  WorkerIdentity):
+    for model in (Message, OutboundMessage, VacancyAlert, CourseSignup, DepartureSignup, WageCheckIn,
+                  WageCheckInAnswer, WorkerIdentity):
         db.execute(delete(model).where(model.worker_id == worker_id))
     # Code requests stay, without the number, so the limits per number still count them (erasing
     # oneself must not reset how often a stranger's phone can be sent codes); the keyed hash stays.

@@ -25,8 +25,9 @@ class PrivacyNoticeHandler:
 
     def handle(self, ctx: Context) -> Reply:
         return Reply(
-            "我们保存您发的消息、登记的事项和手机号（加密），只用来帮您找工作、办投诉和欠薪；"
-            "工作人员按需查看，每次查看都有记录。事项办结后保存24个月，之后匿名处理。",
+            "我们保存您发的消息、登记的事项和手机号（加密），只用来帮您找工作、办投诉欠薪和劳务办的培训、"
+            "组织外出、每月工资询问（答复只按人数统计）；工作人员按需查看，每次查看都有记录。"
+            "事项办结后保存24个月，之后匿名处理。",
             (SHOW, DELETE, HOME),
         )
 
@@ -45,8 +46,10 @@ class PrivacyShowHandler:
             lines.append(f"岗位提醒{kept.alerts}个")
         if kept.courses:
             lines.append(f"培训报名{kept.courses}个")
-        if kept.wage_answers:
-            lines.append(f"每月工资答复{kept.wage_answers}条")
+        if kept.departures:
+            lines.append(f"组织外出报名{kept.departures}个")
+        if kept.wage_answers or kept.check_in:
+            lines.append(f"每月工资询问{'开着' if kept.check_in else '已关'}，答复{kept.wage_answers}条")
         return Reply("\n".join(lines), (DELETE, HOME))
 
 

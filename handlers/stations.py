@@ -31,7 +31,7 @@ def _cities_reply(lead: str, cities: list[str]) -> Reply:
         return Reply(f"{lead}暂时还没有登记老乡服务站。有事可以转工作人员，或打12333。",
                      (Option("转人工", "human_agent", {"confirmed": True}), Option("主菜单", "help")))
     shown = cities[:CITY_OPTIONS]
-    return Reply(f"{lead}家乡劳务办在{'、'.join(cities)}有服务站。回复序号看地址电话，或回复您所在的城市：",
+    return Reply(f"{lead}家乡劳务办在{'、'.join(cities)}有服务站。回复序号看地址电话：",
                  tuple(Option(city, "find_station", {"city": city}) for city in shown))
 
 
@@ -40,8 +40,8 @@ class StationHandler:
     intents: ClassVar[tuple[str, ...]] = ("find_station",)
 
     def handle(self, ctx: Context) -> Reply:
+        ctx.state.flow = None  # only a question of ours (where are you?) waits for a place as the answer
         if ctx.payload.get("list"):
-            ctx.state.flow = "find_station"
             return _cities_reply("", directory.near(ctx.db, None).cities)
         place = _place(ctx)
         if place is None:
@@ -50,11 +50,9 @@ class StationHandler:
         found = directory.near(ctx.db, place)
         if found.place is None:
             ctx.state.flow = "find_station"
-            return _cities_reply(f"没找到「{place}」这个地方。", found.cities)
-        ctx.state.flow = None
+            return _cities_reply(f"没找到「{place}」这个地方，请回复城市名，或者", found.cities)
         where = found.place.city
         if not found.stations:
-            ctx.state.flow = "find_station"
             return _cities_reply(f"{where}暂时没有老乡服务站。", found.cities)
         shown = found.stations[: 1 if ctx.page_size < 3 else 3]
         count = len(found.stations)

@@ -4,9 +4,10 @@ a number, 「我的培训」 with each sign-up's and certificate's status, and c
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, datetime
 from typing import ClassVar
 
+from domain.local_time import local_today
 from domain.messages import Option, Reply
 from domain.training import catalogue, signups
 from domain.training.signups import SignupRefused
@@ -31,7 +32,7 @@ class CourseSearchHandler:
     def handle(self, ctx: Context) -> Reply:
         trade = ctx.payload.get("trade", ctx.entity("job_type") if "offset" not in ctx.payload else None)
         kind = ctx.payload.get("kind", _kind(ctx.text) if "offset" not in ctx.payload else None)
-        today = date.today()
+        today = local_today(datetime.now(UTC))
         found = catalogue.upcoming(ctx.db, today, trade, kind)
         lead = ""
         if not found and (trade or kind):
@@ -80,7 +81,7 @@ class CourseSignupHandler:
         if course is None:
             return Reply("没找到这个班。", (Option("看其他培训", "find_course"), Option("主菜单", "help")))
         try:
-            signed = signups.sign_up(ctx.db, ctx.worker_id, course, ctx.origin, date.today())
+            signed = signups.sign_up(ctx.db, ctx.worker_id, course, ctx.origin, local_today(datetime.now(UTC)))
         except SignupRefused as why:
             return Reply(f"{why}。", (Option("看其他培训", "find_course"), Option("主菜单", "help")))
         number = signed.signup.number

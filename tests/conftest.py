@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import redis
@@ -13,6 +13,7 @@ from sqlalchemy import text
 from bot import create_app
 from bot.conversation.pipeline import Pipeline
 from config import Settings
+from domain.departures import batches
 from domain.stations import directory as stations
 from domain.storage.db import Database
 from domain.training import catalogue as courses
@@ -48,6 +49,7 @@ def database_url() -> Iterator[str]:
         vacancies.load_demo(session, date.today())
         stations.load_demo(session)
         courses.load_demo(session, date.today())
+        batches.load_demo(session, datetime.now(UTC))
     db.dispose()
     yield url
     ctx.__exit__(None, None, None)
@@ -95,10 +97,12 @@ def reset(app: Flask) -> None:
     db: Database = app.extensions["gongyou.db"]
     with db.engine.begin() as conn:
         conn.execute(text("TRUNCATE messages, case_events, cases, case_groups, worker_identities, workers, "
-                          "staff_users, audit_events, stations, course_signups, courses RESTART IDENTITY CASCADE"))
+                          "staff_users, audit_events, stations, course_signups, courses, departure_signups, departures "
+                          "RESTART IDENTITY CASCADE"))
     with db.session() as session:  # the demo county's stations and courses, as `make run` has them
         stations.load_demo(session)
         courses.load_demo(session, date.today())
+        batches.load_demo(session, datetime.now(UTC))
     client: redis.Redis = app.extensions["gongyou.redis"]
     client.flushdb()
     db.dispose()

@@ -116,7 +116,8 @@ def test_the_worker_process_sweeps_deadlines_once_per_period(app: Flask, pipelin
 
     _, number = file_arrears(pipeline)
     later = datetime.now(UTC) + timedelta(hours=25)
-    assert run_periodic(app, later) == {"overdue": 1, "alerts": 0, "reminders": 0, "check_ins": 0, "anonymised": 0}
+    assert run_periodic(app, later) == {"overdue": 1, "alerts": 0, "reminders": 0, "roll_calls": 0, "check_ins": 0,
+                                            "anonymised": 0}
     assert run_periodic(app, later) is None  # another worker process already did this period's round
     with app.extensions["gongyou.db"].session() as db:
         assert number in (db.scalar(select(OutboundMessage.text)) or "")

@@ -11,16 +11,21 @@ from sqlalchemy import select
 
 from bot.conversation.pipeline import Pipeline
 from bot.jobs import run_periodic
-from domain.checkins import DAY, month_of
+from domain.checkins import DAY, pay_month
+from domain.local_time import local
 from domain.messages import Channel
 from domain.storage.models import OutboundMessage, WageCheckInAnswer
 from tests.support.dialog import Conversation, verify_dialog
 
 
 def _payday_passed() -> datetime:
-    """A moment on or after this month's check-in day, never before now (the question stays open 3 days)."""
-    now = datetime.now(UTC)
-    return now + timedelta(days=max(0, DAY - now.day))
+    """10:00 local on the next check-in day still to come (this month's, else next month's): in the
+    future, so the question is still open when the worker answers now, and by day, when questions go."""
+    today = local(datetime.now(UTC))
+    if today.day < DAY:
+        return today.replace(day=DAY, hour=10, minute=0)
+    first_of_next = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return first_of_next.replace(day=DAY, hour=10, minute=0)
 
 
 def _ask(app: Flask) -> list[str]:
@@ -33,10 +38,10 @@ def _ask(app: Flask) -> list[str]:
 
 def test_not_paid_in_words_is_kept_and_opens_the_arrears_form(app: Flask, pipeline: Pipeline) -> None:
     worker = Conversation(pipeline, channel=Channel.WECHAT)
-    verify_dialog(worker, [("每个月问问我工资发了没", f"每月{DAY}号问您一次")])
-    month = int(month_of(_payday_passed().date())[5:])
+    verify_dialog(worker, [("每个月问问我工资发了没", f"每月{DAY}号以后问您一次上个月工资发了没")])
+    month = int(pay_month(_payday_passed().date())[5:])
     asked = _ask(app)
-    assert len(asked) == 1 and f"{month}月的工资发了吗" in asked[0] and "3 没发" in asked[0]
+    assert len(asked) == 1 and f"【工友】{month}月的工资发了吗" in asked[0] and "3 没发" in asked[0]
     verify_dialog(worker, [
         ("还没发呢", [f"记下了：{month}月工资没发", "要登记欠薪求助吗", "1 是，登记欠薪求助"]),
         ("好", ["好的，登记欠薪求助", "已记下：欠1个月"]),

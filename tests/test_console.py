@@ -262,6 +262,10 @@ ROUTES = [  # (name, method, path template, form)
     ("held_resend", "POST", "/console/held/999999/resend", {}),
     ("stations", "GET", "/console/stations", {}),
     ("new_station", "POST", "/console/stations/new", {"ref": ""}),
+    ("courses", "GET", "/console/courses", {}),
+    ("new_course", "POST", "/console/courses/new", {"ref": ""}),
+    ("departures", "GET", "/console/departures", {}),
+    ("new_departure", "POST", "/console/departures/new", {"ref": ""}),
 ]
 # role → route → expected status, for a 东莞 case (an agent of 深圳 must not see it)
 EXPECTED = {
@@ -270,22 +274,26 @@ EXPECTED = {
                  "assign": 403, "reveal": 302, "report": 200, "dashboard": 200, "reports": 403,
                  "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403, "users": 403,
                  "merges": 403, "merge": 403, "held": 403, "held_resend": 403,
-                 "stations": 200, "new_station": 403},
+                 "stations": 200, "new_station": 403, "courses": 200, "new_course": 403,
+                 "departures": 200, "new_departure": 403},
     "agent_sz": {"queue": 200, "case": 404, "reply": 404, "note": 404, "status": 404, "close": 404,
                  "assign": 403, "reveal": 404, "report": 404, "dashboard": 200, "reports": 403,
                  "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403, "users": 403,
                  "merges": 403, "merge": 403, "held": 403, "held_resend": 403,
-                 "stations": 200, "new_station": 403},
+                 "stations": 200, "new_station": 403, "courses": 200, "new_course": 403,
+                 "departures": 200, "new_departure": 403},
     "supervisor": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 302,
                    "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200,
                    "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400, "users": 403,
                    "merges": 200, "merge": 404, "held": 200, "held_resend": 302,
-                   "stations": 200, "new_station": 400},
+                   "stations": 200, "new_station": 400, "courses": 200, "new_course": 400,
+              "departures": 200, "new_departure": 400},
     "admin": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 302,
               "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200,
               "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400, "users": 200,
               "merges": 200, "merge": 404, "held": 200, "held_resend": 302,
-              "stations": 200, "new_station": 400},
+              "stations": 200, "new_station": 400, "courses": 200, "new_course": 400,
+              "departures": 200, "new_departure": 400},
 }
 USERNAMES = {"agent_dg": "dg", "agent_sz": "sz", "supervisor": "lead", "admin": "admin"}
 

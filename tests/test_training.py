@@ -4,7 +4,7 @@ certificate; and as staff keep them. Demo data: a county's courses (domain/train
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select, update
@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from bot.conversation.pipeline import Pipeline
 from bot.jobs import run_periodic
 from console.auth import create_user
+from domain.local_time import local
 from domain.messages import Channel
 from domain.storage.models import Course, CourseSignup, OutboundMessage
 from domain.training import catalogue, signups
@@ -56,15 +57,17 @@ def test_a_full_course_takes_no_more_sign_ups(app: Flask, pipeline: Pipeline) ->
 
 
 def test_the_day_before_the_class_the_worker_is_reminded_once(app: Flask, pipeline: Pipeline) -> None:
+    morning = local(datetime.now(UTC)).replace(hour=10, minute=0)  # reminders go out by day
+    tomorrow = morning.date() + timedelta(days=1)
     with app.extensions["gongyou.db"].session() as db:
-        db.execute(update(Course).where(Course.ref == "PX-YD-01").values(starts_on=date.today() + timedelta(days=1),
-                                                                        ends_on=date.today() + timedelta(days=1)))
+        db.execute(update(Course).where(Course.ref == "PX-YD-01").values(starts_on=tomorrow, ends_on=tomorrow))
     worker = Conversation(pipeline, channel=Channel.WECHAT)
     verify_dialog(worker, [("有什么岗前培训", "外出务工岗前引导培训"), ("1", "我要报名"), ("1", "报名成功")])
-    assert run_periodic(app) == {"overdue": 0, "alerts": 0, "reminders": 1, "check_ins": 0, "anonymised": 0}
+    assert run_periodic(app, morning) == {"overdue": 0, "alerts": 0, "reminders": 1, "roll_calls": 0, "check_ins": 0,
+                                          "anonymised": 0}
     with app.extensions["gongyou.db"].session() as db:
         notices = db.scalars(select(OutboundMessage.text).where(OutboundMessage.reason == "notification")).all()
-        assert signups.remind(db, date.today(), lambda *_: None) == 0  # once only
+        assert signups.remind(db, morning.date(), lambda *_: None) == 0  # once only
     assert len(notices) == 1 and "明天14:00开班" in notices[0] and "报名号BM" in notices[0]
 
 
@@ -126,3 +129,59 @@ def test_my_information_counts_sign_ups_and_deleting_removes_them(app: Flask, pi
     worker.say("1")
     with app.extensions["gongyou.db"].session() as db:
         assert db.scalar(select(CourseSignup)) is None
+
+
+def test_two_workers_taking_the_last_place_at_once_get_one_place(app: Flask, pipeline: Pipeline) -> None:
+    import threading
+
+    from domain.storage.models import Worker
+    from domain.training.signups import SignupRefused
+
+    for _ in range(2):
+        Conversation(pipeline).say("你好")
+    db = app.extensions["gongyou.db"]
+    with db.session() as session:
+        session.execute(update(Course).where(Course.ref == "PX-CS-01").values(seats=1))
+        workers = list(session.scalars(select(Worker.id)))
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def take(worker_id: int) -> None:
+        with db.session() as session:
+            course = catalogue.find(session, "PX-CS-01")
+            assert course is not None
+            start.wait()
+            try:
+                signups.sign_up(session, worker_id, course, "cli", date.today())
+                outcomes.append("place")
+            except SignupRefused:
+                outcomes.append("full")
+
+    threads = [threading.Thread(target=take, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["full", "place"]
+
+
+def test_staff_cancel_a_course_and_its_workers_are_told(app: Flask, pipeline: Pipeline) -> None:
+    with app.extensions["gongyou.db"].session() as db:
+        create_user(db, "lead", PASSWORD, "supervisor")
+    worker = Conversation(pipeline, channel=Channel.WECHAT)
+    verify_dialog(worker, [("想学电焊", "焊工技能培训"), ("1", "我要报名"), ("1", "报名成功")])
+    lead = signed_in(app, "lead")
+    with app.extensions["gongyou.db"].session() as db:
+        course = catalogue.find(db, "PX-HG-01")
+        assert course is not None
+        course_id = course.id
+    token = csrf(lead, f"/console/courses/{course_id}")
+    weird = lead.post(f"/console/courses/{course_id}/edit", data={"ref": "x", "title": "焊工技能培训", "kind": "skills",
+                                                                  "starts_on": "2026-12-30", "ends_on": "2026-12-31",
+                                                                  "seats": "²", "csrf_token": token})
+    assert weird.status_code == 400 and "名额请写数字" in weird.get_data(as_text=True)  # never a 500
+    lead.post(f"/console/courses/{course_id}/status", data={"status": "cancelled", "csrf_token": token})
+    with app.extensions["gongyou.db"].session() as db:
+        notice = db.scalar(select(OutboundMessage.text).where(OutboundMessage.reason == "notification"))
+    assert notice is not None and "焊工技能培训" in notice and "取消了" in notice
+    verify_dialog(worker, [("我的培训", "：已取消"), ("想学电焊", lambda a: "焊工技能培训" not in a)])

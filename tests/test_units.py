@@ -295,6 +295,17 @@ SERVICE_WORDS = [
     ("每个月问问我工资发了没", "check_in_on"),
     ("不用再问我工资了", "check_in_off"),
     ("工资提醒 老板欠了三个月", None),  # arrears, not the monthly question
+    ("老板说每月问一次工资就扣钱", None),
+    ("问工资那个消息不要再发了", "check_in_off"),  # not the vacancy alerts' stop
+    ("我报了去新疆的车 在哪集合", "my_departures"),
+    ("今年有没有组织去新疆摘棉花的", "find_departure"),
+    ("工头带队去上海干活没给钱", None),  # arrears on a trip
+    ("厂里组织去旅游 不去扣钱吗", None),
+    ("去东莞的车票多少钱", None),
+    ("驻马店火车站怎么走", None),  # a city, not a 驻…站
+    ("北京救助站能给路费吗", None),  # the state's rescue station
+    ("我的叉车证出来了没", "my_courses"),
+    ("公司说岗前培训要交500块 这合法吗", None),
 ]
 
 

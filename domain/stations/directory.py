@@ -16,11 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.storage.models import Station
+from domain.text import too_long
 from nlu.geo import Place, locate, provinces
 
 DEMO_FILE = Path(__file__).resolve().parent / "seed_data" / "stations.yml"
 KIND_LABEL = {"liaison": "劳务联络处", "service": "服务站"}
 SERVICES = ("政策咨询", "找工作", "争议调处", "维权", "应急救助", "代办社保", "培训报名")
+LIMITS = {"address": ("地址", 128), "phone": ("电话", 32), "hours": ("时间", 64), "office": ("所属劳务办", 64),
+          "district": ("区县", 32), "source": ("来源", 64)}
 FIELDS = ("ref", "name", "kind", "office", "city", "district", "address", "phone", "hours", "services", "source")
 
 
@@ -93,11 +96,7 @@ def parse(values: dict[str, str]) -> tuple[dict[str, Any] | None, list[str]]:
     raw = values.get("services", "")
     services = [s.strip() for s in (raw if isinstance(raw, list) else str(raw).replace("，", "、").replace(",", "、")
                                     .split("、")) if s.strip()]
-    too_long = [label for key, label, size in (("address", "地址", 128), ("phone", "电话", 32), ("hours", "时间", 64),
-                                               ("office", "所属劳务办", 64), ("district", "区县", 32),
-                                               ("source", "来源", 64))
-                if len(str(values.get(key, "")).strip()) > size]
-    problems += [f"{label}太长" for label in too_long]
+    problems += too_long(values, LIMITS)
     if problems or place is None:
         return None, problems
     district = str(values.get("district", "")).strip() or (place.district or "")

@@ -11,12 +11,14 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -396,6 +398,8 @@ class CourseSignup(Base):
     or cancelled. The day before the class starts the worker is reminded once."""
 
     __tablename__ = "course_signups"
+    __table_args__ = (Index("uq_course_signups_live", "worker_id", "course_id", unique=True,
+                            postgresql_where=sql("status <> 'cancelled'"), sqlite_where=sql("status <> 'cancelled'")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(16), unique=True)
@@ -436,3 +440,44 @@ class WageCheckInAnswer(Base):
     month: Mapped[str] = mapped_column(String(7))
     answer: Mapped[str] = mapped_column(String(8))  # paid | partly | unpaid
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Departure(Base):
+    """An organised departure (有组织外出): a batch of workers the office sends together to one employer
+    or destination, with a meeting point and an escort (seeds 002, 003: escorted trips, cotton picking)."""
+
+    __tablename__ = "departures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(32), unique=True)
+    destination: Mapped[str] = mapped_column(String(32), index=True)  # canonical city (nlu/geo.yml)
+    province: Mapped[str] = mapped_column(String(16), default="")
+    employer: Mapped[str] = mapped_column(String(128), default="")
+    trade: Mapped[str] = mapped_column(String(32), default="")
+    terms: Mapped[str] = mapped_column(Text, default="")  # pay, board, how long, as the employer offers
+    county: Mapped[str] = mapped_column(String(32), default="")  # the organising office
+    departs_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    meeting_point: Mapped[str] = mapped_column(String(128), default="")
+    escort_phone: Mapped[str] = mapped_column(String(32), default="")  # the escort's work phone, given to the batch
+    seats: Mapped[int] = mapped_column(Integer, default=40)
+    source: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed | cancelled
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DepartureSignup(Base):
+    """A worker's seat in a batch: joined → boarded (or absent at roll call), or cancelled."""
+
+    __tablename__ = "departure_signups"
+    __table_args__ = (Index("uq_departure_signups_live", "worker_id", "departure_id", unique=True,
+                            postgresql_where=sql("status <> 'cancelled'"), sqlite_where=sql("status <> 'cancelled'")),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    departure_id: Mapped[int] = mapped_column(ForeignKey("departures.id", ondelete="CASCADE"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16), default="")
+    status: Mapped[str] = mapped_column(String(16), default="joined", index=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

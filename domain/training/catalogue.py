@@ -11,10 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.storage.models import Course, CourseSignup
+from domain.text import too_long, whole_number
+from nlu.gazetteer import load_gazetteer
 
 DEMO_FILE = Path(__file__).resolve().parent / "seed_data" / "courses.yml"
 KIND_LABEL = {"skills": "技能培训", "order": "订单培训", "guidance": "岗前引导培训", "startup": "创业培训"}
 TAKING_PLACES = ("signed_up", "attended", "certified", "not_passed")  # a sign-up that holds a seat
+LIMITS = {"title": ("名称", 64), "trade": ("工种", 32), "county": ("县区", 32), "venue": ("地点", 128),
+          "start_time": ("开班时间", 8), "eligibility": ("条件", 500), "certificate": ("证书", 64),
+          "employer": ("订单单位", 128), "contact_phone": ("咨询电话", 32), "source": ("来源", 64)}
 FIELDS = ("ref", "title", "kind", "trade", "county", "venue", "starts_on", "ends_on", "start_time", "seats", "fee",
           "eligibility", "certificate", "employer", "contact_phone", "source")
 
@@ -91,29 +96,57 @@ def parse(values: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
         problems.append("结束日期早于开班日期")
     numbers: dict[str, int] = {}
     for name, label in (("seats", "名额"), ("fee", "收费")):
-        raw = text[name] or "0"
-        if not raw.isdigit() or int(raw) > 100000:
+        number = whole_number(text[name] or "0")
+        if number is None:
             problems.append(f"{label}请写数字")
         else:
-            numbers[name] = int(raw)
+            numbers[name] = number
     if numbers.get("seats") == 0:
         problems.append("名额至少1个")
+    problems += too_long(text, LIMITS)
     if problems:
         return None, problems
     fields: dict[str, Any] = {**text, **dates, **numbers}
+    if text["trade"]:  # the worker's 「叉车」 is the model's 叉车工: stored as the model names it
+        fields["trade"] = load_gazetteer().canonical("job_type", text["trade"])
     fields["start_time"] = text["start_time"] or "08:30"
     return fields, []
 
 
-def save(db: Session, fields: dict[str, Any], course: Course | None = None) -> Course:
+def save(db: Session, fields: dict[str, Any], course: Course | None = None) -> tuple[Course, list[int]]:
+    """The course saved, and the workers to tell when its dates moved (their reminder is due again)."""
+    moved: list[int] = []
     if course is None:
         course = Course(**fields, status="open")
         db.add(course)
     else:
+        if (fields["starts_on"], fields["start_time"]) != (course.starts_on, course.start_time):
+            live = list(db.scalars(select(CourseSignup).where(CourseSignup.course_id == course.id,
+                                                              CourseSignup.status == "signed_up")))
+            for signup in live:
+                signup.reminded_at = None
+            moved = [signup.worker_id for signup in live]
         for key, value in fields.items():
             setattr(course, key, value)
     db.flush()
-    return course
+    return course, moved
+
+
+STATUS_LABEL = {"open": "报名中", "closed": "停止报名", "cancelled": "已取消"}
+
+
+def set_status(db: Session, course: Course, status: str) -> list[int]:
+    """Open, close or cancel sign-up; cancelling cancels every place and returns the workers to tell."""
+    if status not in STATUS_LABEL:
+        raise ValueError(status)
+    course.status = status
+    if status != "cancelled":
+        return []
+    live = list(db.scalars(select(CourseSignup).where(CourseSignup.course_id == course.id,
+                                                      CourseSignup.status == "signed_up")))
+    for signup in live:
+        signup.status = "cancelled"
+    return [signup.worker_id for signup in live]
 
 
 def load_demo(db: Session, today: date, path: Path = DEMO_FILE) -> int:

@@ -33,6 +33,9 @@ class Signed:
 
 
 def sign_up(db: Session, worker_id: int, course: Course, channel: str, today: date) -> Signed:
+    """A place on the course. The course's row is locked first, so two workers taking the last place at
+    once (or one worker's double tap) are served one after the other."""
+    db.execute(select(Course.id).where(Course.id == course.id).with_for_update())
     mine = db.scalar(select(CourseSignup).where(CourseSignup.worker_id == worker_id,
                                                 CourseSignup.course_id == course.id,
                                                 CourseSignup.status != "cancelled"))
@@ -82,7 +85,7 @@ def remind(db: Session, today: date, send: Callable[[int, str], object], now: da
         CourseSignup.status == "signed_up", CourseSignup.reminded_at.is_(None))).all()
     for signup, course in due:
         send(signup.worker_id, f"提醒：您报名的{course.title}明天{course.start_time}开班，地点{course.county}"
-                               f"{course.venue}。请带身份证。报名号{signup.number}。有变化请回复「我的培训」。")
+                               f"{course.venue}。请带身份证。报名号{signup.number}。去不了请回复「我的培训」取消。")
         signup.reminded_at = now
     if due:
         log.info("course reminders: %d sent", len(due))
@@ -102,7 +105,7 @@ def record(db: Session, signup: CourseSignup, status: str, certificate_no: str =
         number = f"，证书编号{signup.certificate_no}" if signup.certificate_no else ""
         return f"您的{title}已结业，证书办好了{number}。领取请联系劳务办。"
     if status == "not_passed":
-        return f"您的{title}这次考核没有通过，可以报名下一期补考。回复「培训」看近期的班。"
+        return f"您的{title}这次考核没有通过。想再学可以回复「培训」看近期的班。"
     if status == "cancelled":
         return f"您报名的{title}（{signup.number}）已被取消。回复「培训」看其他班。"
     return None

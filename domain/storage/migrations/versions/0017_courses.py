@@ -57,6 +57,9 @@ def upgrade() -> None:
     op.create_index("ix_course_signups_course_id", "course_signups", ["course_id"])
     op.create_index("ix_course_signups_worker_id", "course_signups", ["worker_id"])
     op.create_index("ix_course_signups_status", "course_signups", ["status"])
+    live = sa.text("status <> 'cancelled'")  # one live place per worker
+    op.create_index("uq_course_signups_live", "course_signups", ["worker_id", "course_id"], unique=True,
+                    postgresql_where=live, sqlite_where=live)
 
 
 def downgrade() -> None:
