@@ -4,7 +4,7 @@ PY ?= $(shell command -v python3.11 || command -v python3.12 || command -v pytho
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install rasa-venv train run test chat bench faults nlu-eval kb-eval dialogue-eval lint clean
+.PHONY: install rasa-venv train run test chat bench faults nlu-eval kb-eval services-eval dialogue-eval lint clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -38,6 +38,10 @@ faults: install rasa-venv            ## faults on real parts (Redis, PostgreSQL,
 
 nlu-eval: install rasa-venv         ## NLU figures: held-out (+Traditional, pinyin), real questions, latency; CV=1 adds 5-fold CV
 	@$(BIN)/python -m bench.nlu_eval $(if $(CV),--cv)
+
+services-eval: install rasa-venv    ## the office's services (stations, courses, departures, check-ins): are workers' words routed to them
+	@scripts/train.sh >/dev/null
+	@$(BIN)/python -m bench.services_eval $(if $(LABEL),--label $(LABEL))
 
 kb-eval: install rasa-venv          ## policy answers: accepted / confidently wrong / honest on the blind and real questions
 	@scripts/train.sh >/dev/null

@@ -73,8 +73,9 @@ def departure_edit(departure_id: int | None = None) -> Any:
             said = f"，已通知{told}位报名的工友新的时间地点" if told else ""
             flash(f"去{saved.destination}的批次已保存{said}。", "ok")
             return redirect(url_for("console.departure_list"))
-    return render_template("console/departure_form.html", values=values, problems=problems, departure=departure,
-                           form=FORM), 400 if problems else 200
+    return render_template("console/record_form.html", values=values, problems=problems, record=departure,
+                           heading=f"编辑批次 {departure.ref}" if departure else "新增批次", what="departure",
+                           form=FORM, kinds={}, dates=()), 400 if problems else 200
 
 
 def _departure(departure_id: int) -> Departure:

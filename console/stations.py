@@ -68,8 +68,9 @@ def station_edit(station_id: int | None = None) -> Any:
             audit.record(db, actor(me), "station_saved", saved.ref, city=saved.city, new=station is None)
             flash(f"「{saved.name}」已保存，工友问{saved.city}的老乡站时会看到。", "ok")
             return redirect(url_for("console.station_list"))
-    return render_template("console/station_form.html", values=values, problems=problems, station=station,
-                           form=FORM, kinds=directory.KIND_LABEL), 400 if problems else 200
+    return render_template("console/record_form.html", values=values, problems=problems, record=station,
+                           heading=f"编辑服务站 {station.ref}" if station else "新增服务站", what="station",
+                           form=FORM, kinds=directory.KIND_LABEL, dates=()), 400 if problems else 200
 
 
 @bp.post("/stations/<int:station_id>/active")

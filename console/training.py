@@ -73,8 +73,9 @@ def course_edit(course_id: int | None = None) -> Any:
                                 f"{saved.start_time}开班，地点{saved.county}{saved.venue}。去不了请回复「我的培训」取消。")
             flash(f"「{saved.title}」已保存{f'，开班时间变了，已通知{told}位报名的工友' if told else ''}。", "ok")
             return redirect(url_for("console.course_list"))
-    return render_template("console/course_form.html", values=values, problems=problems, course=course, form=FORM,
-                           kinds=catalogue.KIND_LABEL), 400 if problems else 200
+    return render_template("console/record_form.html", values=values, problems=problems, record=course, form=FORM,
+                           heading=f"编辑培训班 {course.ref}" if course else "新增培训班", what="course",
+                           kinds=catalogue.KIND_LABEL, dates=("starts_on", "ends_on")), 400 if problems else 200
 
 
 @bp.get("/courses/<int:course_id>")

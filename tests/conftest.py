@@ -18,6 +18,7 @@ from domain.stations import directory as stations
 from domain.storage.db import Database
 from domain.training import catalogue as courses
 from domain.vacancies import search as vacancies
+from nlu.pinyin import warm as warm_pinyin
 from tests.support import services
 from tests.support.dialog import Conversation
 from tests.support.standins import WeChatApiStandIn, serve
@@ -53,6 +54,14 @@ def database_url() -> Iterator[str]:
     db.dispose()
     yield url
     ctx.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pinyin_index() -> None:
+    """The pinyin reader's index (~3 s to build), built once as `make run` builds it at start: without
+    it, whichever test first sends Latin letters (「<script>」, 「shenzhen」) answered late, and passed or
+    failed by the order tests ran in."""
+    warm_pinyin()
 
 
 @pytest.fixture(scope="session")

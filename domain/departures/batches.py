@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from domain import demo_rows
 from domain.local_time import local, zone
 from domain.storage.models import Departure, DepartureSignup, aware
 from domain.text import too_long, whole_number
@@ -238,14 +238,9 @@ def set_status(db: Session, departure: Departure, status: str) -> list[int]:
 
 def load_demo(db: Session, now: datetime, path: Path = DEMO_FILE) -> int:
     """Insert the demo county's batches (dates relative to ``now``) not there yet. The count."""
-    rows: list[dict[str, Any]] = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("departures", [])
-    known = set(db.scalars(select(Departure.ref)))
-    for row in rows:
+    def dated(row: dict[str, Any]) -> dict[str, Any]:
         day = (local(now) + timedelta(days=int(row["in_days"]))).date()
-        values = {**row, "departs_at": f"{day.isoformat()} {row['at']}"}
-        fields, problems = parse(values)
-        if fields is None:
-            raise ValueError(f"demo departure {row.get('ref')}: {'; '.join(problems)}")
-        if fields["ref"] not in known:
-            save(db, fields)
-    return len(rows)
+        return {**row, "departs_at": f"{day.isoformat()} {row['at']}"}
+
+    return demo_rows.insert_new(path, "departures", set(db.scalars(select(Departure.ref))), parse,
+                                lambda fields: save(db, fields), dated)

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain import demo_rows
 from domain.storage.models import Station
 from domain.text import too_long
 from nlu.geo import Place, locate, provinces
@@ -79,7 +79,7 @@ def card(station: Station) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def parse(values: dict[str, str]) -> tuple[dict[str, Any] | None, list[str]]:
+def parse(values: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
     """A station from a staff form or the demo file: its fields, or what is wrong, in staff's words."""
     problems: list[str] = []
     ref, name = values.get("ref", "").strip(), values.get("name", "").strip()
@@ -120,12 +120,5 @@ def save(db: Session, fields: dict[str, Any], station: Station | None = None) ->
 
 def load_demo(db: Session, path: Path = DEMO_FILE) -> int:
     """Insert the demo county's stations that are not there yet (staff edits are kept). The count."""
-    rows: list[dict[str, Any]] = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("stations", [])
-    known = set(db.scalars(select(Station.ref)))
-    for row in rows:
-        fields, problems = parse({k: v for k, v in row.items()})
-        if fields is None:
-            raise ValueError(f"demo station {row.get('ref')}: {'; '.join(problems)}")
-        if fields["ref"] not in known:
-            save(db, fields)
-    return len(rows)
+    return demo_rows.insert_new(path, "stations", set(db.scalars(select(Station.ref))), parse,
+                                lambda fields: save(db, fields))

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from domain import demo_rows
 from domain.storage.models import Course, CourseSignup
 from domain.text import too_long, whole_number
 from nlu.gazetteer import load_gazetteer
@@ -151,15 +151,10 @@ def set_status(db: Session, course: Course, status: str) -> list[int]:
 
 def load_demo(db: Session, today: date, path: Path = DEMO_FILE) -> int:
     """Insert the demo county's courses (dates relative to ``today``) not there yet. The count."""
-    rows: list[dict[str, Any]] = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("courses", [])
-    known = set(db.scalars(select(Course.ref)))
-    for row in rows:
+    def dated(row: dict[str, Any]) -> dict[str, Any]:
         starts = today + timedelta(days=int(row["starts_in_days"]))
-        values = {**row, "starts_on": starts.isoformat(),
-                  "ends_on": (starts + timedelta(days=int(row["days"]) - 1)).isoformat()}
-        fields, problems = parse(values)
-        if fields is None:
-            raise ValueError(f"demo course {row.get('ref')}: {'; '.join(problems)}")
-        if fields["ref"] not in known:
-            save(db, fields)
-    return len(rows)
+        return {**row, "starts_on": starts.isoformat(),
+                "ends_on": (starts + timedelta(days=int(row["days"]) - 1)).isoformat()}
+
+    return demo_rows.insert_new(path, "courses", set(db.scalars(select(Course.ref))), parse,
+                                lambda fields: save(db, fields), dated)
