@@ -3,6 +3,7 @@ user, CSRF on every POST, security headers, template globals."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
 from flask import Blueprint, current_app, g, request, session
@@ -14,6 +15,7 @@ from console.auth import check_csrf, csrf_token, current_user
 from domain.cases.facts import CATEGORY_BY_KEY
 from domain.cases.vocabulary import KIND_LABEL, STATUS_LABEL, Kind
 from domain.crypto import DataCipher
+from domain.local_time import local
 from domain.messages import CHANNEL_LABEL
 from domain.outreach.outbox import DELIVERY_LABEL
 from domain.storage.db import Database
@@ -82,6 +84,13 @@ def close_db(exc: BaseException | None) -> None:
         else:
             db.rollback()
         db.close()
+
+
+@bp.app_template_filter("local")
+def local_time_text(moment: datetime | None, form: str = "%m-%d %H:%M") -> str:
+    """A stored time (UTC) as staff read it: the office's local time. The console showed UTC, eight
+    hours off for staff in China (a reply 「03:20」 sent at 11:20)."""
+    return local(moment).strftime(form) if isinstance(moment, datetime) else str(moment or "")
 
 
 @bp.app_context_processor

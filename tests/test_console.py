@@ -364,3 +364,16 @@ def test_queue_shows_one_employer_group(bot: Flask, staff: Staff) -> None:
         group_id = db.scalar(select(Case.group_id).where(Case.group_id.is_not(None)))
     page = signed_in(bot, "dg").get(f"/console/?group={group_id}&status=all").get_data(as_text=True)
     assert page.count("宏达") >= 2 and "鸿运五金" not in page
+
+
+def test_times_are_shown_in_the_offices_local_time(bot: Flask, staff: Staff) -> None:
+    from domain.local_time import local
+    from domain.storage.models import Message
+
+    case = file_complaint(bot, "oLocalTime", "东莞")
+    page = signed_in(bot, "admin").get(f"/console/cases/{case.id}").get_data(as_text=True)
+    with bot.extensions["gongyou.db"].session() as db:
+        first = db.scalar(select(Message.created_at).where(Message.worker_id == case.worker_id)
+                          .order_by(Message.id).limit(1))
+    assert first is not None
+    assert f'<span class="when">{local(first):%m-%d %H:%M}</span>' in page  # Beijing time, not UTC
