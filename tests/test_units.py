@@ -306,6 +306,8 @@ SERVICE_WORDS = [
     ("北京救助站能给路费吗", None),  # the state's rescue station
     ("我的叉车证出来了没", "my_courses"),
     ("公司说岗前培训要交500块 这合法吗", None),
+    ("俺在东莞长安打工 县里在这边有人管事不", "find_station"),
+    ("老家有人能帮我照顾孩子吗", None),  # help at home, not a station here
 ]
 
 
