@@ -68,6 +68,7 @@ def ask_due(db: Session, today: date, send: Callable[[int, str], object], now: d
     for row in due:
         send(row.worker_id, question(pay_month(today)))
         row.asked_month, row.asked_at, row.open_until = month, now, now + OPEN_FOR
+        db.commit()  # the question is queued (committed by the notifier): its mark must not wait for the next one
     if due:
         log.info("wage check-ins: %d asked", len(due))
     return len(due)

@@ -89,3 +89,28 @@ def test_a_supervisor_adds_a_batch_with_its_problems_shown_first(app: Flask, pip
     form |= {"destination": "宁波", "departs_at": f"{day} 08:00"}
     assert lead.post("/console/departures/new", data=form).status_code == 302
     assert "去宁波 缝纫工 剩20个位置" in Conversation(pipeline).say("有没有组织去宁波打工的")
+
+
+def test_the_roll_call_day_is_the_offices_on_sqlite_too(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`make run`'s SQLite drops a time's zone without converting it: the day before is counted in UTC."""
+    from domain.storage.db import Database
+    from domain.storage.models import Worker
+
+    db = Database(f"sqlite:///{tmp_path}/roll.db")
+    db.upgrade()
+    morning = local(datetime.now(UTC)).replace(hour=10, minute=0)
+    leaves = (morning + timedelta(days=2)).replace(hour=7)  # 07:00 local is the day before in UTC
+    with db.session() as session:
+        session.add(Worker(id=1, pseudonym="工友TEST01"))
+        fields, problems = batches.parse({"ref": "ZC-T", "destination": "东莞", "county": "示例县", "seats": "5",
+                                          "departs_at": f"{leaves:%Y-%m-%d %H:%M}", "meeting_point": "县汽车站"})
+        assert fields is not None, problems
+        departure, _ = batches.save(session, fields)
+        batches.join(session, 1, departure, "sms", datetime.now(UTC))
+    sent: list[str] = []
+    with db.session() as session:
+        assert batches.remind(session, morning, lambda _, text: sent.append(text)) == 0  # two days before: not yet
+    with db.session() as session:
+        assert batches.remind(session, morning + timedelta(days=1), lambda _, text: sent.append(text)) == 1
+    assert "明天07:00" in sent[0]
+    db.dispose()

@@ -308,6 +308,8 @@ SERVICE_WORDS = [
     ("公司说岗前培训要交500块 这合法吗", None),
     ("俺在东莞长安打工 县里在这边有人管事不", "find_station"),
     ("老家有人能帮我照顾孩子吗", None),  # help at home, not a station here
+    ("老家这边有人能帮我照顾孩子吗", None),
+    ("老家这边有点事 要请假回去", None),
 ]
 
 

@@ -30,6 +30,7 @@ from domain.cases.vocabulary import (
     overdue,
 )
 from domain.crypto import DataCipher, mask_address
+from domain.local_time import local_today
 from domain.storage.models import Case, CaseEvent
 
 
@@ -153,7 +154,8 @@ def change_status(db: Session, case: Case, new: str, actor: str, reason: str = "
     old = case.status
     case.status = new
     if new == Status.REFERRED:
-        case.details = {**case.details, "deadlines": legal_deadlines(now.date(), extended)}
+        # counted from the office's day: a referral at 07:30 Beijing time on Monday is Monday's, not Sunday's
+        case.details = {**case.details, "deadlines": legal_deadlines(local_today(now), extended)}
     first_answer(case, actor, now)
     event(db, case, "status", actor, old=old, new=new, reason=reason)
 

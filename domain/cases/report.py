@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from domain.cases.facts import CATEGORY_BY_KEY, TIME_LIMIT, time_limit_applies
 from domain.cases.vocabulary import Kind
 from domain.crypto import DataCipher
+from domain.local_time import local
 from domain.messages import CHANNEL_LABEL
 from domain.storage.models import Case, CaseGroup, Worker
 
@@ -82,7 +83,7 @@ def inspection_html(case: Case, worker: Worker | None, group: CaseGroup | None, 
     return _env().get_template("inspection_report.html").render(
         title=TITLES.get(case.kind, "投诉登记表"),
         case=case,
-        filed=f"{case.filed_at:%Y-%m-%d %H:%M}" if case.filed_at else "",
+        filed=f"{local(case.filed_at):%Y-%m-%d %H:%M}" if case.filed_at else "",  # the office's time
         channel=CHANNEL_LABEL.get(case.channel, case.channel),
         rows=inspection_rows(case, worker, group, cipher, reveal),
         warning=TIME_LIMIT if time_limit_applies(dict(case.details or {})) else "",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
+from domain.local_time import local_today
 from domain.storage.models import aware
 
 
@@ -93,8 +94,8 @@ def overdue(due: datetime | str | None, now: datetime | None = None) -> bool:
     if due is None:
         return False
     now = now or datetime.now(UTC)
-    if isinstance(due, str):
-        return now.date() > date.fromisoformat(due)
+    if isinstance(due, str):  # the office's day: a UTC date turned late at 08:00 Beijing time
+        return local_today(now) > date.fromisoformat(due)
     return now > aware(due)
 
 

@@ -138,7 +138,8 @@ def status_line(signup: DepartureSignup, departure: Departure) -> str:
 def remind(db: Session, now: datetime, send: Callable[[int, str], object]) -> int:
     """Roll call the day before (local time): where and when to meet, what to bring, the escort's phone."""
     tomorrow = (local(now) + timedelta(days=1)).date()
-    start = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=zone())
+    # in UTC: SQLite drops a zone without converting, and would compare local midnight as UTC
+    start = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=zone()).astimezone(UTC)
     due = db.execute(select(DepartureSignup, Departure).join(Departure, Departure.id == DepartureSignup.departure_id)
                      .where(Departure.departs_at >= start, Departure.departs_at < start + timedelta(days=1),
                             Departure.status == "open", DepartureSignup.status == "joined",
@@ -148,6 +149,7 @@ def remind(db: Session, now: datetime, send: Callable[[int, str], object]) -> in
         send(signup.worker_id, f"点名提醒：明天{local(departure.departs_at):%H:%M}在{departure.meeting_point}集合"
                                f"去{departure.destination}，带身份证。{escort}去不了回「我的行程」取消。")
         signup.reminded_at = now
+        db.commit()  # the notice is queued (committed by the notifier): its mark must not wait for the next one
     if due:
         log.info("departure roll-call reminders: %d sent", len(due))
     return len(due)

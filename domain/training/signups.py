@@ -87,6 +87,7 @@ def remind(db: Session, today: date, send: Callable[[int, str], object], now: da
         send(signup.worker_id, f"提醒：您报名的{course.title}明天{course.start_time}开班，地点{course.county}"
                                f"{course.venue}。请带身份证。报名号{signup.number}。去不了请回复「我的培训」取消。")
         signup.reminded_at = now
+        db.commit()  # the notice is queued (committed by the notifier): its mark must not wait for the next one
     if due:
         log.info("course reminders: %d sent", len(due))
     return len(due)
