@@ -39,6 +39,10 @@ def tables(f: Figures, title: str) -> list[tuple[str, list[str], list[list[objec
          [[e, c, n, w, a, "是" if u else ""] for e, c, n, w, a, u in f.groups]),
         ("按周", ["周", "投诉", "欠薪", "转人工"],
          [[week, k.get("投诉", 0), k.get("欠薪", 0), k.get("转人工", 0)] for week, k in f.by_week.items()]),
+        ("培训", ["培训班", "报名人数", "结业发证"],
+         [[t, n, f.training_certified.get(t, 0)] for t, n in f.training_signed_up.most_common()]),
+        ("组织外出", ["目的地", "工种", "出发人数"], [[d, t, n] for (d, t), n in f.sent_out.most_common()]),
+        ("工资询问", ["答复", "人次"], [[said, n] for said, n in f.wages_reported.most_common()]),
     ]
 
 

@@ -15,7 +15,18 @@ from console.access import visible
 from domain.cases import lifecycle as cases
 from domain.cases.facts import CATEGORY_BY_KEY
 from domain.cases.vocabulary import DONE, KIND_LABEL, NOT_FILED, OPEN, Kind, answered_in_time, overdue
-from domain.storage.models import Case, CaseGroup, StaffUser, aware
+from domain.checkins import ANSWER_LABEL
+from domain.storage.models import (
+    Case,
+    CaseGroup,
+    Course,
+    CourseSignup,
+    Departure,
+    DepartureSignup,
+    StaffUser,
+    WageCheckInAnswer,
+    aware,
+)
 
 
 @dataclass
@@ -36,6 +47,11 @@ class Figures:
     median_first_answer_hours: float | None = None
     resolved: int = 0
     overdue_now: int = 0
+    # the labour-export office's services (issue 16; seeds 002, 004 ask for these monthly and quarterly)
+    training_signed_up: Counter[str] = field(default_factory=Counter)  # course → places taken in the period
+    training_certified: Counter[str] = field(default_factory=Counter)  # course → certificates in the period
+    sent_out: Counter[tuple[str, str]] = field(default_factory=Counter)  # (destination, trade) → boarded
+    wages_reported: Counter[str] = field(default_factory=Counter)  # 发了 / 只发了一部分 / 没发
 
     @property
     def in_time_share(self) -> float | None:
@@ -85,6 +101,28 @@ def figures(db: Session, user: StaffUser, start: date, end: date, now: datetime 
     if group_ids:
         rows = db.scalars(select(CaseGroup).where(CaseGroup.id.in_(group_ids)).order_by(CaseGroup.amount_total.desc()))
         out.groups = [(g.employer, g.city, g.cases, g.workers_total, g.amount_total, g.urgent) for g in rows]
+    return out
+
+
+def add_service_figures(db: Session, out: Figures) -> Figures:
+    """The office's services in the period: places taken on courses and certificates given, workers
+    sent out (boarded at the roll call) by destination and trade, and what workers said of their pay."""
+    lo = datetime.combine(out.start, datetime.min.time(), tzinfo=UTC)
+    hi = datetime.combine(out.end, datetime.min.time(), tzinfo=UTC)
+    for signup, title in db.execute(select(CourseSignup, Course.title).join(Course, Course.id == CourseSignup.course_id)
+                                    .where(CourseSignup.created_at >= lo, CourseSignup.created_at < hi)):
+        if signup.status != "cancelled":
+            out.training_signed_up[title] += 1
+        if signup.status == "certified":
+            out.training_certified[title] += 1
+    for destination, trade in db.execute(
+            select(Departure.destination, Departure.trade).join(DepartureSignup,
+                                                                DepartureSignup.departure_id == Departure.id)
+            .where(Departure.departs_at >= lo, Departure.departs_at < hi, DepartureSignup.status == "boarded")):
+        out.sent_out[(destination, trade or "不限")] += 1
+    for said in db.scalars(select(WageCheckInAnswer.answer).where(WageCheckInAnswer.at >= lo,
+                                                                  WageCheckInAnswer.at < hi)):
+        out.wages_reported[ANSWER_LABEL.get(said, said)] += 1
     return out
 
 

@@ -28,7 +28,7 @@ from console.auth import (
 )
 from console.queue import Filters, counts, queue
 from console.report_files import csv_text, xlsx
-from console.stats import figures, month_range, quarter_range
+from console.stats import add_service_figures, figures, month_range, quarter_range
 from console.web import bp, data_cipher, form_text, session_db, signed_in
 from domain.cases import lifecycle as cases
 from domain.cases.report import inspection_html
@@ -261,7 +261,7 @@ def dashboard() -> str:
     weeks = min(max(int(asked), 1), 104) if asked.isdigit() else 12  # 「?weeks=abc」 shows the default
     today = datetime.now(UTC).date()
     start = today - timedelta(weeks=weeks)
-    f = figures(session_db(), signed_in(), start, today + timedelta(days=1))
+    f = add_service_figures(session_db(), figures(session_db(), signed_in(), start, today + timedelta(days=1)))
     weekly = [(week, sum(kinds.values())) for week, kinds in f.by_week.items()]
     cities = [(city, amount) for city, (_, _, amount) in f.arrears_by_city.items()]
     return render_template("console/dashboard.html", f=f, weeks=weeks, weekly=weekly, cities=cities,
@@ -284,7 +284,7 @@ def report_file(period: str, fmt: str) -> Response:
         abort(404)
     if fmt not in ("xlsx", "csv"):
         abort(404)
-    f = figures(session_db(), signed_in(), start, end)
+    f = add_service_figures(session_db(), figures(session_db(), signed_in(), start, end))
     name = f"gongyou-report-{period}.{fmt}"
     if fmt == "xlsx":
         body: bytes | str = xlsx(f, title)

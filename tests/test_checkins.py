@@ -70,3 +70,17 @@ def test_stopping_the_question(app: Flask, pipeline: Pipeline) -> None:
     worker = Conversation(pipeline, channel=Channel.WECHAT)
     verify_dialog(worker, [("每月问我工资", "每月"), ("不用再问我工资了", "不再每月问工资")])
     assert _ask(app) == []
+
+
+def test_the_months_report_counts_what_workers_said_of_their_pay(app: Flask, pipeline: Pipeline) -> None:
+    from console.auth import create_user
+    from tests.test_console import PASSWORD, signed_in
+
+    worker = Conversation(pipeline, channel=Channel.WECHAT)
+    worker.say("每月问我工资")
+    _ask(app)
+    worker.say("3")
+    with app.extensions["gongyou.db"].session() as db:
+        create_user(db, "lead", PASSWORD, "supervisor")
+    month = f"{datetime.now(UTC):%Y-%m}"
+    assert "没发,1" in signed_in(app, "lead").get(f"/console/reports/{month}.csv").get_data(as_text=True)

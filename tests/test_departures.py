@@ -71,6 +71,12 @@ def test_the_day_before_the_roll_call_reaches_the_worker_and_staff_message_the_b
         texts = session.scalars(select(OutboundMessage.text).where(OutboundMessage.reason == "notification")).all()
     assert any("【去东莞的队伍】车牌号粤S·12345" in t for t in texts)
     assert "已上车出发" in worker.say("我的行程")
+    with db.session() as session:  # the month's report counts the worker sent out, by destination and trade
+        left_at = session.scalar(select(Departure.departs_at).where(Departure.ref == "ZC-DG-01"))
+    assert left_at is not None
+    report = lead.get(f"/console/reports/{left_at:%Y-%m}.csv").get_data(as_text=True)
+    assert "东莞,普工,1" in report
+    assert "组织外出" in lead.get("/console/dashboard").get_data(as_text=True)
 
 
 def test_a_supervisor_adds_a_batch_with_its_problems_shown_first(app: Flask, pipeline: Pipeline) -> None:

@@ -101,6 +101,8 @@ def test_staff_record_the_certificate_and_the_worker_hears_and_can_ask(app: Flas
         notice = session.scalar(select(OutboundMessage.text).where(OutboundMessage.reason == "notification"))
     assert notice is not None and "证书办好了，证书编号HG2026-0042" in notice
     assert "已结业，证书已发，证书编号HG2026-0042" in worker.say("焊工证书办好了吗")
+    month = f"{datetime.now(UTC):%Y-%m}"  # the month's report: places taken and certificates given, per course
+    assert "焊工技能培训,1,1" in lead.get(f"/console/reports/{month}.csv").get_data(as_text=True)
 
 
 def test_a_supervisor_adds_a_course_with_its_problems_shown_first(app: Flask, pipeline: Pipeline) -> None:
