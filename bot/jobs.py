@@ -90,7 +90,7 @@ def run_periodic(app: Flask, now: datetime | None = None) -> dict[str, int] | No
         with database.session() as db:
             rolled = batches.remind(db, moment, notifier.notify)
         with database.session() as db:
-            asked = checkins.ask_due(db, today, notifier.notify, moment)
+            asked = checkins.ask_due(db, today, notifier.notify, moment, notifier.reachable)  # as notify: now
     with database.session() as db:
         retained = privacy.apply_retention(db, app.config["GONGYOU"].retention_months, now)
     if overdue or announced or reminded or rolled or asked or retained.workers:

@@ -59,12 +59,16 @@ def stop(db: Session, worker_id: int) -> bool:
     return bool(getattr(done, "rowcount", 0))
 
 
-def ask_due(db: Session, today: date, send: Callable[[int, str], object], now: datetime | None = None) -> int:
-    """Ask everyone whose day has come this month and who was not asked yet; how many were asked."""
+def ask_due(db: Session, today: date, send: Callable[[int, str], object], now: datetime | None = None,
+            reachable: Callable[[int], bool] = lambda _: True) -> int:
+    """Ask everyone whose day has come this month and who was not asked yet; how many were asked. A
+    worker no message would reach now (WeChat's window closed, no SMS) is asked at a later round, once
+    they write again, instead of filling staff's held messages with a question that expires."""
     now = now or datetime.now(UTC)
     month = month_of(today)
-    due = list(db.scalars(select(WageCheckIn).where(WageCheckIn.active.is_(True), WageCheckIn.day <= today.day,
-                                                    WageCheckIn.asked_month != month)))
+    due = [row for row in db.scalars(select(WageCheckIn).where(
+        WageCheckIn.active.is_(True), WageCheckIn.day <= today.day, WageCheckIn.asked_month != month))
+        if reachable(row.worker_id)]
     for row in due:
         send(row.worker_id, question(pay_month(today)))
         row.asked_month, row.asked_at, row.open_until = month, now, now + OPEN_FOR

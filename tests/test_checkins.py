@@ -84,3 +84,18 @@ def test_the_months_report_counts_what_workers_said_of_their_pay(app: Flask, pip
         create_user(db, "lead", PASSWORD, "supervisor")
     month = f"{datetime.now(UTC):%Y-%m}"
     assert "没发,1" in signed_in(app, "lead").get(f"/console/reports/{month}.csv").get_data(as_text=True)
+
+
+def test_a_worker_no_message_would_reach_is_asked_once_they_write_again(app: Flask, pipeline: Pipeline) -> None:
+    """WeChat's 48 hours passed, no phone linked: the question would only wait in staff's held messages."""
+    from sqlalchemy import update
+
+    from domain.storage.models import Message
+
+    worker = Conversation(pipeline, channel=Channel.WECHAT)
+    worker.say("每月问我工资")
+    with app.extensions["gongyou.db"].session() as db:
+        db.execute(update(Message).values(created_at=datetime.now(UTC) - timedelta(days=3)))
+    assert _ask(app) == []  # not asked, nothing held
+    worker.say("你好")
+    assert len(_ask(app)) == 1

@@ -32,6 +32,15 @@ class Reach:
     closed_reason: str = "window closed"  # why a message is held for staff past the window
 
 
+@dataclass(frozen=True)
+class Route:
+    """Where a message to a worker goes: a channel and the kind of message, or held for staff."""
+
+    channel: str
+    kind: str = "text"
+    hold: str | None = None
+
+
 class Notifier:
     def __init__(self, db: Database, outbox: Outbox, reach: Mapping[str, Reach]) -> None:
         self.db = db
@@ -40,6 +49,17 @@ class Notifier:
 
     def notify(self, worker_id: int, text: str, reason: str = "notification", now: datetime | None = None) -> int:
         """Queue ``text`` for the worker on the best channel; returns the outbound message id."""
+        way = self.route(worker_id, now)
+        return self.outbox.queue(worker_id, way.channel, text, reason, hold=way.hold, kind=way.kind)
+
+    def reachable(self, worker_id: int, now: datetime | None = None) -> bool:
+        """Whether a message would reach the worker now rather than wait for staff: a question that
+        only matters now (the monthly 「工资发了吗」) is not asked of a worker it cannot reach."""
+        return self.route(worker_id, now).hold is None
+
+    def route(self, worker_id: int, now: datetime | None = None) -> Route:
+        """Where a message to the worker goes now: the channel they last wrote from, SMS or the late kind
+        past that channel's window, or held for staff with the reason."""
         now = now or datetime.now(UTC)
         with self.db.session() as db:
             last = db.execute(
@@ -49,13 +69,13 @@ class Notifier:
                 .limit(1)
             ).first()
         if last is None:
-            return self.outbox.queue(worker_id, "sms", text, reason, hold=NO_CHANNEL)
+            return Route("sms", hold=NO_CHANNEL)
         channel, last_at = last
         rule = self.reach.get(channel, Reach())
         if rule.window is not None and now - aware(last_at) > rule.window:
             if self.outbox.sms_consented(worker_id):
-                return self.outbox.queue(worker_id, "sms", text, reason)
+                return Route("sms")
             if rule.late_kind:
-                return self.outbox.queue(worker_id, channel, text, reason, kind=rule.late_kind)
-            return self.outbox.queue(worker_id, channel, text, reason, hold=rule.closed_reason)
-        return self.outbox.queue(worker_id, channel, text, reason)
+                return Route(channel, kind=rule.late_kind)
+            return Route(channel, hold=rule.closed_reason)
+        return Route(channel)
