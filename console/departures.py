@@ -16,6 +16,7 @@ from console.auth import login_required, permission_required
 from console.web import bp, form_text, session_db, signed_in, tell
 from domain import audit
 from domain.departures import batches
+from domain.local_time import local
 from domain.outreach.notify import Notifier
 from domain.storage.models import Departure, DepartureSignup, Worker
 
@@ -39,7 +40,7 @@ def _values(departure: Departure | None) -> dict[str, str]:
     if departure is None:
         return {}
     values = {name: str(getattr(departure, name) or "") for name, _ in FORM}
-    values["departs_at"] = f"{batches.local(departure.departs_at):%Y-%m-%d %H:%M}"
+    values["departs_at"] = f"{local(departure.departs_at):%Y-%m-%d %H:%M}"
     return values
 
 

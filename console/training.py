@@ -98,12 +98,10 @@ def course_roster(course_id: int) -> str:
 @permission_required("manage_services")
 def course_signup_record(course_id: int, signup_id: int) -> Response:
     db = session_db()
-    course = db.get(Course, course_id)
+    course = _managed_course(course_id)
     signup = db.get(CourseSignup, signup_id)
-    if course is None or signup is None or signup.course_id != course.id:
+    if signup is None or signup.course_id != course.id:
         abort(404)
-    if not can_manage_in(signed_in(), course.county):
-        abort(403)
     status = form_text("status")
     if status not in signups.STATUS_LABEL:
         abort(400)
@@ -121,11 +119,7 @@ def course_signup_record(course_id: int, signup_id: int) -> Response:
 @permission_required("manage_services")
 def course_status(course_id: int) -> Response:
     db = session_db()
-    course = db.get(Course, course_id)
-    if course is None:
-        abort(404)
-    if not can_manage_in(signed_in(), course.county):
-        abort(403)
+    course = _managed_course(course_id)
     status = form_text("status")
     if status not in catalogue.STATUS_LABEL:
         abort(400)
@@ -137,3 +131,13 @@ def course_status(course_id: int) -> Response:
     said = f"，已通知{told}位报名的工友" if told else ""
     flash(f"「{course.title}」：{catalogue.STATUS_LABEL[status]}{said}。", "ok")
     return redirect(url_for("console.course_roster", course_id=course.id))
+
+
+def _managed_course(course_id: int) -> Course:
+    """The course a change is for: 404 when there is none, 403 when it is not the user's to keep."""
+    course = session_db().get(Course, course_id)
+    if course is None:
+        abort(404)
+    if not can_manage_in(signed_in(), course.county):
+        abort(403)
+    return course

@@ -5,7 +5,6 @@ Times are kept in UTC and shown in the office's local time (domain.local_time)."
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from domain import demo_rows
+from domain import demo_rows, places
 from domain.local_time import local, zone
 from domain.storage.models import Departure, DepartureSignup, aware
 from domain.text import too_long, whole_number
@@ -106,12 +105,9 @@ def join(db: Session, worker_id: int, departure: Departure, channel: str, now: d
         raise JoinRefused("这一批已经出发或停止报名了")
     if left(db, departure) <= 0:
         raise JoinRefused("这一批位置已经报满了")
-    signup = DepartureSignup(number=f"P{uuid.uuid4().hex[:15]}", departure_id=departure.id, worker_id=worker_id,
+    signup = DepartureSignup(number=places.stand_in(), departure_id=departure.id, worker_id=worker_id,
                              channel=channel, status="joined")
-    db.add(signup)
-    db.flush()
-    signup.number = f"ZC{signup.id:06d}"
-    db.flush()
+    places.give_number(db, signup, "ZC")
     return Joined(signup, True)
 
 
@@ -210,8 +206,7 @@ def save(db: Session, fields: dict[str, Any], departure: Departure | None = None
     else:
         if aware(fields["departs_at"]) != aware(departure.departs_at) or \
                 fields["meeting_point"] != departure.meeting_point:
-            live = list(db.scalars(select(DepartureSignup).where(DepartureSignup.departure_id == departure.id,
-                                                                 DepartureSignup.status == "joined")))
+            live = _live(db, departure)
             for signup in live:
                 signup.reminded_at = None
             moved = [signup.worker_id for signup in live]
@@ -219,6 +214,12 @@ def save(db: Session, fields: dict[str, Any], departure: Departure | None = None
             setattr(departure, key, value)
     db.flush()
     return departure, moved
+
+
+def _live(db: Session, departure: Departure) -> list[DepartureSignup]:
+    """Seats still to be taken up: the workers a new time or a cancellation concerns."""
+    return list(db.scalars(select(DepartureSignup).where(DepartureSignup.departure_id == departure.id,
+                                                         DepartureSignup.status == "joined")))
 
 
 BATCH_STATUS_LABEL = {"open": "报名中", "closed": "停止报名", "cancelled": "已取消"}
@@ -231,8 +232,7 @@ def set_status(db: Session, departure: Departure, status: str) -> list[int]:
     departure.status = status
     if status != "cancelled":
         return []
-    live = list(db.scalars(select(DepartureSignup).where(DepartureSignup.departure_id == departure.id,
-                                                         DepartureSignup.status == "joined")))
+    live = _live(db, departure)
     for signup in live:
         signup.status = "cancelled"
     return [signup.worker_id for signup in live]

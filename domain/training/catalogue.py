@@ -121,8 +121,7 @@ def save(db: Session, fields: dict[str, Any], course: Course | None = None) -> t
         db.add(course)
     else:
         if (fields["starts_on"], fields["start_time"]) != (course.starts_on, course.start_time):
-            live = list(db.scalars(select(CourseSignup).where(CourseSignup.course_id == course.id,
-                                                              CourseSignup.status == "signed_up")))
+            live = _live(db, course)
             for signup in live:
                 signup.reminded_at = None
             moved = [signup.worker_id for signup in live]
@@ -130,6 +129,12 @@ def save(db: Session, fields: dict[str, Any], course: Course | None = None) -> t
             setattr(course, key, value)
     db.flush()
     return course, moved
+
+
+def _live(db: Session, course: Course) -> list[CourseSignup]:
+    """Places still to be taken up: the workers a change of date or a cancellation concerns."""
+    return list(db.scalars(select(CourseSignup).where(CourseSignup.course_id == course.id,
+                                                      CourseSignup.status == "signed_up")))
 
 
 STATUS_LABEL = {"open": "报名中", "closed": "停止报名", "cancelled": "已取消"}
@@ -142,8 +147,7 @@ def set_status(db: Session, course: Course, status: str) -> list[int]:
     course.status = status
     if status != "cancelled":
         return []
-    live = list(db.scalars(select(CourseSignup).where(CourseSignup.course_id == course.id,
-                                                      CourseSignup.status == "signed_up")))
+    live = _live(db, course)
     for signup in live:
         signup.status = "cancelled"
     return [signup.worker_id for signup in live]

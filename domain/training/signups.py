@@ -5,7 +5,6 @@ number, not passed) — each change the worker should know of is told them."""
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -13,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain import places
 from domain.storage.models import Course, CourseSignup
 from domain.training.catalogue import left
 
@@ -45,12 +45,9 @@ def sign_up(db: Session, worker_id: int, course: Course, channel: str, today: da
         raise SignupRefused("这个班已经开班或停止报名了")
     if left(db, course) <= 0:
         raise SignupRefused("这个班名额已经报满了")
-    signup = CourseSignup(number=f"P{uuid.uuid4().hex[:15]}",  # a unique stand-in until the id is known
-                          course_id=course.id, worker_id=worker_id, channel=channel, status="signed_up")
-    db.add(signup)
-    db.flush()
-    signup.number = f"BM{signup.id:06d}"
-    db.flush()
+    signup = CourseSignup(number=places.stand_in(), course_id=course.id, worker_id=worker_id, channel=channel,
+                          status="signed_up")
+    places.give_number(db, signup, "BM")
     return Signed(signup, True)
 
 
