@@ -187,3 +187,10 @@ def test_staff_cancel_a_course_and_its_workers_are_told(app: Flask, pipeline: Pi
         notice = db.scalar(select(OutboundMessage.text).where(OutboundMessage.reason == "notification"))
     assert notice is not None and "焊工技能培训" in notice and "取消了" in notice
     verify_dialog(worker, [("我的培训", "：已取消"), ("想学电焊", lambda a: "焊工技能培训" not in a)])
+
+
+def test_an_option_picked_in_words_by_sms(pipeline: Pipeline) -> None:
+    verify_dialog(Conversation(pipeline, channel=Channel.SMS), [
+        ("想学电焊 啥时候开班", "焊工技能培训"),
+        ("第一个", "焊工技能培训（技能培训，免费）"),  # once 「没看懂」
+    ])

@@ -310,6 +310,7 @@ SERVICE_WORDS = [
     ("老家有人能帮我照顾孩子吗", None),  # help at home, not a station here
     ("老家这边有人能帮我照顾孩子吗", None),
     ("老家这边有点事 要请假回去", None),
+    ("报名的那个电焊班我去不了了 取消吧", "my_courses"),
 ]
 
 

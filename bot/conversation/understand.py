@@ -99,11 +99,30 @@ def code_for_phone_link(turn: Turn) -> Understood | None:
     return Understood(turn.text, NluResult(VERIFY_INTENT, 1.0, source="rule"))
 
 
+# 「第一个」「第2个」「选3」: a numbered option picked in words (the SMS hotline's 「第一个」 got 「没看懂」)
+ORDINAL = re.compile(r"^(?:第|选)([1-9一二三四五六七八九])(?:个|条|项|号)?[的吧啊。.!！]*$|"
+                     r"^([1-9一二三四五六七八九])(?:个|条|项)[的吧啊。.!！]*$")
+NUMERALS = dict(zip("一二三四五六七八九", "123456789", strict=True))
+
+
+def ordinal(text: str) -> str:
+    """「第一个」 → 「1」; anything else unchanged."""
+    found = ORDINAL.match(text.strip())
+    if found is None:
+        return text
+    said = found.group(1) or found.group(2)
+    return NUMERALS.get(said, said)
+
+
+def state_has_options(turn: Turn) -> bool:
+    return bool(turn.state.options) and turn.form is None
+
+
 def offered_option(turn: Turn) -> Understood | None:
     """「2」 picks the second option offered, 「0」 shows more. While a form is open a number it did not
     offer is the form's own answer (「3」 months, 「20」 people), not a wrong pick — but 「0」 under a
     paged question still turns the page."""
-    text, state = turn.text, turn.state
+    text, state = ordinal(turn.text) if state_has_options(turn) else turn.text, turn.state
     if not text.isdigit() or len(text) > 2:
         return None
     next_page = int(text) == 0 and state.more is not None  # 「回复0看下一页」 holds inside a form too
