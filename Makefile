@@ -53,8 +53,8 @@ dialogue-eval: install rasa-venv    ## simulated workers through the real pipeli
 		$(if $(BLIND),--pools bench/data/simulated_workers_blind.yml)
 
 lint: install                       ## ruff, mypy, and the layer contracts (import-linter, in pyproject.toml)
-	@$(BIN)/ruff check bot domain nlu handlers config console tests bench
-	@$(BIN)/mypy bot domain nlu handlers config console bench
+	@$(BIN)/ruff check bot domain nlu knowledge_base handlers config console tests bench
+	@$(BIN)/mypy bot domain nlu knowledge_base handlers config console bench
 	@$(BIN)/lint-imports --no-cache
 
 clean:

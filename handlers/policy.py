@@ -86,7 +86,7 @@ def answer(ctx: Context, not_again: bool = False) -> Reply | None:
     kb, hits, where = found
     if not_again and hits[0].article.id == ctx.state.data.get(LAST_ARTICLE):
         next_best = hits[1:]
-        if not next_best or not kb.confident(ctx.text, next_best[0], next_best[1] if len(next_best) > 1 else None):
+        if not next_best or not kb.confident(ctx.text, next_best[0]):
             return None
         hits = next_best
     ctx.state.data[LAST_QUESTION] = ctx.text[:200]  # what 「那周末呢」 would follow up
@@ -141,9 +141,8 @@ def _confident_hits(ctx: Context, limit: int) -> tuple[KnowledgeBase, list[Hit],
         return None
     kb = ctx.library.index()
     where = _places(ctx)
-    hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where, limit=max(limit, 2))
-    runner_up = hits[1] if len(hits) > 1 else None
-    return (kb, hits[:limit], where) if hits and kb.confident(ctx.text, hits[0], runner_up) else None
+    hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where, limit=limit)
+    return (kb, hits, where) if hits and kb.confident(ctx.text, hits[0]) else None
 
 
 def _off_topic(text: str) -> bool:

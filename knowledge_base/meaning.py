@@ -158,11 +158,20 @@ class MeaningIndex:
         self._recent: dict[str, np.ndarray] = {}
         self._recent_lock = threading.Lock()
 
+    @property
+    def form_vectors(self) -> np.ndarray:
+        """One row per question form (and title), article by article, as ``form_owners`` says."""
+        return self._forms
+
+    @property
+    def form_owners(self) -> np.ndarray:
+        return self._owner
+
     def scores(self, question: str) -> np.ndarray:
         """The meaning score of every article for the question (about 1.2 unrelated … 1.6 the same)."""
-        return self._scores(self._question_vector(question))
+        return self.scores_of(self.question_vector(question))
 
-    def _scores(self, q: np.ndarray) -> np.ndarray:
+    def scores_of(self, q: np.ndarray) -> np.ndarray:
         best = np.full(self._n, -1.0, dtype=np.float32)
         # einsum, not @: a BLAS product starts OpenBLAS's threads, which fight the engine's OpenMP
         # threads still spinning after the embedding (p99 120 ms instead of 30 on two cores).
@@ -170,7 +179,7 @@ class MeaningIndex:
             np.maximum.at(best, self._owner, np.einsum("ij,j->i", self._forms, q))
         return best + self.ANSWER_WEIGHT * np.einsum("ij,j->i", self._answers, q)
 
-    def _question_vector(self, question: str) -> np.ndarray:
+    def question_vector(self, question: str) -> np.ndarray:
         """One embedding per question: a message may be looked up twice (the law first over another
         intent, then the form's law line), and an embedding is most of a lookup's time."""
         with self._recent_lock:

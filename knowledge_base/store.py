@@ -19,8 +19,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 import yaml
 
+from knowledge_base.classifier import ArticleClassifier, standardised
 from knowledge_base.meaning import Embedder, MeaningIndex, default_embedder, shared_cache
 from knowledge_base.synonyms import fold
 
@@ -189,13 +191,18 @@ def _query_tokens(query: str) -> tuple[str, ...]:
 
 
 class Hit(NamedTuple):
-    """An article found for a question: ``score`` ranks (meaning with words, or words alone);
-    ``words`` is its BM25 and ``meaning`` its embedding score (0.0 without the model)."""
+    """An article found for a question: ``score`` is its meaning with words (or words alone);
+    ``words`` is its BM25 and ``meaning`` its embedding score (0.0 without the model). With the model,
+    ``best`` is the best score any article got for the question and ``gap`` how far ahead of the
+    second that one was: whether the question is answered at all is told by those, which article
+    answers it by the ranking (the scores and the article classifier together)."""
 
     article: Article
     score: float
     words: float = 0.0
     meaning: float = 0.0
+    best: float = 0.0
+    gap: float = 0.0
 
 
 # Ranking with the model: meaning (≈1.2 unrelated … 1.6 the same question) plus a saturating share of
@@ -225,6 +232,9 @@ CONFIDENT = 1.48  # 1.47 before the articles had four more question forms each (
 # answer (「工地上摔伤了 老板不给报销」 once drew the article on injuries on a business trip).
 NEAR_THRESHOLD = 0.01
 TIE = 0.005
+# The article the classifier puts first is given only if its own score is near the best: the
+# classifier separates siblings, it does not make a distant article the answer.
+PICK_SLACK = 0.05
 # … or, words alone (no model): BM25 and the share of the question's informative words it covers.
 MIN_SCORE = 12.0
 MIN_COVERAGE = 0.3
@@ -247,6 +257,7 @@ class KnowledgeBase:
     _df: Counter[str] = field(default_factory=Counter)
     _avg: float = 1.0
     _meaning: MeaningIndex | None = None
+    _classifier: ArticleClassifier | None = None
 
     def __post_init__(self) -> None:
         for art in self.articles:
@@ -258,9 +269,11 @@ class KnowledgeBase:
         self.by_id = {a.id: a for a in self.articles}
         self._doc_of = {a.id: doc for a, doc in zip(self.articles, self._docs, strict=True)}
         if self.embedder is not None:
-            self._meaning = MeaningIndex(shared_cache(self.embedder, self.cache_folder),
-                                         [(a.title, *a.questions) for a in self.articles],
+            forms = [(a.title, *a.questions) for a in self.articles]
+            self._meaning = MeaningIndex(shared_cache(self.embedder, self.cache_folder), forms,
                                          [a.short for a in self.articles])
+            self._classifier = ArticleClassifier(self._meaning.form_vectors, [t for f in forms for t in f],
+                                                 self._meaning.form_owners, len(self.articles))
 
     @property
     def by_meaning(self) -> bool:
@@ -283,8 +296,11 @@ class KnowledgeBase:
         """Best articles for the question, best first. The NLU's topic, if any, counts in an article's
         favour. ``where``: the worker's places when known (city, province): a local article for that
         place ranks higher, a local article for somewhere else lower (a national one is unchanged)."""
-        meaning = self._meaning.scores(query) if self._meaning is not None and query.strip() else None
-        return self._rank(query, meaning, topic, limit, where)
+        if self._meaning is None or self._classifier is None or not query.strip():
+            return self._rank(query, None, topic, limit, where)
+        vector = self._meaning.question_vector(query)
+        return self._rank(query, self._meaning.scores_of(vector), topic, limit, where,
+                          self._classifier.scores(vector, query))
 
     def search_parts(self, parts: list[str], where: tuple[str, ...] = ()) -> list[Hit | None]:
         """The best article for each part of a story (「老板没给买工伤保险」「伤还没好就叫我走人」), or None
@@ -293,10 +309,16 @@ class KnowledgeBase:
         best = [self._rank(part, None, None, 1, where) for part in parts]
         return [hits[0] if hits else None for hits in best]
 
-    def _rank(self, query: str, meaning: Any, topic: str | None, limit: int, where: tuple[str, ...]) -> list[Hit]:
+    def _rank(self, query: str, meaning: Any, topic: str | None, limit: int, where: tuple[str, ...],
+              classified: Any = None) -> list[Hit]:
+        """Hits best first: by words alone without the model; with it, by the score (meaning and
+        words) and the classifier's view, each on a common scale, and in both the same adjustments
+        for the NLU's topic, a topic the question does not name and the worker's place (the classifier
+        knows none of them, so they would otherwise count for half)."""
         q = _query_tokens(query)
         unsaid = {name for name, words in ASPECTS.items() if not words.search(query)}
         hits: list[Hit] = []
+        adjustments: list[float] = []
         for i, art in enumerate(self.articles):
             words = self.words_score(q, i)
             if meaning is None:
@@ -305,13 +327,22 @@ class KnowledgeBase:
                 score = words * (2.0 if topic and art.topic == topic else 1.0) * self._place_factor(art, where)
                 hits.append(Hit(art, score, words))
                 continue
-            score = float(meaning[i]) + WORDS_WEIGHT * words / (words + WORDS_HALF)
-            score += TOPIC_BONUS if topic and art.topic == topic else 0.0
-            score -= ASPECT_MALUS if art.topic in unsaid else 0.0
-            score += self._place_bonus(art, where)
+            adjust = (TOPIC_BONUS if topic and art.topic == topic else 0.0) - (
+                ASPECT_MALUS if art.topic in unsaid else 0.0) + self._place_bonus(art, where)
+            adjustments.append(adjust)
+            score = float(meaning[i]) + WORDS_WEIGHT * words / (words + WORDS_HALF) + adjust
             hits.append(Hit(art, score, words, float(meaning[i])))
-        hits.sort(key=lambda hit: -hit.score)
-        return hits[:limit]
+        if meaning is None or not hits:
+            hits.sort(key=lambda hit: -hit.score)
+            return hits[:limit]
+        scores = np.array([hit.score for hit in hits])
+        first, second = np.sort(scores)[::-1][:2] if len(scores) > 1 else (scores[0], -np.inf)
+        order = standardised(scores)
+        if classified is not None:
+            order = order + classified + np.array(adjustments) / (scores.std() + 1e-9)
+        ranked = [hits[i]._replace(best=float(first), gap=float(first - second))
+                  for i in np.argsort(-order, kind="stable")]
+        return ranked[:limit]
 
     @staticmethod
     def _place_factor(art: Article, where: tuple[str, ...]) -> float:
@@ -325,12 +356,13 @@ class KnowledgeBase:
             return LOCAL_BONUS if art.holds_in(where) else -ELSEWHERE_MALUS
         return -UNNAMED_MALUS if art.region in UNNAMED_PLACES else 0.0
 
-    def confident(self, question: str, hit: Hit, runner_up: Hit | None = None) -> bool:
+    def confident(self, question: str, hit: Hit) -> bool:
         """Whether the article answers the question well enough to say so; below this the bot says it
-        is not sure rather than guess. ``runner_up``: the second best, for telling a tie."""
+        is not sure rather than guess. By meaning: the question is answered at all (its best score
+        clears the bar, and not by a coin toss between two), and this article is near that best."""
         if hit.meaning:  # found by meaning
-            tied = runner_up is not None and hit.score - runner_up.score < TIE
-            return hit.score >= CONFIDENT and not (tied and hit.score < CONFIDENT + NEAR_THRESHOLD)
+            tied = hit.gap < TIE and hit.best < CONFIDENT + NEAR_THRESHOLD
+            return hit.best >= CONFIDENT and not tied and hit.score >= hit.best - PICK_SLACK
         covered = self.coverage(question, hit.article)
         return (hit.score >= MIN_SCORE and covered >= MIN_COVERAGE) or hit.score >= STRONG_SCORE or (
             hit.score >= SHORT_QUESTION_SCORE and covered >= SHORT_QUESTION_COVERAGE)

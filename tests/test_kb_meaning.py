@@ -57,3 +57,29 @@ def test_without_the_model_retrieval_falls_back_to_words() -> None:
     best = kb.search("加班费怎么算")[0]
     assert not kb.by_meaning and best.meaning == 0.0
     assert best.article.source == "《劳动法》" and best.article.article == "第四十四条"
+
+
+def test_the_classifier_tells_sibling_articles_apart() -> None:
+    """Nearest-form cosine alone puts 「ending a contract by agreement」 first for a worker asking whether
+    quitting by word of mouth is enough; the classifier, trained on all of each article's forms, knows
+    the resignation article (30 days' written notice, 第三十七条)."""
+    embedder = default_embedder()
+    assert embedder is not None
+    kb = KnowledgeBase(load_articles(), embedder)
+    question = "口头跟主管说不干了 还用写辞职信吗"
+    best = kb.search(question)[0]
+    assert (best.article.source, best.article.article) == ("《劳动合同法》", "第三十七条"), best.article.id
+    assert kb.confident(question, best)
+    by_score_alone = max(kb.search(question, limit=len(kb.articles)), key=lambda hit: hit.score)
+    assert by_score_alone.article.article != "第三十七条"  # what the ranking was before the classifier
+
+
+def test_the_classifier_reads_no_topic_into_digits() -> None:
+    """「12333」 in a question about how long a complaint takes is the number the worker called, not a
+    question about the hotline: amounts, years and phone numbers are no evidence of an article."""
+    from knowledge_base.classifier import NaiveBayesOnCharacters
+
+    owners = np.array([0, 0, 1, 1])
+    model = NaiveBayesOnCharacters(["12333热线", "12333电话多少", "投诉多久处理", "多久给答复"], owners, 2)
+    scores = model.scores("打了12333 多久处理")
+    assert scores[1] > scores[0]

@@ -76,10 +76,13 @@ def test_the_workers_region_is_preferred() -> None:
     kb = current()
     question = "就业服务补贴"
     in_linfen = kb.search(question, where=("临汾", "山西"))[0][0]
-    in_shenzhen = kb.search(question, where=("深圳", "广东"))[0][0]
     assert in_linfen.region == "临汾市"
-    assert in_shenzhen.region == "全国"  # another city's local rule drops below the national one
     assert in_linfen.holds_in(("临汾",)) and not in_linfen.holds_in(("深圳", "广东"))
+    # in 深圳 the same rule scores lower than the national one (it may still come first where nothing
+    # national answers the question: the reply then says whose rule it is, test_dialogues)
+    linfen_rule = {h.article.id: h for h in kb.search(question, where=("深圳", "广东"), limit=10)}
+    national = max((h for h in linfen_rule.values() if h.article.national), key=lambda h: h.score)
+    assert linfen_rule[in_linfen.id].score < national.score
 
 
 def test_a_citation_not_in_the_table_of_known_articles_is_refused(tmp_path: Path) -> None:
