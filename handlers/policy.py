@@ -16,7 +16,7 @@ from handlers.base import Context, handler
 from handlers.guidance import TO_PERSON
 from handlers.menu import MAIN_MENU
 from knowledge_base import Article, KnowledgeBase
-from knowledge_base.store import Hit
+from knowledge_base.store import PICK_SLACK, Hit
 from nlu.geo import locate
 
 LAST_QUESTION = "last_question"  # state.data: the question last answered from the law
@@ -40,6 +40,12 @@ OFF_TOPIC = re.compile(r"房东|租房|房租|押一付|离婚|彩礼|抚养权|
                        r"彩票|算命|相亲|医院挂号|电动车上牌")
 ABOUT_WORK = re.compile(r"老板|老细|工资|工钱|人工|厂|公司|单位|上班|返工|工地|工伤|工商|合同|社保|加班|辞退|开除|劳动|"
                         r"打工|干活|做嘢|中介|包工头|创业|招工|找工|务工|职工|员工")
+# A job named in a story of harm (「开叉车被货砸了脚」「当保安被人打了」) is not a job search: the job is
+# where it happened. Unless the worker also asks for work (「找个保安的活」「哪里招叉车工」).
+HARMED = re.compile(r"伤|摔|砸|压|夹|烫|撞|捅|砍|割|打了|骨折|住院|死|病|欠|扣|不给|没给|不发|没发|拖|开除|辞退|"
+                    r"炒了|炒鱿鱼|不要我|赶走|罚")
+SEEKS_WORK = re.compile(r"找|招|岗位|缺人|要人|想[去干做进学]|介绍|推荐|包吃住|日结|有没有.{0,8}(?:活|工作|厂|岗|班)|"
+                        r"哪里.{0,6}(?:多|好)|工资.{0,2}(?:多少|高|怎么样)")
 MAX_OPTIONS = 6
 LONG_QUESTION = 40  # characters: past this a question is usually a whole story
 COMPLEX = "您说的情况比较复杂，建议转人工一起看。先看一条相关规定："
@@ -71,8 +77,25 @@ class PolicyHandler:
         before = str(ctx.payload.get(FOLLOW_UP_OF) or "")
         if before:  # 「那周末呢」 after 「加班费怎么算」: asked in the light of the question before
             ctx = replace(ctx, text=f"{before}，{ctx.text}")
-        return answer(ctx, not_again=bool(before)) or Reply(
-            NOT_SURE, (*_form_offer(ctx), TO_PERSON, Option("主菜单", "help")))
+        return answer(ctx, not_again=bool(before)) or not_sure(ctx)
+
+
+SUGGEST = 1.40  # a best score from which, not sure, the nearest articles are offered to pick from
+SUGGESTED = 2
+MAYBE = "您问的是不是下面这些？回复数字看："
+
+
+def not_sure(ctx: Context) -> Reply:
+    """Not sure enough to answer: say so, and offer the nearest articles' titles when they are near
+    (the worker picks 「上班时间在干活的地方因工受伤，算工伤」 instead of being left with a phone
+    number), then a person."""
+    offers: tuple[Option, ...] = ()
+    if not _off_topic(ctx.text):
+        hits = ctx.library.index().search(ctx.text, where=_places(ctx), limit=SUGGESTED)
+        offers = tuple(Option(h.article.title, "kb_article", {"id": h.article.id}) for h in hits
+                       if h.best >= SUGGEST and h.score >= h.best - 2 * PICK_SLACK)
+    text = f"{NOT_SURE}\n{MAYBE}" if offers else NOT_SURE
+    return Reply(text, _merge((*offers, *_form_offer(ctx)), (TO_PERSON, Option("主菜单", "help"))))
 
 
 def answer(ctx: Context, not_again: bool = False) -> Reply | None:
@@ -86,7 +109,7 @@ def answer(ctx: Context, not_again: bool = False) -> Reply | None:
     kb, hits, where = found
     if not_again and hits[0].article.id == ctx.state.data.get(LAST_ARTICLE):
         next_best = hits[1:]
-        if not next_best or not kb.confident(ctx.text, next_best[0]):
+        if not next_best or not kb.confident(ctx.text, next_best[0], next_best[1] if len(next_best) > 1 else None):
             return None
         hits = next_best
     ctx.state.data[LAST_QUESTION] = ctx.text[:200]  # what 「那周末呢」 would follow up
@@ -141,8 +164,14 @@ def _confident_hits(ctx: Context, limit: int) -> tuple[KnowledgeBase, list[Hit],
         return None
     kb = ctx.library.index()
     where = _places(ctx)
-    hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where, limit=limit)
-    return (kb, hits, where) if hits and kb.confident(ctx.text, hits[0]) else None
+    hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where, limit=max(limit, 2))
+    runner_up = hits[1] if len(hits) > 1 else None
+    return (kb, hits[:limit], where) if hits and kb.confident(ctx.text, hits[0], runner_up) else None
+
+
+def tells_of_harm(text: str) -> bool:
+    """A story of something done to the worker, not a request for work, though it names a job."""
+    return HARMED.search(text) is not None and SEEKS_WORK.search(text) is None
 
 
 def _off_topic(text: str) -> bool:

@@ -147,3 +147,21 @@ def test_a_question_is_not_taken_for_an_instruction(conversation: Conversation, 
 def test_pinyin_among_chinese_is_read(conversation: Conversation) -> None:
     answer = conversation.say("laodong zhongcai 怎么弄")
     assert "仲裁" in answer and "您好，我是工友助手" not in answer, answer
+
+
+def test_a_job_named_in_a_story_of_harm_is_not_a_job_search(conversation: Conversation) -> None:
+    """「电焊工」 is where it happened, not work wanted: an injured welder once got two welding vacancies.
+    Not sure of the article, the bot says so and offers the nearest articles to pick from."""
+    answer = conversation.say("电焊工被烫伤了 老板不管")
+    assert "岗位" not in answer, answer
+    assert "依据：" in answer or "您问的是不是" in answer, answer
+    if "您问的是不是" in answer:
+        assert "依据：" in conversation.say("1"), conversation.transcript
+    assert "岗位" in Conversation(conversation.pipeline).say("电焊工有没有活")  # asked for, it is a search
+
+
+def test_two_articles_on_the_same_law_article_make_an_answer(conversation: Conversation) -> None:
+    """Just below the bar, the two articles first both stand on 《工伤保险条例》第十四条: whichever of
+    the two, the worker is told it is a work injury and where that is written."""
+    answer = conversation.say("开叉车的时候被货砸到脚了")
+    assert cited(answer) == "《工伤保险条例》第十四条", answer

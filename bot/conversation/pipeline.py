@@ -269,8 +269,9 @@ class Pipeline:
     def _law_first(ctx: Context) -> bool:
         """A rights question or situation the NLU read as something else, outside any flow: ask the law
         first (「一个礼拜七天都要上 一天都不休」 once got 「没有查到您的登记」). Not a job search that names a
-        place, a job or a wage; not a status check from a worker who has cases, or without a question;
-        not a worker asking for a person in words."""
+        place, a job or a wage, unless it tells of harm done rather than work wanted (「开叉车被货砸了脚」);
+        not a status check from a worker who has cases, or without a question; not a worker asking for
+        a person in words."""
         intent = ctx.nlu.intent
         if intent not in LAW_FIRST_OVER or ctx.state.flow or ctx.nlu.source not in ("rasa", "rules"):
             return False
@@ -279,7 +280,7 @@ class Pipeline:
         if intent == "check_status" and policy.RIGHTS_QUESTION.search(ctx.text) is None:
             return False  # 「投诉受理没有」 asks about a case, 「投诉以后多久受理」 about the law
         if intent == "search_vacancy" and any(e.name in VACANCY_WORDS for e in ctx.nlu.entities):
-            return False
+            return policy.tells_of_harm(ctx.text)  # 「开叉车被货砸了脚」: where it happened, not a search
         if intent == "human_agent" and ASKS_FOR_A_PERSON.search(ctx.text):
             return False
         return not (intent == "check_status" and worker_cases(ctx.db, ctx.worker_id, limit=1))
@@ -296,6 +297,8 @@ class Pipeline:
     def _answer(self, ctx: Context, msg: InboundMessage) -> Reply:
         if self._law_first(ctx):
             answered = policy.answer(ctx)
+            if answered is None and ctx.nlu.intent == "search_vacancy" and policy.tells_of_harm(ctx.text):
+                answered = policy.not_sure(ctx)  # 「电焊工被烫伤了」 is no job search, answered or not
             if answered is not None:
                 ctx.state.flow = None
                 return answered
