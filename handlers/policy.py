@@ -91,9 +91,10 @@ def not_sure(ctx: Context) -> Reply:
     number), then a person."""
     offers: tuple[Option, ...] = ()
     if not _off_topic(ctx.text):
-        hits = ctx.library.index().search(ctx.text, where=_places(ctx), limit=SUGGESTED)
+        hits = ctx.library.index().search(ctx.text, where=_places(ctx), limit=SUGGESTED + 2)
         offers = tuple(Option(h.article.title, "kb_article", {"id": h.article.id}) for h in hits
-                       if h.best >= SUGGEST and h.score >= h.best - 2 * PICK_SLACK)
+                       if not h.article.is_gap and h.best >= SUGGEST and h.score >= h.best - 2 * PICK_SLACK)
+        offers = offers[:SUGGESTED]
     text = f"{NOT_SURE}\n{MAYBE}" if offers else NOT_SURE
     return Reply(text, _merge((*offers, *_form_offer(ctx)), (TO_PERSON, Option("主菜单", "help"))))
 
@@ -103,7 +104,10 @@ def answer(ctx: Context, not_again: bool = False) -> Reply | None:
     to offered after it; None when no article answers well enough (say so rather than guess).
     ``not_again``: a follow-up — the article just given is not its answer (「那转正以后呢」 after the
     article on dismissal in probation), the next best is, if it too is clearly about it."""
-    found = _confident_hits(ctx, limit=5)
+    looked = _lookup(ctx, limit=5)
+    if looked is not None and looked[1] and looked[0].points_to_gap(looked[1][0]):
+        return gap_reply(looked[1][0].article)
+    found = _answering(looked, ctx.text, limit=5)
     if found is None:
         return None
     kb, hits, where = found
@@ -157,16 +161,39 @@ def _only_asks(part: str) -> bool:
     return len(part) <= 6 and RIGHTS_QUESTION.search(part) is not None
 
 
-def _confident_hits(ctx: Context, limit: int) -> tuple[KnowledgeBase, list[Hit], tuple[str, ...]] | None:
-    """The knowledge base, its best articles for the message and the worker's places, when the best
-    clearly answers a question about work; None otherwise."""
-    if _off_topic(ctx.text):
-        return None
+Found = tuple[KnowledgeBase, list[Hit], tuple[str, ...]]  # the index, its best hits, the worker's places
+
+
+def _lookup(ctx: Context, limit: int) -> Found:
+    """The best articles and known gaps for the message (a gap may come first: then nothing is cited)."""
     kb = ctx.library.index()
     where = _places(ctx)
-    hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where, limit=max(limit, 2))
+    hits = kb.search(ctx.text, topic=ctx.entity("policy_topic"), where=where, limit=limit + 2)
+    return kb, hits, where
+
+
+def _answering(looked: Found, text: str, limit: int) -> Found | None:
+    """The articles that clearly answer a question about work, best first; None when none does, when
+    a known gap comes first or the message is about life outside work."""
+    kb, hits, where = looked
+    if _off_topic(text) or (hits and kb.points_to_gap(hits[0])):
+        return None
+    hits = [hit for hit in hits if not hit.article.is_gap]
     runner_up = hits[1] if len(hits) > 1 else None
-    return (kb, hits[:limit], where) if hits and kb.confident(ctx.text, hits[0], runner_up) else None
+    return (kb, hits[:limit], where) if hits and kb.confident(text, hits[0], runner_up) else None
+
+
+def _confident_hits(ctx: Context, limit: int) -> Found | None:
+    return _answering(_lookup(ctx, limit), ctx.text, limit)
+
+
+GAP_PREFIX = "这个问题我这里没有现成的规定可查，没把握答准，不乱说。"
+
+
+def gap_reply(gap: Article) -> Reply:
+    """A question the sources do not answer (sick pay's amount, the housing fund, a train ticket): no
+    article is cited; the worker is told where such questions are answered."""
+    return Reply(f"{GAP_PREFIX}\n{gap.short}", (TO_PERSON, Option("主菜单", "help")))
 
 
 def tells_of_harm(text: str) -> bool:

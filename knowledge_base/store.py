@@ -64,6 +64,11 @@ class Article:
     def national(self) -> bool:
         return self.region in ("全国", "")
 
+    @property
+    def is_gap(self) -> bool:
+        """A known gap (gaps.yml), not an article: no source to cite, only where to ask."""
+        return self.topic == GAP_TOPIC
+
     def holds_in(self, places: tuple[str, ...]) -> bool:
         """Whether this article's region is one of the places (「临汾市」 holds in 临汾)."""
         region = self.region.removesuffix("市").removesuffix("省")
@@ -102,6 +107,60 @@ def parse_article(path: Path) -> Article:
 
 def load_articles(folder: Path = ARTICLES) -> list[Article]:
     return [parse_article(p) for p in sorted(folder.glob("*.md"))]
+
+
+GAPS = "gaps.yml"  # in the articles' folder
+GAP_TOPIC = "知识库未收录"
+GAP_REQUIRED = ("id", "title", "reply", "questions")
+
+
+def load_gaps(folder: Path = ARTICLES) -> list[Article]:
+    """Known gaps: kinds of question the sources (PROTOCOLS.md, the seeds) do not answer — sick pay's
+    amount, the housing fund, a train ticket — each with where to ask instead. They take part in the
+    ranking like articles, so that such a question finds its gap rather than a neighbouring article
+    that does not answer it; they are never cited."""
+    path = folder / GAPS
+    if not path.exists():
+        return []
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [Article(id=str(e["id"]), title=str(e["title"]), topic=GAP_TOPIC,
+                    questions=tuple(str(q) for q in e.get("questions") or []), short=str(e["reply"]).strip(),
+                    source="", article="", region="全国", region_level="national", body=str(e["reply"]).strip())
+            for e in entries if isinstance(e, dict) and all(e.get(key) for key in GAP_REQUIRED)]
+
+
+def gap_problems(folder: Path) -> list[str]:
+    """What is wrong in the folder's gaps.yml: a missing field, a long reply, a citation (a gap has
+    no source, so its reply may state no rule), an id an article already has."""
+    path = folder / GAPS
+    if not path.exists():
+        return []
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        return [f"{GAPS}: {exc}"]
+    if not isinstance(entries, list):
+        return [f"{GAPS}: not a list of gaps"]
+    problems: list[str] = []
+    articles = {p.stem for p in folder.glob("*.md")}
+    for n, entry in enumerate(entries, 1):
+        name = f"{GAPS} #{n} {entry.get('id', '') if isinstance(entry, dict) else ''}".rstrip()
+        if not isinstance(entry, dict):
+            problems.append(f"{name}: not a mapping")
+            continue
+        missing = [key for key in GAP_REQUIRED if not entry.get(key)]
+        if missing:
+            problems.append(f"{name}: missing {', '.join(missing)}")
+        reply = str(entry.get("reply") or "")
+        if len(reply) > SHORT_MAX:
+            problems.append(f"{name}: reply is {len(reply)} characters (max {SHORT_MAX})")
+        if "《" in reply or re.search(r"第[一二三四五六七八九十百零\d]+条", reply):
+            problems.append(f"{name}: a gap's reply cites nothing (it has no source)")
+        if len(entry.get("questions") or []) < 3:
+            problems.append(f"{name}: give at least 3 question forms")
+        if entry.get("id") in articles:
+            problems.append(f"{name}: an article has this id")
+    return problems
 
 
 CITATIONS = Path(__file__).resolve().parent / "citations.yml"
@@ -166,7 +225,7 @@ def validate(folder: Path = ARTICLES) -> list[str]:
         for rel in art.related:
             if rel not in articles:
                 problems.append(f"{art.id}.md: related article {rel!r} does not exist")
-    return problems
+    return problems + gap_problems(folder)
 
 
 @lru_cache(maxsize=1)
@@ -239,6 +298,7 @@ PICK_SLACK = 0.05
 # articles on 《工伤保险条例》第十四条 for 「开叉车被货砸了脚」): which of them, the answer's source is
 # the same. Dev sets: +0.5 and +2.9 points answered, +0 and +1.0 confidently wrong.
 AGREED = 1.43
+GAP_BAR = 1.42  # a known gap first, with a best score from here: say where to ask, cite nothing
 # … or, words alone (no model): BM25 and the share of the question's informative words it covers.
 MIN_SCORE = 12.0
 MIN_COVERAGE = 0.3
@@ -255,6 +315,7 @@ class KnowledgeBase:
     articles: list[Article]
     embedder: Embedder | None = None
     cache_folder: Path | None = None
+    gaps: list[Article] = field(default_factory=list)  # load_gaps: ranked with the articles by meaning
     k1: float = 1.5
     b: float = 0.75
     _docs: list[Counter[str]] = field(default_factory=list)
@@ -264,20 +325,22 @@ class KnowledgeBase:
     _classifier: ArticleClassifier | None = None
 
     def __post_init__(self) -> None:
-        for art in self.articles:
+        # the gaps take part only by meaning: by words alone a gap's few forms would say little
+        self._entries = self.articles + (self.gaps if self.embedder is not None else [])
+        for art in self._entries:
             words = tokens(" ".join([art.title, art.title, *art.questions, art.short, art.topic]))
             doc = Counter(words)
             self._docs.append(doc)
             self._df.update(doc.keys())
         self._avg = sum(sum(d.values()) for d in self._docs) / max(len(self._docs), 1)
         self.by_id = {a.id: a for a in self.articles}
-        self._doc_of = {a.id: doc for a, doc in zip(self.articles, self._docs, strict=True)}
+        self._doc_of = {a.id: doc for a, doc in zip(self._entries, self._docs, strict=True)}
         if self.embedder is not None:
-            forms = [(a.title, *a.questions) for a in self.articles]
-            self._meaning = MeaningIndex(shared_cache(self.embedder, self.cache_folder), forms,
-                                         [a.short for a in self.articles])
+            forms = [(a.title, *a.questions) for a in self._entries]
+            passages = [a.title if a.is_gap else a.short for a in self._entries]  # a gap's reply is where to ask
+            self._meaning = MeaningIndex(shared_cache(self.embedder, self.cache_folder), forms, passages)
             self._classifier = ArticleClassifier(self._meaning.form_vectors, [t for f in forms for t in f],
-                                                 self._meaning.form_owners, len(self.articles))
+                                                 self._meaning.form_owners, len(self._entries))
 
     @property
     def by_meaning(self) -> bool:
@@ -286,7 +349,7 @@ class KnowledgeBase:
     def words_score(self, q: tuple[str, ...], index: int) -> float:
         doc = self._docs[index]
         length = sum(doc.values())
-        n = len(self.articles)
+        n = len(self._entries)
         score = 0.0
         for term in q:
             tf = doc.get(term, 0)
@@ -323,7 +386,7 @@ class KnowledgeBase:
         unsaid = {name for name, words in ASPECTS.items() if not words.search(query)}
         hits: list[Hit] = []
         adjustments: list[float] = []
-        for i, art in enumerate(self.articles):
+        for i, art in enumerate(self._entries):
             words = self.words_score(q, i)
             if meaning is None:
                 if words <= 0:
@@ -365,6 +428,8 @@ class KnowledgeBase:
         is not sure rather than guess. By meaning: the question is answered at all (its best score
         clears the bar, and not by a coin toss between two, or clears a lower bar with the
         ``runner_up`` citing the same law article), and this article is near that best."""
+        if hit.article.is_gap:
+            return False
         if hit.meaning:  # found by meaning
             tied = hit.gap < TIE and hit.best < CONFIDENT + NEAR_THRESHOLD
             agreed = runner_up is not None and runner_up.article.citation == hit.article.citation
@@ -374,13 +439,18 @@ class KnowledgeBase:
         return (hit.score >= MIN_SCORE and covered >= MIN_COVERAGE) or hit.score >= STRONG_SCORE or (
             hit.score >= SHORT_QUESTION_SCORE and covered >= SHORT_QUESTION_COVERAGE)
 
+    def points_to_gap(self, hit: Hit) -> bool:
+        """Whether the question is one the sources do not answer: a known gap ranks first, near the
+        best score, and that best is not far from the articles' bar."""
+        return hit.article.is_gap and hit.best >= GAP_BAR and hit.score >= hit.best - PICK_SLACK
+
     def coverage(self, query: str, art: Article) -> float:
         """How much of the question the article speaks to: the share of the question's informative
         words (weighted by rarity) that the article contains. 「外国人来中国打工要办什么签证」 shares only
         「打工」「办」 with the unemployment article it scores on: not an answer."""
         terms = set(_query_tokens(query))
         doc = self._doc_of[art.id]
-        n = len(self.articles)
+        n = len(self._entries)
         weight = {t: math.log(1 + (n - self._df[t] + 0.5) / (self._df[t] + 0.5)) for t in terms}
         total = sum(weight.values())
         return sum(w for t, w in weight.items() if t in doc) / total if total else 0.0
@@ -401,10 +471,12 @@ class Library:
 
     def index(self) -> KnowledgeBase:
         """The index of the folder as it is now."""
-        signature = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(self.folder.glob("*.md")))
+        files = [*sorted(self.folder.glob("*.md")), *self.folder.glob(GAPS)]
+        signature = tuple((p.name, p.stat().st_mtime_ns) for p in files)
         with self._lock:
             if self._index is None or signature != self._signature:
-                self._index = KnowledgeBase(load_articles(self.folder), self.embedder, self.cache_folder)
+                self._index = KnowledgeBase(load_articles(self.folder), self.embedder, self.cache_folder,
+                                            gaps=load_gaps(self.folder))
                 self._signature = signature
             return self._index
 

@@ -237,9 +237,11 @@ def test_office_hours_are_told_in_words() -> None:
 def test_a_form_needs_more_than_the_models_guess(app: Flask, conversation: Conversation) -> None:
     """No arrears words, yet read as arrears: ask before a form takes over the conversation."""
     verify_dialog(conversation, [
-        ("帮我订张火车票", ["您是要登记欠薪求助吗", "1 是，开始登记", "2 不是"]),
+        ("帮我问问老乡", ["您是要登记欠薪求助吗", "1 是，开始登记", "2 不是"]),
         ("2", "1 找工作"),
     ])
     with app.extensions["gongyou.db"].session() as db:
         assert db.scalar(select(func.count()).select_from(Case)) == 0
-    verify_dialog(conversation, [("帮我订张火车票", "您是要登记"), ("1", "老板或公司叫什么"), ("菜单", "已取消")])
+    verify_dialog(conversation, [("帮我问问老乡", "您是要登记"), ("1", "老板或公司叫什么"), ("菜单", "已取消")])
+    # 「帮我订张火车票」, read as arrears too, is a question the sources do not answer: where to ask
+    verify_dialog(conversation, [("帮我订张火车票", ["12306", "没把握"])])

@@ -92,3 +92,13 @@ def test_a_citation_not_in_the_table_of_known_articles_is_refused(tmp_path: Path
     invented = NEW_ARTICLE.replace("《防暑降温措施管理办法》", "《劳动合同法》").replace("第十七条", "第九十九条")
     (tmp_path / "zz-new.md").write_text(invented, encoding="utf-8")
     assert "《劳动合同法》第九十九条 is not in the table" in "\n".join(validate(tmp_path))
+
+
+def test_a_known_gap_cites_nothing_and_may_not_state_a_rule(tmp_path: Path) -> None:
+    gap = ("- id: sick-pay-amount\n  title: 病假工资怎么算\n  reply: {reply}\n"
+           "  questions: [病假工资咋算, 生病请假还给钱吗, 病假扣多少工资]\n")
+    (tmp_path / "gaps.yml").write_text(gap.format(reply="各地不一样，打12333问当地人社部门。"), encoding="utf-8")
+    assert validate(tmp_path) == []
+    (tmp_path / "gaps.yml").write_text(gap.format(reply="不低于最低工资的80%，依据《劳动法》第四十八条。"),
+                                      encoding="utf-8")
+    assert "a gap's reply cites nothing" in "\n".join(validate(tmp_path))

@@ -165,3 +165,14 @@ def test_two_articles_on_the_same_law_article_make_an_answer(conversation: Conve
     the two, the worker is told it is a work injury and where that is written."""
     answer = conversation.say("开叉车的时候被货砸到脚了")
     assert cited(answer) == "《工伤保险条例》第十四条", answer
+
+
+@pytest.mark.parametrize(("asked", "where_to_ask"), [
+    ("公积金能不能取出来", "12329"),  # the housing fund: its own office, no labour article
+    ("高铁票买错了能退吗", "12306"),
+    ("病假工资怎么算", "12333"),  # the amount is set locally: no national article says it
+])
+def test_a_question_the_sources_do_not_answer_is_told_where_to_ask(
+        conversation: Conversation, asked: str, where_to_ask: str) -> None:
+    answer = conversation.say(asked)
+    assert "依据：" not in answer and "没把握" in answer and where_to_ask in answer, answer
