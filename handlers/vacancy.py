@@ -72,7 +72,7 @@ class VacancySearchHandler:
 
     def handle(self, ctx: Context) -> Reply:
         q, home = _query(ctx)
-        if not q.has_criteria:
+        if not q.has_criteria and not ctx.payload.get("refine"):  # 「别的地方呢」 after 包吃住: anywhere
             ctx.state.flow = "search_vacancy"
             return Reply(ASK)
         ctx.state.flow = None

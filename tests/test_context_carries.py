@@ -56,3 +56,14 @@ def test_a_follow_up_is_not_answered_with_the_article_just_given(conversation: C
     first = conversation.say("厂里不给交社保")
     follow = conversation.say("那我自己交行不行")
     assert follow.split("依据")[0] != first.split("依据")[0], (first, follow)  # was the same answer again
+
+
+def test_a_trade_named_after_a_list_and_elsewhere_keep_the_search(conversation: Conversation) -> None:
+    verify_dialog(conversation, [
+        ("找活", "哪个城市"),
+        ("东莞", "东莞"),
+        ("电子厂", ["东莞", "岗位"]),  # once read as a yes and answered with the main menu
+        ("有没有包吃住的", "东莞·包吃住"),
+        ("别的地方呢", ["包吃住", "岗位"]),  # anywhere, still with board: once asked for the city again
+    ])
+    assert "哪个城市" not in conversation.transcript[-1][1]

@@ -279,3 +279,34 @@ def test_a_line_of_the_summary_is_put_right_in_words(conversation: Conversation,
     fixed = conversation.say(fix)
     assert fixed.startswith("已改：") and now in fixed and "请核对欠薪求助" in fixed, fixed
     assert "已提交" in conversation.say("1")
+
+
+def test_answers_given_before_their_question_are_kept_and_the_open_question_asked_again(
+        conversation: Conversation) -> None:
+    """Asked where they worked, a worker says how much, how many and what proof they have: each is kept
+    for its own question (not recorded as the place, not 「没看明白」), and the place is asked again."""
+    verify_dialog(conversation, [
+        ("老板欠我工资三个月了", "老板或公司叫什么"),
+        ("东莞的一个鞋厂 叫不出名字", "在哪干的活"),
+        ("大概一万五吧", ["已记下", "一万五", "在哪干的活"]),
+        ("就我一个人", ["1人", "在哪干的活"]),
+        ("有个微信聊天记录", ["聊天记录", "在哪干的活"]),
+        ("长安镇 去年8月开始干的", "手机号"),  # amount, head count and evidence are not asked again
+        ("匿名", ["欠多少钱：15000元", "被欠人数：1人", "证据材料：聊天记录", "干活地点：东莞"]),
+    ])
+    assert "没看明白" not in "".join(answer for _, answer in conversation.transcript)
+
+
+def test_what_happened_told_when_asked_who_is_the_story(conversation: Conversation) -> None:
+    verify_dialog(conversation, [
+        ("我要投诉黑中介", "叫什么名字"),
+        ("收了我500块说包进厂 结果没有", ["已记下", "叫什么名字"]),  # the story, not the agency's name
+        ("叫什么人力资源 在长安", "什么时候"),  # the story is not asked for again
+        ("上个月", "手机号"),
+        ("匿名", ["经过：收了我500块说包进厂", "单位/中介：什么人力资源"]),
+    ])
+
+
+def test_a_head_count_is_not_money(conversation: Conversation) -> None:
+    answer = conversation.say("工地老板跑了 欠我们二十几个人的钱")  # 「二十几」 once became 20多元
+    assert "20多人" in answer and "元" not in answer.split("已记下")[-1].split("。")[0], answer

@@ -237,11 +237,13 @@ def refines_search(turn: Turn, heard: Understood) -> Understood | None:
     refine = "elsewhere" if ELSEWHERE.search(text) else "better_pay" if BETTER_PAY.search(text) else None
     if refine is None:
         floor = pay_floor(text)
-        if floor is None and not _narrows(text):
+        if floor is None and not _narrows(text, heard.nlu):
             return None
-        # 「有没有一万的」「包吃住的呢」 (the first once read as a yes, answered with the main menu): the same
-        # search with a pay floor, board or day rates added (the vacancy handler keeps its place and trade)
-        return _understood(turn, Understood(heard.text, NluResult("search_vacancy", 1.0, source=CONTEXT),
+        # 「有没有一万的」「包吃住的呢」「电子厂」 (the first and last once read as a yes, answered with the
+        # main menu): the same search with a pay floor, board, day rates or a trade added (the vacancy
+        # handler keeps its place, and its trade unless a new one is named)
+        trades = tuple(e for e in heard.nlu.entities if e.name == "job_type")
+        return _understood(turn, Understood(heard.text, NluResult("search_vacancy", 1.0, trades, source=CONTEXT),
                                             {"min_pay": floor} if floor else {}))
     return _understood(turn, Understood(heard.text, NluResult("search_vacancy", 1.0, source=CONTEXT),
                                         {"refine": refine}))
@@ -265,10 +267,10 @@ def pay_floor(text: str) -> int | None:
     return read[0] if read and read[0] in MONTH_PAY else None
 
 
-def _narrows(text: str) -> bool:
-    """Whether a few words name board and lodging or day rates."""
+def _narrows(text: str, nlu: NluResult) -> bool:
+    """Whether a few words name board and lodging, day rates, a trade or an industry (「电子厂」)."""
     q = read_query(text, None, None, None)
-    return bool(q.daily or q.board_lodging)
+    return bool(q.daily or q.board_lodging or q.industries or any(e.name == "job_type" for e in nlu.entities))
 
 
 # A short follow-up to an answer from the law (「那周末呢」 after 「加班费怎么算」): asked in its light.

@@ -26,6 +26,7 @@ from handlers.guidance import HOME, TO_PERSON
 from handlers.intake import fields
 from handlers.intake.forms import FORMS, TITLES, Slot
 from handlers.menu import menu_reply
+from nlu.result import Entity
 
 KIND_OF_INTENT = {"file_complaint": Kind.COMPLAINT, "report_wage_arrears": Kind.WAGE_ARREARS}
 CANCEL = re.compile(
@@ -173,12 +174,10 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         corrected = self._correction(ctx, draft, d, stage, answer)
         if corrected is not None:
             return corrected
-        filled = slot.read(answer, ctx.nlu)
-        if filled is not None and "amount_said" in filled and ctx.raw and len(ctx.raw) <= 12:
-            # read back in the worker's own words: 「两万多」 (only the money of 「3个月 两万多」)
-            own = fields.words_for_amount(ctx.raw, int(filled["amount"] or 0)) or (
-                ctx.raw.strip() if slot.name == "amount" else None)
-            filled["amount_said"] = own or filled["amount_said"]
+        elsewhere = self._answer_for_another(ctx, draft, d, slot, answer)
+        if elsewhere is not None:
+            return elsewhere
+        filled = _in_own_words(slot.read(answer, ctx.nlu), ctx, slot)
         if filled is None:
             if fields.nod(answer) and LAST not in d and not d.get(NODDED):
                 # 「好的」 to the form's opening (「好的，登记欠薪求助，几个问题…」): an acknowledgement, not a miss
@@ -193,6 +192,25 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         if stage.startswith("edit:"):
             return self._summary(ctx, draft, d)
         return self._next(ctx, draft, d)
+
+    def _answer_for_another(self, ctx: Context, draft: Case, d: dict[str, Any], slot: Slot,
+                            answer: str) -> Reply | None:
+        """An answer to a question still to come (「大概一万五吧」 asked where they worked, 「就我一个人」
+        asked how much): kept for that question, and the one now open asked again — it is neither
+        recorded as the answer to this one nor counted as not understood. Only an answer that is
+        plainly and wholly the other thing: 「郑州 今年3月开始」 is a place, whatever its digits."""
+        other = fields.plainly_for(answer, {s.name for s in _slots(d) if s.name not in d and s.needed(d)}
+                                   - {slot.name})
+        if other is None or fields.plainly_for(answer, {slot.name}) is not None:
+            return None
+        target = next(s for s in _slots(d) if s.name == other)
+        filled = _in_own_words(target.read(answer, ctx.nlu), ctx, target)
+        if not filled or other not in filled:
+            return None
+        d.update(seal(filled, ctx))
+        _per_person_total(d)
+        self._save(draft, d)
+        return self._ask(ctx, draft, d, str(d.get(STAGE, "")), said=f"已记下（{target.label}）：{show(other, d)}。\n")
 
     def _correction(self, ctx: Context, draft: Case, d: dict[str, Any], stage: str, answer: str) -> Reply | None:
         """「不对 是东莞」 right after answering where: the answer before is put right, and the question
@@ -325,6 +343,16 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         draft.details = dict(d)  # a new dict: SQLAlchemy saves a reassigned JSON value
 
 
+def _in_own_words(filled: dict[str, Any] | None, ctx: Context, slot: Slot) -> dict[str, Any] | None:
+    """An amount read back in the worker's own words: 「两万多」, not 「20000多」 (only the money of
+    「3个月 两万多」)."""
+    if filled is not None and "amount_said" in filled and ctx.raw and len(ctx.raw) <= 12:
+        own = fields.words_for_amount(ctx.raw, int(filled["amount"] or 0)) or (
+            ctx.raw.strip() if slot.name == "amount" else None)
+        filled["amount_said"] = own or filled["amount_said"]
+    return filled
+
+
 def seal(filled: dict[str, Any], ctx: Context) -> dict[str, Any]:
     """Personal data never sits in the draft in plain text: the phone is encrypted (shown masked),
     phone and ID numbers inside free text are masked (the original stays in the sealed transcript)."""
@@ -367,7 +395,7 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
     employer = ctx.nlu.first("employer")
     if employer:
         d["employer"] = str(employer)
-    amount = next((e for e in ctx.nlu.entities if e.name == "amount"), None)
+    amount = next((e for e in ctx.nlu.entities if e.name == "amount" and not _counts_heads(ctx.text, e)), None)
     if amount is not None:
         said = fields.words_for_amount(ctx.raw, int(amount.value)) if ctx.raw else None
         d.update(amount=int(amount.value), amount_said=said or amount.text or str(amount.value),
@@ -392,10 +420,19 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
         if people is not None:
             d["people"] = people
             # 「三十多个人」, not the 多 of 「8000多」
-            d["people_approx"] = bool(re.search(r"\d+\s*多\s*[个名位]?\s*(?:人|工人|兄弟|老乡|工友)", text))
+            d["people_approx"] = bool(re.search(r"\d+\s*[多几来]\s*[个名位]?\s*(?:人|工人|兄弟|老乡|工友)", text))
         d["story"] = text
     _note_age(d, text)
     return d
+
+
+HEADS_AFTER = re.compile(r"^\s*[多来几]?\s*个?\s*(?:人|工人|兄弟|老乡|工友|名|位)")
+
+
+def _counts_heads(text: str, amount: Entity) -> bool:
+    """「欠我们二十几个人的钱」: the model's amount 「二十几」 counts people, not yuan."""
+    end = amount.end if amount.end >= 0 else (text.find(amount.text) + len(amount.text) if amount.text in text else -1)
+    return end >= 0 and HEADS_AFTER.match(text[end:]) is not None
 
 
 def heard_from_first(kind: str, d: dict[str, Any]) -> str:

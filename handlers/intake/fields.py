@@ -33,7 +33,7 @@ SAYS_YES = re.compile(r"同意|可以|行|好|没问题|没有问题|冇问题|�
 CN_PHONE_DIGITS = str.maketrans("零〇幺一二三四五六七八九", "001123456789")
 YES = re.compile(r"^(1|是|是的|对|对的|好|好的|同意|可以|行|嗯|确认|确定|提交|ok)[!！。 ]*$", re.I)
 NO = re.compile(r"^(2|不|不是|不同意|不行|不要|不可以|否|别)[!！。 ]*$")
-PEOPLE = re.compile(r"(\d+)\s*(多|来)?\s*(?:个)?\s*(?:人|工人|兄弟|老乡|工友)")
+PEOPLE = re.compile(r"(\d+)\s*(多|来|几)?\s*(?:个)?\s*(?:人|工人|兄弟|老乡|工友)")
 PEOPLE_WORDS = {"就我": 1, "我自己": 1, "就我一个": 1, "一个人": 1, "我一个": 1, "爷俩": 2, "父子俩": 2, "两口子": 2,
                 "夫妻俩": 2, "兄弟俩": 2, "我俩": 2, "我们俩": 2, "俺俩": 2, "仨": 3}
 MONTHS = re.compile(r"(\d+)\s*(?:个)?\s*(多)?\s*月")
@@ -358,4 +358,40 @@ def words_for_amount(raw: str, value: int) -> str | None:
         parsed = parse_amount(normalize(match.group()))
         if parsed and parsed[0] == value:
             return match.group()
+    return None
+
+
+# What an answer to another of the form's questions plainly looks like, said on its own: money with its
+# unit (「大概一万五吧」「每人八千」), a head count (「就我一个人」「我们二十几个人」), months
+# (「三个多月」), evidence (「有个微信聊天记录」「只有欠条」). The rest of the answer may hold only
+# fillers (大概、差不多、吧、的、有、个、只有…): 「郑州 今年3月开始」 is no amount.
+PLAINLY: dict[str, re.Pattern[str]] = {
+    # normalised: 「一万五」 is 15000 — a bare number from 1000 (not 11 digits: a phone) counts as money
+    "amount": re.compile(rf"(?:每人|每个人|[一1]人|人均)?(?:(?<!\d)\d{{4,7}}(?!\d)|[\d{CN_DIGITS}.]+\s*[多来几]?\s*"
+                         rf"(?:万|千|块钱|块|元))[\d{CN_DIGITS}]*[多来几]?"),
+    "people": re.compile(rf"(?:就|只有|一共|总共|我们|俺们|咱们)?(?:我|俺|咱)?(?:[\d{CN_DIGITS}]+\s*[多来几]?\s*个?\s*"
+                         r"(?:人|工人|兄弟|老乡|工友)|一个人|自己|自个|俩|仨)"),
+    "months": re.compile(rf"[\d{CN_DIGITS}半]+\s*个\s*多?\s*月|俩月|仨月"),
+    "evidence": re.compile(r"(?:劳动)?合同|工资条|考勤|打卡记录|打卡|聊天记录|转账记录|转账|截图|欠条|白条|录音|"
+                           r"工牌|工作证"),
+}
+PLAIN_FILLERS = re.compile(r"[\s，,。.!！?？~～]|大概|大约|差不多|左右|估计|应该|可能|好像|就|只|只有|有|个|的|了|吧|"
+                           r"吗|啊|呀|嘛|呢|哦|一共|总共|都|是|还|微信|手机|上|里|和|跟|还有|我们|俺们|咱们|被欠|欠|钱|工资|工钱")
+
+
+# What happened, told when asked who (「收了我500块说包进厂 结果没有」 asked the agency's name): an
+# account of something done, with no name of a firm in it.
+TELLS = re.compile(r"收了|扣了|扣我|骗|不给|不退|没给|没退|说好|结果|打了|跑了|不发|没发|拖着|不让|逼")
+NAMES_A_FIRM = re.compile(r"公司|厂名|中介叫|劳务|人力|有限|集团|叫[^不]|名字")
+STORY_MIN = 8  # characters
+
+
+def plainly_for(text: str, names: set[str]) -> str | None:
+    """Which of the named questions the answer is plainly and wholly for, if any (in the form's order
+    of the patterns above; then the story, which has no pattern of its own)."""
+    if "story" in names and len(text) >= STORY_MIN and TELLS.search(text) and not NAMES_A_FIRM.search(text):
+        return "story"
+    for name, pattern in PLAINLY.items():
+        if name in names and pattern.search(text) and not PLAIN_FILLERS.sub("", pattern.sub("", text)):
+            return name
     return None
