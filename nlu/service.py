@@ -35,6 +35,18 @@ MONTHS = re.compile(
 )
 
 
+# Asking for work in so many words (「揾工 深圳 有冇包食宿嘅」, read by the model as a policy question
+# for its 「有没有」): a job search, unless the message is also about a right, a wrong or a subsidy.
+SEEKS_WORK = re.compile(r"找工作|找活|找个活|找份工|找点活|找事做|求职|招工|招人|招聘|岗位|缺人")
+ABOUT_RIGHTS = re.compile(r"欠|扣|辞|开除|炒|伤|赔|补偿|合同|社保|保险|加班费|仲裁|投诉|举报|违法|合法|权益|押金|"
+                          r"补贴|政策|培训|骗|中介费|收费|歧视|犯法|年龄|岁")
+NOT_A_SEARCH = frozenset({"ask_policy", "out_of_scope", FALLBACK_INTENT, "greet", "affirm", "deny"})
+
+
+def seeks_work(text: str) -> bool:
+    return SEEKS_WORK.search(text) is not None and ABOUT_RIGHTS.search(text) is None
+
+
 def only_places_and_trades(text: str, known: list[Entity]) -> bool:
     """Nothing but places and trades (and filler words): 「新疆拾花」「拾花工」."""
     province = province_in(text)
@@ -77,6 +89,8 @@ class NluService:
         if command:
             result = replace(result, intent=command, confidence=1.0, source="rules")
         elif result.intent != "search_vacancy" and only_places_and_trades(text, known):
+            result = replace(result, intent="search_vacancy", confidence=1.0, source="rules")
+        elif result.intent in NOT_A_SEARCH and seeks_work(text):
             result = replace(result, intent="search_vacancy", confidence=1.0, source="rules")
         if result.intent == FALLBACK_INTENT:  # the model is unsure: a clear keyword still counts
             backstop = rule_parse(text, self.gazetteer)

@@ -173,3 +173,10 @@ def test_a_city_and_a_trade_never_cancel(conversation: Conversation) -> None:
 def test_my_phone_number_without_de_is_a_phone_number(conversation: Conversation) -> None:
     answer = conversation.say("我电话13800138000")  # not 「我的电话」: once handed to staff
     assert "绑定" in answer and "已转给工作人员" not in answer, answer
+
+
+def test_asking_for_work_in_cantonese_with_board_is_a_job_search(conversation: Conversation) -> None:
+    answer = conversation.say("揾工 深圳 有冇包食宿嘅")  # the model read it as a policy question
+    assert "深圳" in answer and "包吃住" in answer and "岗位" in answer, answer
+    answer = Conversation(conversation.pipeline).say("找工作被中介骗了500块")  # a wrong done: not a search
+    assert "岗位" not in answer, answer

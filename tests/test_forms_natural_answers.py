@@ -310,3 +310,28 @@ def test_what_happened_told_when_asked_who_is_the_story(conversation: Conversati
 def test_a_head_count_is_not_money(conversation: Conversation) -> None:
     answer = conversation.say("工地老板跑了 欠我们二十几个人的钱")  # 「二十几」 once became 20多元
     assert "20多人" in answer and "元" not in answer.split("已记下")[-1].split("。")[0], answer
+
+
+def test_a_crew_report_answered_ahead_files_without_asking_twice(conversation: Conversation) -> None:
+    """Evidence and a phone number given before their questions are kept; 「半年」 in the first message
+    is six months; the summary shows all of it."""
+    verify_dialog(conversation, [
+        ("我们班组12个人 包工头欠了半年的钱 一共二十多万 工地在西安", ["欠6个月", "12人"]),
+        ("包工头叫张建国", "在哪干的活"),
+        ("西安高新区 去年3月", "有这些材料吗"),
+        ("有考勤 没合同", "手机号"),
+        ("13912345678", "同意把您的电话"),
+        ("同意", ["欠了几个月：6个月", "被欠人数：12人", "证据材料：考勤或工资条", "139****5678"]),
+    ])
+
+
+def test_not_wanting_to_give_a_phone_said_early_is_kept_and_a_nod_is_no_date(conversation: Conversation) -> None:
+    verify_dialog(conversation, [
+        ("我要举报", "反映什么问题"),
+        ("老板不给交社保", "叫什么名字"),
+        ("电子厂 在苏州", "发生了什么"),
+        ("厂里一直不给我们交社保 问了就说再等等", "什么时候"),
+        ("不想说电话", ["匿名", "什么时候"]),  # the phone question's answer, given early
+        ("确认", "什么时候"),  # a nod is not when it happened
+        ("去年就这样了", ["请核对", "联系电话：匿名"]),
+    ])

@@ -411,6 +411,8 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
         if months is None:  # 「俩月了」: the model saw no number
             in_words = fields.MONTHS.search(text.replace("俩", "2").replace("仨", "3"))
             months = int(in_words.group(1)) if in_words else None
+        if months is None and re.search(r"(?<![一两二三四五六七八九十\d])半年", text):  # 「欠了半年的钱」
+            months = 6
         if months is not None:
             d["months"] = int(months)
         people = fields.read_people(text)

@@ -22,7 +22,8 @@ Filled = dict[str, Any]
 
 UNKNOWN = re.compile(r"^(不知道|不清楚|忘了|不记得|没有|没|不晓得|不懂)")
 SKIP = re.compile(r"^(跳过|不知道|不清楚|没有|没|不记得|算了不说)$")
-ANONYMOUS = re.compile(r"匿名|不留|不想留|不给|不方便|保密|不要电话|不用电话|唔留|唔想留|唔俾|唔畀|唔方便")
+ANONYMOUS = re.compile(r"匿名|不留|不想留|不想说|不说电话|不给|不方便|保密|不要电话|不用电话|"
+                       r"唔留|唔想留|唔俾|唔畀|唔方便")
 # A voice transcript's fillers before an answer and particles after it: 「嗯 那个 好」「得喇」「中嘞」.
 FILLERS = re.compile(r"^(?:(?:那个|嗯|呃|额|啊|就是|然后|那|这个)[\s，,。]*)+")
 PARTICLES = re.compile(r"[啦喇嘞啊呀吧咯哈了嘛哦噢喔][!！。.\s]*$")
@@ -50,7 +51,8 @@ def clean(text: str) -> str:
 
 # 「好」「是的」 said to a question that wants a name, a place or a story: a nod to the bot, not the answer
 # (the employer was once recorded as 「好」).
-NOD = re.compile(r"^(?:好|好的|好滴|好嘞|是|是的|对|对的|嗯|嗯嗯|行|可以|ok|okay|收到|知道了|明白|谢谢|1)$", re.I)
+NOD = re.compile(r"^(?:确认|确定|提交|没问题|好|好的|好滴|好嘞|是|是的|对|对的|嗯|嗯嗯|行|可以|ok|okay|收到|知道了|"
+                 r"明白|谢谢|1)$", re.I)
 
 
 def nod(text: str) -> bool:
@@ -374,9 +376,12 @@ PLAINLY: dict[str, re.Pattern[str]] = {
     "months": re.compile(rf"[\d{CN_DIGITS}半]+\s*个\s*多?\s*月|俩月|仨月"),
     "evidence": re.compile(r"(?:劳动)?合同|工资条|考勤|打卡记录|打卡|聊天记录|转账记录|转账|截图|欠条|白条|录音|"
                            r"工牌|工作证"),
+    # a mobile number, or not wanting to give one, before the phone question (「13912345678」「不想说电话」)
+    "phone": re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|匿名|不想留电话|不留电话|不想说电话|不给电话|不想给电话"),
 }
 PLAIN_FILLERS = re.compile(r"[\s，,。.!！?？~～]|大概|大约|差不多|左右|估计|应该|可能|好像|就|只|只有|有|个|的|了|吧|"
-                           r"吗|啊|呀|嘛|呢|哦|一共|总共|都|是|还|微信|手机|上|里|和|跟|还有|我们|俺们|咱们|被欠|欠|钱|工资|工钱")
+                           r"吗|啊|呀|嘛|呢|哦|一共|总共|都|是|还|微信|手机|上|里|和|跟|还有|我们|俺们|咱们|被欠|欠|钱|工资|工钱|"
+                           r"没签|没有|没|冇|无|电话|号码|我的|号|我|俺")
 
 
 # What happened, told when asked who (「收了我500块说包进厂 结果没有」 asked the agency's name): an
