@@ -41,9 +41,11 @@ OFF_TOPIC = re.compile(r"房东|租房|房租|押一付|离婚|彩礼|抚养权|
 ABOUT_WORK = re.compile(r"老板|老细|工资|工钱|人工|厂|公司|单位|上班|返工|工地|工伤|工商|合同|社保|加班|辞退|开除|劳动|"
                         r"打工|干活|做嘢|中介|包工头|创业|招工|找工|务工|职工|员工")
 # A job named in a story of harm (「开叉车被货砸了脚」「当保安被人打了」) is not a job search: the job is
-# where it happened. Unless the worker also asks for work (「找个保安的活」「哪里招叉车工」).
-HARMED = re.compile(r"伤|摔|砸|压|夹|烫|撞|捅|砍|割|打了|骨折|住院|死|病|欠|扣|不给|没给|不发|没发|拖|开除|辞退|"
-                    r"炒了|炒鱿鱼|不要我|赶走|罚")
+# where it happened. Unless the worker also asks for work (「找个保安的活」「哪里招叉车工」). A wrong
+# done, not a wish: 「不压工资的」「不扣押金」「死工资也行」 describe the job wanted.
+HARMED = re.compile(r"受伤|伤了|伤到|烫伤|砸伤|压伤|摔伤|割伤|撞伤|打伤|"
+                    r"被.{0,6}(?:伤|摔|砸|压|夹|烫|撞|捅|砍|割|打|扣|欠|辞|开除|炒|罚|骗)|摔|切到|切伤|看病|砸了|砸到|压到|夹到|烫到|撞了|捅了|砍了|割到|骨折|住院|死了|去世|生病|"
+                    r"欠了|扣了|拖了|不给钱|没给钱|不发工资|没发工资|开除了|辞退了|炒了|炒鱿鱼|不要我了|赶走|罚了|罚款了")
 SEEKS_WORK = re.compile(r"找|招|岗位|缺人|要人|想[去干做进学]|介绍|推荐|包吃住|日结|有没有.{0,8}(?:活|工作|厂|岗|班)|"
                         r"哪里.{0,6}(?:多|好)|工资.{0,2}(?:多少|高|怎么样)")
 MAX_OPTIONS = 6
@@ -99,13 +101,17 @@ def not_sure(ctx: Context) -> Reply:
     return Reply(text, _merge((*offers, *_form_offer(ctx)), (TO_PERSON, Option("主菜单", "help"))))
 
 
-def answer(ctx: Context, not_again: bool = False) -> Reply | None:
+def answer(ctx: Context, not_again: bool = False, gaps: bool = True) -> Reply | None:
     """The best article's answer when retrieval is confident, with the form the worker's words pointed
     to offered after it; None when no article answers well enough (say so rather than guess).
     ``not_again``: a follow-up — the article just given is not its answer (「那转正以后呢」 after the
-    article on dismissal in probation), the next best is, if it too is clearly about it."""
+    article on dismissal in probation), the next best is, if it too is clearly about it. ``gaps``:
+    whether a known gap may be the reply (not before a form: 「欠了三个月工资 火车票也买不到」 still
+    opens the arrears form)."""
     looked = _lookup(ctx, limit=5)
-    if looked is not None and looked[1] and looked[0].points_to_gap(looked[1][0]):
+    if gaps and looked[1] and looked[0].points_to_gap(looked[1][0]):
+        ctx.state.data[LAST_QUESTION] = ctx.text[:200]
+        ctx.state.data.pop(LAST_ARTICLE, None)
         return gap_reply(looked[1][0].article)
     found = _answering(looked, ctx.text, limit=5)
     if found is None:

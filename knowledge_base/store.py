@@ -26,6 +26,7 @@ from knowledge_base.classifier import ArticleClassifier, standardised
 from knowledge_base.meaning import Embedder, MeaningIndex, default_embedder, shared_cache
 from knowledge_base.synonyms import fold
 
+log = logging.getLogger(__name__)
 ARTICLES = Path(__file__).resolve().parent / "articles"
 TOPICS = frozenset({"工资支付", "劳动合同", "身份证押金", "黑中介", "工伤", "社保", "医保", "子女上学", "土地承包",
                     "培训补贴", "交通补贴", "劳动仲裁", "法律援助", "维权热线", "返乡创业",
@@ -122,11 +123,22 @@ def load_gaps(folder: Path = ARTICLES) -> list[Article]:
     path = folder / GAPS
     if not path.exists():
         return []
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (OSError, yaml.YAMLError) as exc:  # the articles still answer; kb-check names the problem
+        log.warning("%s unreadable, known gaps left out: %s", GAPS, exc)
+        return []
+    articles = {p.stem for p in folder.glob("*.md")}
     return [Article(id=str(e["id"]), title=str(e["title"]), topic=GAP_TOPIC,
-                    questions=tuple(str(q) for q in e.get("questions") or []), short=str(e["reply"]).strip(),
+                    questions=tuple(str(q) for q in e["questions"]), short=str(e["reply"]).strip(),
                     source="", article="", region="全国", region_level="national", body=str(e["reply"]).strip())
-            for e in entries if isinstance(e, dict) and all(e.get(key) for key in GAP_REQUIRED)]
+            for e in entries if isinstance(entries, list) and _usable_gap(e, articles)]
+
+
+def _usable_gap(entry: object, articles: set[str]) -> bool:
+    return (isinstance(entry, dict) and all(entry.get(key) for key in GAP_REQUIRED)
+            and isinstance(entry["questions"], list) and all(isinstance(q, str) for q in entry["questions"])
+            and str(entry["id"]) not in articles)
 
 
 def gap_problems(folder: Path) -> list[str]:
@@ -143,6 +155,7 @@ def gap_problems(folder: Path) -> list[str]:
         return [f"{GAPS}: not a list of gaps"]
     problems: list[str] = []
     articles = {p.stem for p in folder.glob("*.md")}
+    seen: set[str] = set()
     for n, entry in enumerate(entries, 1):
         name = f"{GAPS} #{n} {entry.get('id', '') if isinstance(entry, dict) else ''}".rstrip()
         if not isinstance(entry, dict):
@@ -156,10 +169,16 @@ def gap_problems(folder: Path) -> list[str]:
             problems.append(f"{name}: reply is {len(reply)} characters (max {SHORT_MAX})")
         if "《" in reply or re.search(r"第[一二三四五六七八九十百零\d]+条", reply):
             problems.append(f"{name}: a gap's reply cites nothing (it has no source)")
-        if len(entry.get("questions") or []) < 3:
+        questions = entry.get("questions") or []
+        if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+            problems.append(f"{name}: questions must be a list of sentences")
+        elif len(questions) < 3:
             problems.append(f"{name}: give at least 3 question forms")
         if entry.get("id") in articles:
             problems.append(f"{name}: an article has this id")
+        if entry.get("id") in seen:
+            problems.append(f"{name}: another gap has this id")
+        seen.add(str(entry.get("id")))
     return problems
 
 
@@ -386,7 +405,7 @@ class KnowledgeBase:
         unsaid = {name for name, words in ASPECTS.items() if not words.search(query)}
         hits: list[Hit] = []
         adjustments: list[float] = []
-        for i, art in enumerate(self._entries):
+        for i, art in enumerate(self._entries if meaning is not None else self.articles):
             words = self.words_score(q, i)
             if meaning is None:
                 if words <= 0:
@@ -403,7 +422,10 @@ class KnowledgeBase:
             hits.sort(key=lambda hit: -hit.score)
             return hits[:limit]
         scores = np.array([hit.score for hit in hits])
-        first, second = np.sort(scores)[::-1][:2] if len(scores) > 1 else (scores[0], -np.inf)
+        # the best is the best article's: a known gap's closeness does not make an article an answer
+        of_articles = np.sort([hit.score for hit in hits if not hit.article.is_gap])[::-1]
+        first = of_articles[0] if len(of_articles) else -np.inf
+        second = of_articles[1] if len(of_articles) > 1 else -np.inf
         order = standardised(scores)
         if classified is not None:
             order = order + classified + np.array(adjustments) / (scores.std() + 1e-9)
@@ -442,7 +464,7 @@ class KnowledgeBase:
     def points_to_gap(self, hit: Hit) -> bool:
         """Whether the question is one the sources do not answer: a known gap ranks first, near the
         best score, and that best is not far from the articles' bar."""
-        return hit.article.is_gap and hit.best >= GAP_BAR and hit.score >= hit.best - PICK_SLACK
+        return hit.article.is_gap and hit.score >= GAP_BAR and hit.score >= hit.best - PICK_SLACK
 
     def coverage(self, query: str, art: Article) -> float:
         """How much of the question the article speaks to: the share of the question's informative

@@ -67,3 +67,9 @@ def test_a_trade_named_after_a_list_and_elsewhere_keep_the_search(conversation: 
         ("别的地方呢", ["包吃住", "岗位"]),  # anywhere, still with board: once asked for the city again
     ])
     assert "哪个城市" not in conversation.transcript[-1][1]
+
+
+def test_a_story_of_harm_after_a_list_of_jobs_is_not_a_refinement(conversation: Conversation) -> None:
+    verify_dialog(conversation, [("东莞 电子厂", "岗位")])
+    answer = conversation.say("在电子厂受伤了")
+    assert "岗位" not in answer, answer

@@ -335,3 +335,9 @@ def test_not_wanting_to_give_a_phone_said_early_is_kept_and_a_nod_is_no_date(con
         ("确认", "什么时候"),  # a nod is not when it happened
         ("去年就这样了", ["请核对", "联系电话：匿名"]),
     ])
+
+
+def test_money_in_renminbi_is_money_and_a_year_is_no_amount(conversation: Conversation) -> None:
+    answer = conversation.say("老板欠我一万多人民币")
+    assert "10000多元" in answer or "一万多" in answer, answer
+    assert "人。" not in answer.split("已记下")[-1].split("\n")[0], answer  # not 10000 people

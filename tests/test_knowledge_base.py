@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from knowledge_base import current, load_articles, validate
-from knowledge_base.store import SHORT_MAX
+from knowledge_base.store import ARTICLES, SHORT_MAX
 
 QUESTIONS = Path(__file__).resolve().parent / "data" / "policy_questions.yml"
 NEW_ARTICLE = """---
@@ -102,3 +102,17 @@ def test_a_known_gap_cites_nothing_and_may_not_state_a_rule(tmp_path: Path) -> N
     (tmp_path / "gaps.yml").write_text(gap.format(reply="不低于最低工资的80%，依据《劳动法》第四十八条。"),
                                       encoding="utf-8")
     assert "a gap's reply cites nothing" in "\n".join(validate(tmp_path))
+
+
+def test_a_broken_gaps_file_leaves_the_articles_answering(tmp_path: Path) -> None:
+    for art in load_articles()[:3]:
+        source = (ARTICLES / f"{art.id}.md").read_text(encoding="utf-8")
+        (tmp_path / f"{art.id}.md").write_text(source, encoding="utf-8")
+    (tmp_path / "gaps.yml").write_text("- id: x\n  title: [unclosed\n", encoding="utf-8")
+    assert current(tmp_path).search(load_articles()[0].questions[0])  # the articles still answer
+    assert "gaps.yml" in "\n".join(validate(tmp_path))
+    (tmp_path / "gaps.yml").write_text("- id: a\n  title: 公积金\n  reply: 打12329问。\n  questions: 公积金怎么取\n"
+                                      "- id: a\n  title: 公积金\n  reply: 打12329问。\n  questions: [一, 二, 三]\n",
+                                      encoding="utf-8")
+    problems = "\n".join(validate(tmp_path))
+    assert "questions must be a list" in problems and "another gap has this id" in problems

@@ -176,3 +176,15 @@ def test_a_question_the_sources_do_not_answer_is_told_where_to_ask(
         conversation: Conversation, asked: str, where_to_ask: str) -> None:
     answer = conversation.say(asked)
     assert "依据：" not in answer and "没把握" in answer and where_to_ask in answer, answer
+
+
+@pytest.mark.parametrize("wanted", ["深圳普工 不压工资的", "电工 死工资也行"])
+def test_what_a_job_should_not_do_is_a_wish_not_a_story_of_harm(conversation: Conversation, wanted: str) -> None:
+    answer = conversation.say(wanted)
+    assert "没把握" not in answer and "依据：" not in answer, answer
+
+
+def test_arrears_with_a_train_ticket_still_opens_the_form(conversation: Conversation) -> None:
+    """A known gap (train tickets) is no reason not to take the arrears report."""
+    answer = conversation.say("老板拖欠工资三个月 我想回家买不到火车票怎么办")
+    assert "登记欠薪求助" in answer or "欠薪" in answer, answer

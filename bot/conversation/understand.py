@@ -17,7 +17,7 @@ from typing import Any
 from domain.dialogue import DialogueState
 from domain.messages import InboundMessage, Option
 from domain.vacancies.query import read_query
-from handlers import checkins
+from handlers import checkins, policy
 from handlers.base import CODE_PENDING, VERIFY_INTENT, FormHandler, HandlerRegistry
 from handlers.guidance import ASKS_FOR_A_PERSON, WANTS_A_PERSON
 from handlers.intake.fields import bare
@@ -25,7 +25,7 @@ from handlers.menu import MAIN_MENU
 from handlers.policy import FOLLOW_UP_OF, LAST_QUESTION
 from nlu.normalize import normalize, parse_amount
 from nlu.result import FALLBACK_INTENT, Entity, NluResult
-from nlu.service import NluService
+from nlu.service import ABOUT_RIGHTS, NluService
 
 # Intents that mean "I did not say anything new": a flow in progress keeps going.
 FLOW_CONTINUES_ON = frozenset({FALLBACK_INTENT, "out_of_scope"})
@@ -236,6 +236,9 @@ def refines_search(turn: Turn, heard: Understood) -> Understood | None:
         return None
     refine = "elsewhere" if ELSEWHERE.search(text) else "better_pay" if BETTER_PAY.search(text) else None
     if refine is None:
+        if policy.tells_of_harm(text) or ABOUT_RIGHTS.search(text) or any(
+                e.name == "city" for e in heard.nlu.entities):
+            return None  # 「在电子厂受伤了」「电子厂加班费怎么算」; 「深圳电子厂」 is a new search of its own
         floor = pay_floor(text)
         if floor is None and not _narrows(text, heard.nlu):
             return None

@@ -90,7 +90,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             asks = ctx.nlu.source in ("rasa", "rules") and policy.RIGHTS_QUESTION.search(ctx.text) is not None
             guessed = ctx.nlu.source == "rasa" and not plainly_about(kind, ctx.text)
             if asks or guessed:
-                answered = policy.answer(ctx)
+                answered = policy.answer(ctx, gaps=guessed)  # a plain report is no gap's: the form opens
                 if answered is not None:
                     return answered
             if guessed:
@@ -199,8 +199,12 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         asked how much): kept for that question, and the one now open asked again — it is neither
         recorded as the answer to this one nor counted as not understood. Only an answer that is
         plainly and wholly the other thing: 「郑州 今年3月开始」 is a place, whatever its digits."""
-        other = fields.plainly_for(answer, {s.name for s in _slots(d) if s.name not in d and s.needed(d)}
-                                   - {slot.name})
+        if slot.name not in FREE_TEXT and slot.read(answer, ctx.nlu) is not None:
+            return None  # the open question reads it (「中介收了我500块…」 at the category question)
+        pending = {s.name for s in _slots(d) if s.name not in d and s.needed(d)} - {slot.name}
+        if slot.name == "site":
+            pending.discard("months")  # 「干了三个月」 asked where and since when: how long they worked
+        other = fields.plainly_for(answer, pending)
         if other is None or fields.plainly_for(answer, {slot.name}) is not None:
             return None
         target = next(s for s in _slots(d) if s.name == other)
@@ -428,7 +432,8 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
     return d
 
 
-HEADS_AFTER = re.compile(r"^\s*[多来几]?\s*个?\s*(?:人|工人|兄弟|老乡|工友|名|位)")
+FREE_TEXT = frozenset({"employer", "site", "story", "when"})  # questions whose reader takes any words
+HEADS_AFTER = re.compile(r"^[多来几]?个?(?:人(?!民币)|工人|兄弟|老乡|工友|名|位)")
 
 
 def _counts_heads(text: str, amount: Entity) -> bool:

@@ -34,7 +34,7 @@ SAYS_YES = re.compile(r"同意|可以|行|好|没问题|没有问题|冇问题|�
 CN_PHONE_DIGITS = str.maketrans("零〇幺一二三四五六七八九", "001123456789")
 YES = re.compile(r"^(1|是|是的|对|对的|好|好的|同意|可以|行|嗯|确认|确定|提交|ok)[!！。 ]*$", re.I)
 NO = re.compile(r"^(2|不|不是|不同意|不行|不要|不可以|否|别)[!！。 ]*$")
-PEOPLE = re.compile(r"(\d+)\s*(多|来|几)?\s*(?:个)?\s*(?:人|工人|兄弟|老乡|工友)")
+PEOPLE = re.compile(r"(\d{1,4})(?!\d)\s*(多|来|几)?\s*(?:个)?\s*(?:人(?!民币)|工人|兄弟|老乡|工友)")
 PEOPLE_WORDS = {"就我": 1, "我自己": 1, "就我一个": 1, "一个人": 1, "我一个": 1, "爷俩": 2, "父子俩": 2, "两口子": 2,
                 "夫妻俩": 2, "兄弟俩": 2, "我俩": 2, "我们俩": 2, "俺俩": 2, "仨": 3}
 MONTHS = re.compile(r"(\d+)\s*(?:个)?\s*(多)?\s*月")
@@ -369,10 +369,11 @@ def words_for_amount(raw: str, value: int) -> str | None:
 # fillers (大概、差不多、吧、的、有、个、只有…): 「郑州 今年3月开始」 is no amount.
 PLAINLY: dict[str, re.Pattern[str]] = {
     # normalised: 「一万五」 is 15000 — a bare number from 1000 (not 11 digits: a phone) counts as money
-    "amount": re.compile(rf"(?:每人|每个人|[一1]人|人均)?(?:(?<!\d)\d{{4,7}}(?!\d)|[\d{CN_DIGITS}.]+\s*[多来几]?\s*"
+    "amount": re.compile(rf"(?:每人|每个人|[一1]人|人均)?(?:(?<!\d)(?!(?:19|20)\d\d(?!\d))\d{{4,7}}(?!\d)|"
+                         rf"[\d{CN_DIGITS}.]+\s*[多来几]?\s*"
                          rf"(?:万|千|块钱|块|元))[\d{CN_DIGITS}]*[多来几]?"),
     "people": re.compile(rf"(?:就|只有|一共|总共|我们|俺们|咱们)?(?:我|俺|咱)?(?:[\d{CN_DIGITS}]+\s*[多来几]?\s*个?\s*"
-                         r"(?:人|工人|兄弟|老乡|工友)|一个人|自己|自个|俩|仨)"),
+                         r"(?:人(?!民币)|工人|兄弟|老乡|工友)|一个人|自己|自个|俩|仨)"),
     "months": re.compile(rf"[\d{CN_DIGITS}半]+\s*个\s*多?\s*月|俩月|仨月"),
     "evidence": re.compile(r"(?:劳动)?合同|工资条|考勤|打卡记录|打卡|聊天记录|转账记录|转账|截图|欠条|白条|录音|"
                            r"工牌|工作证"),
