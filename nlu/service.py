@@ -38,8 +38,8 @@ MONTHS = re.compile(
 # Asking for work in so many words (「揾工 深圳 有冇包食宿嘅」, read by the model as a policy question
 # for its 「有没有」): a job search, unless the message is also about a right, a wrong or a subsidy.
 SEEKS_WORK = re.compile(r"找工作|找活|找个活|找份工|找点活|找事做|求职|招工|招人|招聘|岗位|缺人")
-ABOUT_RIGHTS = re.compile(r"欠|扣|辞|开除|炒|伤|赔|补偿|合同|社保|保险|加班费|仲裁|投诉|举报|违法|合法|权益|押金|"
-                          r"补贴|政策|培训|骗|中介费|收费|歧视|犯法|年龄|岁")
+ABOUT_RIGHTS = re.compile(r"欠|扣|辞|开除|炒|伤|赔|补偿|合同|社保|保险|加班费|仲裁|投诉|举报|违法|合法|权益|押|"
+                          r"补贴|政策|培训|骗|中介|介绍费|收费|收了|交了|假|不招|歧视|犯法|年龄|岁")
 NOT_A_SEARCH = frozenset({"ask_policy", "out_of_scope", FALLBACK_INTENT, "greet", "affirm", "deny"})
 
 

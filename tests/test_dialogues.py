@@ -178,5 +178,6 @@ def test_my_phone_number_without_de_is_a_phone_number(conversation: Conversation
 def test_asking_for_work_in_cantonese_with_board_is_a_job_search(conversation: Conversation) -> None:
     answer = conversation.say("揾工 深圳 有冇包食宿嘅")  # the model read it as a policy question
     assert "深圳" in answer and "包吃住" in answer and "岗位" in answer, answer
-    answer = Conversation(conversation.pipeline).say("找工作被中介骗了500块")  # a wrong done: not a search
-    assert "岗位" not in answer, answer
+    for wronged in ("找工作被中介骗了500块", "交了三百介绍费 那个厂根本不招人"):  # a wrong done: not a search
+        answer = Conversation(conversation.pipeline).say(wronged)
+        assert "岗位" not in answer, answer
