@@ -94,3 +94,13 @@ def test_english_stop_is_silent_and_help_answers(app: Flask) -> None:
     assert worker.text("STOP") == ""  # Twilio confirms STOP itself
     assert worker.text("找工作") == ""
     assert "已恢复" in worker.text("start")
+
+
+def test_on_sms_the_forms_first_question_comes_on_the_first_message(app: Flask) -> None:
+    """The law line once pushed the form's first question onto a second SMS (「回复0看下一页」), and the
+    worker answered the question they had not been shown. 「工头」 alone is who owes, not a name: asked."""
+    sender = "+8613900000077"
+    first = twiml_text(post_sms(app, sms_params("工头欠俺们钱 俩月了", sender=sender, sid="SM" + "7" * 32)))
+    assert "登记欠薪求助" in first and "老板或公司叫什么" in first, first
+    second = twiml_text(post_sms(app, sms_params("不晓得公司名 就知道工头姓李", sender=sender, sid="SM" + "8" * 32)))
+    assert "在哪干的活" in second, second  # the answer went to the question it answered

@@ -18,7 +18,7 @@ from domain.cases import lifecycle as cases
 from domain.cases.facts import CATEGORY_BY_KEY, TIME_LIMIT, guess_category, plainly_about, time_limit_applies
 from domain.cases.vocabulary import Kind, Status
 from domain.crypto import mask_address, mask_text
-from domain.messages import Option, Reply
+from domain.messages import Channel, Option, Reply
 from domain.storage.models import Case, CaseGroup
 from handlers import policy
 from handlers.base import Context, FormHandler, handler
@@ -100,6 +100,8 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
                     Option("不是，看看能办什么", "help")))
             started = self._start(ctx, kind)
             law = policy.law_line(ctx)  # what the law says on it, then the form's first question
+            if law and ctx.origin == Channel.SMS.value:  # the question on the first SMS, the law after it
+                return Reply(f"{started.text}\n{law}", started.options)
             return Reply(f"{law}\n{started.text}", started.options) if law else started
         ctx.state.flow = "intake"
         prefix = "接着上次没填完的登记：\n" if ctx.state.data.pop("resumed", False) else ""
@@ -397,7 +399,7 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
         if city.district:
             d["district"] = city.district
     employer = ctx.nlu.first("employer")
-    if employer:
+    if employer and not ROLE_ONLY.match(str(employer)):  # 「工头欠俺们钱」: who, not a name — asked
         d["employer"] = str(employer)
     amount = next((e for e in ctx.nlu.entities if e.name == "amount" and not _counts_heads(ctx.text, e)), None)
     if amount is not None:
@@ -432,6 +434,7 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
     return d
 
 
+ROLE_ONLY = re.compile(r"^(?:包工头|工头|老板|老细|公司|厂里|厂子|单位|班组长|中介|东家)$")
 FREE_TEXT = frozenset({"employer", "site", "story", "when"})  # questions whose reader takes any words
 HEADS_AFTER = re.compile(r"^[多来几]?个?(?:人(?!民币)|工人|兄弟|老乡|工友|名|位)")
 
