@@ -493,7 +493,8 @@ class Library:
 
     def index(self) -> KnowledgeBase:
         """The index of the folder as it is now."""
-        files = [*sorted(self.folder.glob("*.md")), *self.folder.glob(GAPS)]
+        gaps = self.folder / GAPS
+        files = [*sorted(self.folder.glob("*.md")), *([gaps] if gaps.exists() else [])]
         signature = tuple((p.name, p.stat().st_mtime_ns) for p in files)
         with self._lock:
             if self._index is None or signature != self._signature:

@@ -176,10 +176,12 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         corrected = self._correction(ctx, draft, d, stage, answer)
         if corrected is not None:
             return corrected
-        elsewhere = self._answer_for_another(ctx, draft, d, slot, answer)
-        if elsewhere is not None:
-            return elsewhere
-        filled = _in_own_words(slot.read(answer, ctx.nlu), ctx, slot)
+        filled = slot.read(answer, ctx.nlu)
+        if slot.name in FREE_TEXT or filled is None:  # a question that reads the answer keeps it
+            elsewhere = self._answer_for_another(ctx, draft, d, slot, answer)
+            if elsewhere is not None:
+                return elsewhere
+        filled = _in_own_words(filled, ctx, slot)
         if filled is None:
             if fields.nod(answer) and LAST not in d and not d.get(NODDED):
                 # 「好的」 to the form's opening (「好的，登记欠薪求助，几个问题…」): an acknowledgement, not a miss
@@ -201,8 +203,6 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         asked how much): kept for that question, and the one now open asked again — it is neither
         recorded as the answer to this one nor counted as not understood. Only an answer that is
         plainly and wholly the other thing: 「郑州 今年3月开始」 is a place, whatever its digits."""
-        if slot.name not in FREE_TEXT and slot.read(answer, ctx.nlu) is not None:
-            return None  # the open question reads it (「中介收了我500块…」 at the category question)
         pending = {s.name for s in _slots(d) if s.name not in d and s.needed(d)} - {slot.name}
         if slot.name == "site":
             pending.discard("months")  # 「干了三个月」 asked where and since when: how long they worked
