@@ -49,6 +49,14 @@ HARMED = re.compile(r"受伤|伤了|伤到|烫伤|砸伤|压伤|摔伤|割伤|�
 SEEKS_WORK = re.compile(r"找|招|岗位|缺人|要人|想[去干做进学]|介绍|推荐|包吃住|日结|有没有.{0,8}(?:活|工作|厂|岗|班)|"
                         r"哪里.{0,6}(?:多|好)|工资.{0,2}(?:多少|高|怎么样)")
 MAX_OPTIONS = 6
+LOOKED_UP_FROM = 6  # characters: shorter messages are menu answers, greetings, places
+
+
+def may_be_looked_up(text: str) -> bool:
+    """Whether a message will likely be looked up in the law (a question about rights, a story of a
+    wrong): its meaning is then found while the NLU reads it. A wrong guess costs an embedding."""
+    return len(text) >= LOOKED_UP_FROM and bool(RIGHTS_QUESTION.search(text) or HARMED.search(text)
+                                                 or ABOUT_WORK.search(text))
 LONG_QUESTION = 40  # characters: past this a question is usually a whole story
 COMPLEX = "您说的情况比较复杂，建议转人工一起看。先看一条相关规定："
 NEXT_STEP = {

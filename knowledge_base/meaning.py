@@ -16,6 +16,7 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,6 +25,20 @@ import numpy as np
 log = logging.getLogger(__name__)
 DIM = 384
 RECENT_QUESTIONS = 64  # questions whose vectors are kept (oldest dropped first)
+# A long message is embedded by its start and its end: the engine's time grows with the tokens
+# (~1 ms each on two cores), and a 100-character story took 90 ms. The story's setting is at its start,
+# what the worker asks at its end; the words and the classifier still read all of it. On the 871 dev,
+# blind and real questions (54 longer than this) no answer changed.
+EMBED_HEAD = 15
+EMBED_TAIL = 30
+
+
+def embedded_part(question: str) -> str:
+    """What of a question is embedded: all of it, or its first and last characters."""
+    text = question.strip()
+    if len(text) <= EMBED_HEAD + EMBED_TAIL:
+        return text
+    return f"{text[:EMBED_HEAD]} {text[-EMBED_TAIL:]}"
 
 
 class Embedder(Protocol):
@@ -156,6 +171,7 @@ class MeaningIndex:
         self._answers = cache.vectors(list(answers), query=False)
         self._n = len(forms)
         self._recent: dict[str, np.ndarray] = {}
+        self._ahead: tuple[str, Future[np.ndarray]] | None = None  # a question being embedded ahead
         self._recent_lock = threading.Lock()
 
     @property
@@ -181,13 +197,44 @@ class MeaningIndex:
 
     def question_vector(self, question: str) -> np.ndarray:
         """One embedding per question: a message may be looked up twice (the law first over another
-        intent, then the form's law line), and an embedding is most of a lookup's time."""
+        intent, then the form's law line), and an embedding is most of a lookup's time. A question
+        being embedded ahead (``prefetch``) is waited for; one still queued is embedded here."""
         with self._recent_lock:
             vector = self._recent.get(question)
-        if vector is None:
-            vector = self.cache.embedder.embed([question], query=True)[0]
-            with self._recent_lock:
-                if len(self._recent) >= RECENT_QUESTIONS:
-                    self._recent.pop(next(iter(self._recent)))
-                self._recent[question] = vector
+            ahead = self._ahead[1] if self._ahead and self._ahead[0] == question else None
+        if vector is None and ahead is not None and not ahead.cancel():
+            try:
+                vector = ahead.result()
+            except Exception:  # the engine failed in the background: embed here, where it is seen
+                vector = None
+        return vector if vector is not None else self._embed(question)
+
+    def prefetch(self, question: str) -> None:
+        """Start embedding a question that may be looked up, while the NLU reads it (the NLU is a call
+        to another process, so the two overlap). At most one runs ahead at a time: under load a
+        guess must not delay the questions that are really looked up."""
+        with self._recent_lock:
+            if question in self._recent or (self._ahead is not None and not self._ahead[1].done()):
+                return
+            self._ahead = (question, _embedding_thread().submit(self._embed, question))
+
+    def _embed(self, question: str) -> np.ndarray:
+        vector = self.cache.embedder.embed([embedded_part(question)], query=True)[0]
+        with self._recent_lock:
+            if len(self._recent) >= RECENT_QUESTIONS:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[question] = vector
         return vector
+
+
+_threads: dict[int, ThreadPoolExecutor] = {}
+
+
+def _embedding_thread() -> ThreadPoolExecutor:
+    """One background thread per process for embeddings ahead (made after a fork, never before)."""
+    pid = os.getpid()
+    with _default_lock:
+        if pid not in _threads:
+            _threads.clear()
+            _threads[pid] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-embed-ahead")
+        return _threads[pid]

@@ -9,7 +9,15 @@ from pathlib import Path
 import numpy as np
 
 from knowledge_base import load_articles
-from knowledge_base.meaning import DIM, VectorCache, default_embedder
+from knowledge_base.meaning import (
+    DIM,
+    EMBED_HEAD,
+    EMBED_TAIL,
+    MeaningIndex,
+    VectorCache,
+    default_embedder,
+    embedded_part,
+)
 from knowledge_base.store import KnowledgeBase
 
 
@@ -83,3 +91,25 @@ def test_the_classifier_reads_no_topic_into_digits() -> None:
     model = NaiveBayesOnCharacters(["12333热线", "12333电话多少", "投诉多久处理", "多久给答复"], owners, 2)
     scores = model.scores("打了12333 多久处理")
     assert scores[1] > scores[0]
+
+
+def test_a_long_story_is_embedded_by_its_start_and_its_end() -> None:
+    story = ("俺在佛山一家家具厂喷漆干了快四年 前天车间主任突然叫俺收拾东西走人 说是订单少了 "
+             "也没提前说一声 这个月工资还没结 俺想问问走人能拿多少钱")
+    part = embedded_part(story)
+    assert part.startswith(story[:EMBED_HEAD]) and part.endswith("俺想问问走人能拿多少钱")
+    assert len(part) == EMBED_HEAD + EMBED_TAIL + 1  # ~45 tokens: about 35 ms on two cores, not 90
+    assert embedded_part(" 加班费怎么算 ") == "加班费怎么算"
+
+
+def test_a_question_embedded_ahead_is_not_embedded_again() -> None:
+    model = CountingEmbedder()
+    index = MeaningIndex(VectorCache(model, None), [("加班费怎么算",)], ["加班费按150%算"])
+    model.embedded.clear()
+    index.prefetch("周末加班给多少")  # while the NLU reads the message
+    ahead = index.question_vector("周末加班给多少")
+    assert model.embedded == ["周末加班给多少"]
+    assert np.allclose(ahead, model.embed(["周末加班给多少"], query=True)[0])
+    index.prefetch("周末加班给多少")  # known already: nothing to do
+    index.question_vector("周末加班给多少")
+    assert model.embedded == ["周末加班给多少", "周末加班给多少"]  # only the check above

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from knowledge_base import current, load_articles, validate
-from knowledge_base.store import ARTICLES, SHORT_MAX
+from knowledge_base.store import ARTICLES, RECHECK_SECONDS, SHORT_MAX
 
 QUESTIONS = Path(__file__).resolve().parent / "data" / "policy_questions.yml"
 NEW_ARTICLE = """---
@@ -116,3 +116,19 @@ def test_a_broken_gaps_file_leaves_the_articles_answering(tmp_path: Path) -> Non
                                       encoding="utf-8")
     problems = "\n".join(validate(tmp_path))
     assert "questions must be a list" in problems and "another gap has this id" in problems
+
+
+def test_an_article_edited_in_place_is_answered_within_a_second(tmp_path: Path) -> None:
+    import shutil
+    import time
+
+    for art in load_articles()[:3]:
+        shutil.copy(Path("knowledge_base/articles") / f"{art.id}.md", tmp_path)
+    (tmp_path / "zz-new.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    first = current(tmp_path)
+    assert current(tmp_path) is first  # nothing changed: the same index, the files not compared again
+    edited = (tmp_path / "zz-new.md")
+    with edited.open("a", encoding="utf-8") as handle:  # in place: the folder's own time does not change
+        handle.write("\n补充：各地标准不一样。\n")
+    time.sleep(RECHECK_SECONDS + 0.1)
+    assert current(tmp_path) is not first

@@ -349,12 +349,16 @@ def _runner_up(heard: NluResult) -> NluResult:
     return dataclasses.replace(heard, intent=second, confidence=confidence)
 
 
-def understand(msg: InboundMessage, state: DialogueState, registry: HandlerRegistry, nlu: NluService) -> Understood:
-    """Walk the rules in order: the first that knows what the message means decides."""
+def understand(msg: InboundMessage, state: DialogueState, registry: HandlerRegistry, nlu: NluService,
+               ahead: Callable[[str], None] | None = None) -> Understood:
+    """Walk the rules in order: the first that knows what the message means decides. ``ahead`` is
+    given the normalised text when the NLU is about to be asked (work that can overlap the call)."""
     turn = Turn(msg, state, registry, normalize(msg.text), registry.captures(state.flow))
     for rule in BEFORE_NLU:
         if (meant := rule(turn)) is not None:
             return meant
+    if ahead is not None:
+        ahead(turn.text)
     heard = hear(turn, nlu)
     for reading in AFTER_NLU:
         if (meant := reading(turn, heard)) is not None:
