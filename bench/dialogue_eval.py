@@ -8,7 +8,8 @@ Prints and writes bench/results/dialogue-eval.json: the share of forms filed, tu
 p90), loops (a question asked a third time in a row), misreadings by question (counts only),
 hand-offs the worker did not ask for, and the share of
 summaries that show the amount, months and head count the worker meant. Dialogues that did not end
-filed are written to var/dialogue-eval/ as transcripts.
+filed are written to var/dialogue-eval/ as transcripts, and the answers a question did not understand to
+var/dialogue-eval/misread.json (dev pools only).
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ def run(count: int, seed: int, pools: Path) -> dict[str, Any]:
                "summary_right": o.summary_right, "transcript": o.transcript}
               for o in outcomes if not o.filed or o.loops or o.summary_right is False]
     (OUT / "not-filed.json").write_text(json.dumps(broken, ensure_ascii=False, indent=1), encoding="utf-8")
+    misread = sorted((q, a) for o in outcomes for q, a in o.misread_answers)
+    (OUT / "misread.json").write_text(json.dumps(misread, ensure_ascii=False, indent=0), encoding="utf-8")
     sample = [{"kind": o.kind, "turns": o.turns, "transcript": o.transcript} for o in outcomes[:20]]
     (OUT / "sample.json").write_text(json.dumps(sample, ensure_ascii=False, indent=1), encoding="utf-8")
     return summary

@@ -63,6 +63,7 @@ class Outcome:
     turns: int = 0
     loops: int = 0  # a question asked a third time in a row
     misread: Counter[str] = field(default_factory=Counter)  # questions asked again right after an answer
+    misread_answers: list[tuple[str, str]] = field(default_factory=list)  # (question, the answer not understood)
     handoffs: int = 0  # hand-offs the worker did not ask for
     stuck: int = 0  # 「还是没看明白」 offered skip / person / cancel
     summary_right: bool | None = None  # the summary shows the amount, months and people meant
@@ -196,6 +197,7 @@ def play(worker: Worker, say: Callable[[str], str], photo: Callable[[], str] | N
         in_a_row = in_a_row + 1 if slot == previous else 1
         if previous and slot in (previous, "stuck"):
             out.misread[previous] += 1
+            out.misread_answers.append((previous, out.transcript[-1][0]))
         previous = slot
         if slot in ("filed", "cancelled", "handoff"):
             out.filed = slot == "filed"

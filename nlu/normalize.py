@@ -22,7 +22,10 @@ _CN_AMOUNT = re.compile(
 _MIXED = re.compile(r"(\d+(?:\.\d+)?)\s*([万千])\s*(\d)?(?!\d)")
 # Two neighbouring digits without a magnitude between them: a range (五六 = five or six), maybe of 万/千.
 _RANGE = re.compile(r"([一二两三四五六七八九])([一二两三四五六七八九])([十百千万]?)")
-_APPROX = re.compile(r"(多|几|左右|来块|上下)")
+_APPROX = re.compile(r"(多|几|左右|来块|上下)")  # 「多」 in the summary; 「大概」 is not 「多」
+# Hedges and fillers around a spoken amount: 「呃 大概五六千吧」 is 五六千.
+_HEDGE = re.compile(r"^(?:呃|嗯|额|那个|就是|大概|大约|差不多|估计|约莫|约|一共|总共|总计|合计|加起来|可能|应该|好像|"
+                    r"反正|算下来|[\s，,。])+|(?:吧|啊|呀|哦|的样子|这样|那样|[\s，,。！!])+$")
 _WS = re.compile(r"\s+")
 
 
@@ -105,6 +108,7 @@ def parse_amount(raw: str) -> tuple[int, bool] | None:
     text = unicodedata.normalize("NFKC", str(raw)).replace(",", "").replace("，", "")
     approximate = bool(_APPROX.search(text))
     core = re.sub(r"(块钱|块|元|人民币|多|几|左右|来|上下|个月|月|个人|人|天|工资|钱)", "", text).strip()
+    core = _HEDGE.sub("", core)
     if not core:
         return None
     ranged = _RANGE.fullmatch(core)

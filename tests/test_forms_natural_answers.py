@@ -341,3 +341,30 @@ def test_money_in_renminbi_is_money_and_a_year_is_no_amount(conversation: Conver
     answer = conversation.say("老板欠我一万多人民币")
     assert "10000多元" in answer or "一万多" in answer, answer
     assert "人。" not in answer.split("已记下")[-1].split("\n")[0], answer  # not 10000 people
+
+
+def test_a_hedged_amount_and_a_small_range_of_people(conversation: Conversation) -> None:
+    """「呃 差不多七八千吧」 is an amount (it was asked for again), and 「四五个」 people are about four, not 「4多人」."""
+    for said in START[:3]:
+        conversation.say(said)
+    verify_dialog(conversation, [("呃 差不多七八千吧", "几个人被欠"), ("四五个", "有这些材料吗"), ("4", "留个手机号"),
+                                 ("匿名", ["欠多少钱：7000多元", "被欠人数：约4人"])])
+
+
+@pytest.mark.parametrize(("said", "category"), [
+    ("胳膊被机器夹伤了", "不安全或受了伤"),
+    ("招聘广告上说包吃住 去了才知道是假的", "黑中介或乱收费"),
+    ("嗯 别的问题", "其他"),
+    ("以上都不是", "其他"),
+])
+def test_the_complaint_kind_in_the_workers_words(conversation: Conversation, said: str, category: str) -> None:
+    verify_dialog(conversation, [("我要投诉", "您要反映什么问题"), (said, "叫什么名字")])
+    answers = {"叫什么名字": "不知道", "发生了什么": "就是这个事 想让人管管", "什么时候": "上个礼拜", "手机号": "匿名"}
+    reply = conversation.say("不知道")
+    for _ in range(4):
+        if "请核对" in reply:
+            break
+        reply = conversation.say(next(a for asked, a in answers.items() if asked in reply))
+    assert f"类别：{category}" in reply, conversation.transcript
+    if len(said) >= 8:  # told in words: what happened is not asked again
+        assert all("发生了什么" not in r for _, r in conversation.transcript), conversation.transcript

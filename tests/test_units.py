@@ -40,7 +40,8 @@ def test_normalize(raw: str, expected: str) -> None:
     ("raw", "value", "approx"),
     [("八千五", 8500, False), ("1万2", 12000, False), ("两万多", 20000, True), ("3千5", 3500, False),
      ("1.5万", 15000, False), ("8500块", 8500, False), ("五百元", 500, False), ("3个月", 3, False),
-     ("七八个月", 7, True), ("两三万", 20000, True), ("五六个人", 5, True)],
+     ("七八个月", 7, True), ("两三万", 20000, True), ("五六个人", 5, True),
+     ("呃 差不多七八千吧", 7000, True), ("大约3万", 30000, False), ("总共一万二啊", 12000, False)],
 )
 def test_parse_amount(raw: str, value: int, approx: bool) -> None:
     assert parse_amount(raw) == (value, approx)

@@ -494,7 +494,11 @@ def show(name: str, d: dict[str, Any]) -> str:
             return f"每人{d['amount_each']}{approx}×{d['people']}人={d['amount']}元{read}"
         return f"{d['amount']}{approx}元{read}"
     if name == "people":
-        return f"{d['people']}{'多' if d.get('people_approx') else ''}人" if d.get("people") is not None else "不清楚"
+        if d.get("people") is None:
+            return "不清楚"
+        if not d.get("people_approx"):
+            return f"{d['people']}人"
+        return f"{d['people']}多人" if d["people"] >= 10 else f"约{d['people']}人"  # 「七八个」: not 「7多人」
     if name == "evidence":
         items = list(d.get("evidence") or [])
         if d.get("media"):

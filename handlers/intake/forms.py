@@ -3,6 +3,7 @@ summary shows it. The engine (handlers/intake/engine.py) walks any form the same
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,16 +32,24 @@ class Slot:
         return self.alone if self.also and self.also in d else self.ask
 
 
+OTHER = re.compile(r"6|其[他它](?:的)?(?:事|问题|情况)?|别的(?:事|问题|情况)?|都不是|不是这些|(?:以上|上面)都不是")
+
+
 def read_category(text: str, nlu: NluResult) -> dict[str, Any] | None:
     picked = next((c for c in CATEGORIES if text.strip() == c.label), None)
     key = picked.key if picked else guess_category(text)
-    if key is None and text.strip() in ("6", "其他", "别的"):
+    if key is None and OTHER.fullmatch(fields.bare(text)):
         key = "other"
+    if key and not picked and len(fields.clean(text)) >= STORY_LENGTH:  # 「胳膊被机器夹伤了」: what happened, too
+        return {"category": key, "story": fields.clean(text)}
     return {"category": key} if key else None
 
 
+STORY_LENGTH = 8  # characters: a story, not a word
+
+
 def _has_story(d: dict[str, Any]) -> bool:
-    return len(str(d.get("story") or "")) >= 8
+    return len(str(d.get("story") or "")) >= STORY_LENGTH
 
 
 ANON_NOTE = "不想留就回复「匿名」（匿名的话工作人员只能在这里回复您，没法打电话核实）。"
