@@ -344,7 +344,8 @@ def test_money_in_renminbi_is_money_and_a_year_is_no_amount(conversation: Conver
 
 
 def test_a_hedged_amount_and_a_small_range_of_people(conversation: Conversation) -> None:
-    """「呃 差不多七八千吧」 is an amount (it was asked for again), and 「四五个」 people are about four, not 「4多人」."""
+    """「呃 差不多七八千吧」 is an amount (it was asked for again), and 「四五个」 people are about four, not
+    「4多人」."""
     for said in START[:3]:
         conversation.say(said)
     verify_dialog(conversation, [("呃 差不多七八千吧", "几个人被欠"), ("四五个", "有这些材料吗"), ("4", "留个手机号"),
