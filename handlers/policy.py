@@ -52,11 +52,26 @@ MAX_OPTIONS = 6
 LOOKED_UP_FROM = 6  # characters: shorter messages are menu answers, greetings, places
 
 
+ABOUT_WORK_WRONGS = re.compile(r"欠|拖|扣|骗|伤|赔|辞|开除|不给|没给|押|违法|合法")  # 「找工作被骗了」 is no search
+ASIDE_MIN = 6  # characters: 「行吗」「是吗」 to a form's question is no question of its own
+
+
+# Plainly a question: not 「几天」「几个月」, which answer 「什么时候的事」 (「国庆节那几天」).
+ASIDE_QUESTION = re.compile(r"[吗么嘛呢？?]\s*$|怎么|咋|能不能|可不可以|可以.{0,12}[吗么嘛]|是不是|算不算|有没有|"
+                            r"合法|违法|要不要|该不该|给不给|多少|多久|找谁|去哪|上哪|使唔使|可唔可以|得唔得|有冇|點算|点算")
+
+
+def asks_aside(text: str) -> bool:
+    """Whether a message put in the middle of a form reads as a question of its own (「一个月加班最多多少
+    小时」), not an answer: the law is asked only then (and must answer it confidently)."""
+    bare = text.strip()
+    return len(bare) >= ASIDE_MIN and ASIDE_QUESTION.search(bare) is not None and not _off_topic(bare)
+
+
 def may_be_looked_up(text: str) -> bool:
     """Whether a message will likely be looked up in the law (a question about rights, a story of a
     wrong): its meaning is then found while the NLU reads it. A wrong guess costs an embedding."""
-    return len(text) >= LOOKED_UP_FROM and bool(RIGHTS_QUESTION.search(text) or HARMED.search(text)
-                                                 or ABOUT_WORK.search(text))
+    return len(text) >= LOOKED_UP_FROM and bool(RIGHTS_QUESTION.search(text) or HARMED.search(text))
 LONG_QUESTION = 40  # characters: past this a question is usually a whole story
 COMPLEX = "您说的情况比较复杂，建议转人工一起看。先看一条相关规定："
 NEXT_STEP = {

@@ -543,8 +543,12 @@ class Library:
     def prefetch(self, question: str) -> None:
         """Start finding the question's meaning while the NLU reads it (only once the index is built:
         a first question never waits for the articles to be embedded on its account)."""
-        if self._index is not None:
+        if self._index is None:
+            return
+        try:
             self.index().prefetch(question)
+        except (OSError, ValueError, RuntimeError) as exc:  # the folder moved, a file half-saved, shutting down:
+            log.warning("knowledge base: question not embedded ahead (%s)", type(exc).__name__)  # asked later
 
     def warm_in_background(self) -> None:
         """Build the index (embedding new or changed articles) before the first question needs it."""

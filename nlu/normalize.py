@@ -107,8 +107,10 @@ def parse_amount(raw: str) -> tuple[int, bool] | None:
     """
     text = unicodedata.normalize("NFKC", str(raw)).replace(",", "").replace("，", "")
     approximate = bool(_APPROX.search(text))
-    core = re.sub(r"(块钱|块|元|人民币|多|几|左右|来|上下|个月|月|个人|人|天|工资|钱)", "", text).strip()
-    core = _HEDGE.sub("", core)
+    units = r"(块钱|块|元|人民币|个月|月|个人|人|天|工资|钱)"  # a space: 「1个月5000」 is not 15000
+    core = re.sub(r"(多|几|左右|来|上下)", "", _HEDGE.sub("", text))  # none: 「十几万」 is 十万
+    core = _WS.sub(" ", re.sub(units, " ", core)).strip()
+    core = _HEDGE.sub("", core)  # 「差不多」 before 「多」 is taken away; 「七八千块吧」 after
     if not core:
         return None
     ranged = _RANGE.fullmatch(core)
@@ -124,9 +126,9 @@ def parse_amount(raw: str) -> tuple[int, bool] | None:
         return int(base * unit) + tail, approximate
     if core.isdigit():
         return int(core), approximate
-    thousands = re.fullmatch(r"(\d+(?:\.\d+)?)\s*[kK]", core)
-    if thousands:  # 「15k」
-        return int(float(thousands.group(1)) * 1000), approximate
+    thousands = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kKwW])", core)
+    if thousands:  # 「15k」, 「10w」 (万)
+        return int(float(thousands.group(1)) * (1000 if thousands.group(2) in "kK" else 10000)), approximate
     mixed = _MIXED.search(core)
     if mixed:  # 「一共20万」「欠我1万2吧」: the amount inside other words
         base = float(mixed.group(1))

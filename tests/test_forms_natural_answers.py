@@ -369,3 +369,42 @@ def test_the_complaint_kind_in_the_workers_words(conversation: Conversation, sai
     assert f"类别：{category}" in reply, conversation.transcript
     if len(said) >= 8:  # told in words: what happened is not asked again
         assert all("发生了什么" not in r for _, r in conversation.transcript), conversation.transcript
+
+
+def test_a_question_about_rights_in_the_middle_of_the_form_is_answered_and_the_form_goes_on(
+        conversation: Conversation) -> None:
+    """Asked where they worked, a worker asks how overtime is paid: the law answers it and the same question
+    comes again (the question was once recorded as the place); a job search waits for the form."""
+    verify_dialog(conversation, [
+        ("老板欠我两个月工资", "老板或公司叫什么"),
+        ("宏发电子厂", "在哪干的活"),
+        ("周末叫我们加班 加班费到底怎么算", ["依据：《劳动法》第四十四条", "接着登记：在哪干的活"]),
+        ("东莞塘厦 去年10月开始", "一共欠多少钱"),
+        ("我想顺便找工作 深圳那边的", ["填完就帮您找活", "一共欠多少钱"]),
+        ("一万二", "几个人被欠"),
+        ("就我自己", "有这些材料吗"),
+        ("有工资条", "留个手机号"),
+        ("匿名", ["干活地点：东莞塘厦镇", "欠多少钱：12000元", "被欠人数：1人"]),
+    ])
+
+
+def test_a_question_back_is_not_taken_for_when_it_happened(conversation: Conversation) -> None:
+    verify_dialog(conversation, [("我要投诉", "您要反映什么问题"), ("1", "叫什么名字"), ("不知道", "发生了什么"),
+                                 ("收了我五百块介绍费 没给安排活", "什么时候的事"),
+                                 ("这个能要回来吗", lambda a: "什么时候的事" in a and "请核对" not in a)])
+
+
+def test_a_name_followed_by_a_question_keeps_the_name_and_answers_the_question(conversation: Conversation) -> None:
+    """「华达劳务 押金能退吗」 asked the agency's name: the name is kept and the question answered after it
+    (the whole message was once thrown away for the answer)."""
+    verify_dialog(conversation, [
+        ("我要投诉", "您要反映什么问题"), ("1", "叫什么名字"),
+        ("华达劳务 中介收的押金能退吗", ["依据：", "接着登记：", "发生了什么"]),
+        ("去年交了800块押金 一直不给安排活", "什么时候的事"), ("去年冬天", "手机号"),
+        ("匿名", "单位/中介：华达劳务"),
+    ])
+
+
+def test_the_year_a_job_search_began_is_when_not_a_search(conversation: Conversation) -> None:
+    verify_dialog(conversation, [("我要投诉", "您要反映什么问题"), ("1", "叫什么名字"), ("不知道", "发生了什么"),
+                                 ("收了介绍费不给安排", "什么时候的事"), ("去年3月找工作的时候", "手机号")])

@@ -12,10 +12,11 @@ from domain.dialogue import DialogueState
 from domain.messages import Option, Reply
 from handlers import default_registry
 from handlers.base import Context, DuplicateIntentError, build_registry
+from handlers.intake import fields
 from handlers.menu import FallbackHandler, GreetHandler
 from nlu.gazetteer import load_gazetteer
 from nlu.normalize import normalize, parse_amount
-from nlu.result import CONTRACT_INTENTS
+from nlu.result import CONTRACT_INTENTS, NluResult
 from nlu.rules import rule_parse
 
 
@@ -319,3 +320,80 @@ SERVICE_WORDS = [
 def test_service_commands_take_their_words_and_leave_the_rest(text: str, intent: str | None) -> None:
     from nlu.commands import match_command
     assert match_command(text) == intent
+
+
+NO_ENTITIES = NluResult("inform", 1.0)
+
+
+@pytest.mark.parametrize(("said", "agrees"), [
+    ("行 但是别让工头知道是我", True),  # a yes with a condition is a yes
+    ("同意吧 反正我也不打算回去干了", True),  # the first clause decides, not the 不 further on
+    ("不中 俺害怕", False), ("唔同意", False), ("不用了", False), ("选1", True), ("第二个", False),
+    ("嗯嗯", True), ("同以", True), ("哪个部门啊？", None),
+])
+def test_consent_in_a_workers_words(said: str, agrees: bool | None) -> None:
+    read = fields.consent(normalize(said), NO_ENTITIES)
+    assert (read or {}).get("consent") == agrees
+
+
+@pytest.mark.parametrize(("said", "evidence"), [
+    ("只有包工头写的欠条", ["欠条"]),  # not a chat record
+    ("跟老板的微信还在 合同没签", ["聊天记录或转账截图"]),
+    ("有记工的本本 还有银行流水", ["考勤或工资条", "聊天记录或转账截图"]),
+    ("选二跟三", ["考勤或工资条", "聊天记录或转账截图"]),
+    ("啥都没有 都是给的现金", []),
+    ("好几个老乡能给我作证", ["工友作证"]),
+])
+def test_evidence_in_a_workers_words(said: str, evidence: list[str]) -> None:
+    assert fields.evidence(normalize(said), NO_ENTITIES) == {"evidence": evidence, "contract": False}
+
+
+@pytest.mark.parametrize(("said", "people"), [("整个班 十来个人", 10), ("我们一个小组 五六个人", 5), ("就我自己", 1)])
+def test_head_count_in_a_workers_words(said: str, people: int) -> None:
+    assert fields.people(normalize(said), NO_ENTITIES)["people"] == people
+
+
+def test_more_than_me_but_not_how_many_is_not_one() -> None:
+    read = fields.people(normalize("具体几个不清楚 反正不止我一个"), NO_ENTITIES)
+    assert read == {"people": None, "people_unknown": True}
+
+
+@pytest.mark.parametrize(("said", "amount"), [
+    ("一个月工资五千 欠了三个月", 15000), ("欠了半年 每月四千", 24000), ("8w左右", 80000),
+    ("一天两百 干了三十天", 6000),
+])
+def test_amounts_workers_work_out_for_us(said: str, amount: int) -> None:
+    assert fields.amount(normalize(said), NO_ENTITIES)["amount"] == amount
+
+
+def test_an_amount_not_known_in_other_words() -> None:
+    assert fields.amount(normalize("老板没说过 俺也算不清"), NO_ENTITIES) == {"amount": None, "amount_said": "不清楚"}
+
+
+@pytest.mark.parametrize(("said", "agrees"), [
+    ("可以不要告诉他们我的电话吗", None), ("行 不要了", False), ("给老板知道了怎么办", None),
+    ("中 就是不要告诉俺老板", True),
+])
+def test_consent_asked_back_or_taken_back_is_no_yes(said: str, agrees: bool | None) -> None:
+    assert (fields.consent(normalize(said), NO_ENTITIES) or {}).get("consent") == agrees
+
+
+def test_a_number_given_with_a_shrug_is_kept() -> None:
+    assert fields.phone(normalize("留啥都行 13812345678"), NO_ENTITIES) == {"phone": "13812345678", "anonymous": False}
+
+
+@pytest.mark.parametrize(("said", "amount"), [
+    ("欠了3个月工资 15000", 15000), ("欠了11个月 3000", 3000), ("一个月五千 干了八个月 只发了两个月", 5000),
+])
+def test_a_total_is_not_taken_for_a_months_pay(said: str, amount: int) -> None:
+    assert fields.amount(normalize(said), NO_ENTITIES)["amount"] == amount
+
+
+@pytest.mark.parametrize(("said", "people"), [("很多人 至少二十个", 20), ("不止十个", 10)])
+def test_a_number_beside_many_is_the_count(said: str, people: int) -> None:
+    assert fields.people(normalize(said), NO_ENTITIES)["people"] == people
+
+
+@pytest.mark.parametrize("said", ["没人愿意作证", "老板的聊天记录都删了"])
+def test_evidence_said_to_be_gone_is_not_kept(said: str) -> None:
+    assert fields.evidence(normalize(said), NO_ENTITIES) == {"evidence": [], "contract": False}

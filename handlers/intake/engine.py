@@ -8,6 +8,7 @@ updated every turn, so a Redis restart mid-form resumes from the database.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 from typing import Any, ClassVar
@@ -26,7 +27,7 @@ from handlers.guidance import HOME, TO_PERSON
 from handlers.intake import fields
 from handlers.intake.forms import FORMS, TITLES, Slot
 from handlers.menu import menu_reply
-from nlu.result import Entity
+from nlu.result import Entity, NluResult
 
 KIND_OF_INTENT = {"file_complaint": Kind.COMPLAINT, "report_wage_arrears": Kind.WAGE_ARREARS}
 CANCEL = re.compile(
@@ -177,6 +178,9 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         if corrected is not None:
             return corrected
         filled = slot.read(answer, ctx.nlu)
+        aside = self._aside(ctx, draft, d, stage, slot, answer, filled)
+        if aside is not None:
+            return aside
         if slot.name in FREE_TEXT or filled is None:  # a question that reads the answer keeps it
             elsewhere = self._answer_for_another(ctx, draft, d, slot, answer)
             if elsewhere is not None:
@@ -217,6 +221,39 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         _per_person_total(d)
         self._save(draft, d)
         return self._ask(ctx, draft, d, str(d.get(STAGE, "")), said=f"已记下（{target.label}）：{show(other, d)}。\n")
+
+    def _aside(self, ctx: Context, draft: Case, d: dict[str, Any], stage: str, slot: Slot, answer: str,
+               filled: dict[str, Any] | None) -> Reply | None:
+        """A question about rights put in the middle of the form (「辞职要提前多久说」 asked for the boss's
+        name, once recorded as the name): answered from the law, and the question now open asked again.
+        Not a story told when asked what happened, not an answer the open question reads (「没签合同
+        行吗」 to the evidence question is evidence), and only a question the law answers with confidence."""
+        asides = dict(d.get(ASIDES, {}))
+        if slot.name == "story" or ctx.payload.get("answer") or asides.get(stage):
+            return None  # one aside per question: a second is read as the answer (no loop without a way on)
+        if WANTS_WORK.match(answer) and not policy.ABOUT_WORK_WRONGS.search(answer):
+            # 「找工作 深圳 电子厂」 asked when it happened: once recorded as the date
+            d[ASIDES] = {**asides, stage: 1}
+            self._save(draft, d)
+            return self._ask(ctx, draft, d, stage, said=f"{LATER_SEARCH}\n接着登记：")
+        if not policy.asks_aside(answer) or (filled is not None and slot.name not in FREE_TEXT):
+            return None
+        first, _, rest = fields.clean(answer).partition(" ")
+        if rest and _answers_by_itself(slot.name, first) and not policy.asks_aside(first) and policy.asks_aside(rest):
+            # 「华达劳务 押金能退吗」 asked the agency's name: the name kept, the question answered after it
+            answered = policy.answer(dataclasses.replace(ctx, text=rest))
+            if answered is None:
+                return None
+            d.update(seal(slot.read(first, ctx.nlu) or {}, ctx))
+            d[LAST] = slot.name
+            reply = self._next(ctx, draft, d)
+            return Reply(f"{answered.text}\n接着登记：{reply.text}", reply.options)
+        answered = policy.answer(ctx)
+        if answered is None:
+            return None
+        d[ASIDES] = {**asides, stage: 1}
+        self._save(draft, d)
+        return self._ask(ctx, draft, d, stage, said=f"{answered.text}\n接着登记：")
 
     def _correction(self, ctx: Context, draft: Case, d: dict[str, Any], stage: str, answer: str) -> Reply | None:
         """「不对 是东莞」 right after answering where: the answer before is put right, and the question
@@ -435,7 +472,25 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
 
 
 ROLE_ONLY = re.compile(r"^(?:包工头|工头|老板|老细|公司|厂里|厂子|单位|班组长|中介|东家)$")
-FREE_TEXT = frozenset({"employer", "site", "story", "when"})  # questions whose reader takes any words
+FREE_TEXT = frozenset({"employer", "site", "story", "when"})
+# What a name, a place or a time looks like on its own, before a question (「华达劳务 押金能退吗」), unlike
+# the start of the question itself (「周末叫我们加班 加班费怎么算」).
+LOOKS_LIKE = {
+    "employer": re.compile(r"公司|厂|劳务|中介|建筑|工程|集团|店|酒店|餐馆|饭店|工地|包工头|工头|老板|项目|"
+                           r"[A-Za-z]{2}"),
+    "site": re.compile(r"省|市|区|县|镇|乡|村|路|街|工地|厂|小区|园区|广场|[A-Za-z]{2}"),
+}
+
+
+def _answers_by_itself(slot: str, text: str) -> bool:
+    if slot == "when":
+        return "when_dates" in (fields.when(text, NluResult("intake", 1.0)) or {})
+    return slot in LOOKS_LIKE and LOOKS_LIKE[slot].search(text) is not None
+# A job search said first thing (「找工作 深圳 电子厂」), not a story that went through one (「去年3月找工作进的厂」)
+WANTS_WORK = re.compile(r"(?:我|俺)?(?:还)?(?:想|要)?(?:顺便)?(?:找工作|找份?活|找个活|找份工|找点活|找事做|求职|揾工)|"
+                        r"有(?:什么|啥|冇)活|招不招人")
+ASIDES = "asides"  # details: the questions at which the worker already asked something of their own
+LATER_SEARCH = "这个登记填完就帮您找活（不想填了回复「取消」）。"  # questions whose reader takes any words
 HEADS_AFTER = re.compile(r"^[多来几]?个?(?:人(?!民币)|工人|兄弟|老乡|工友|名|位)")
 
 

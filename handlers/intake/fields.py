@@ -22,15 +22,16 @@ Filled = dict[str, Any]
 
 UNKNOWN = re.compile(r"^(不知道|不清楚|忘了|不记得|没有|没|不晓得|不懂)")
 SKIP = re.compile(r"^(跳过|不知道|不清楚|没有|没|不记得|算了不说)$")
-ANONYMOUS = re.compile(r"匿名|不留|不想留|不想说|不说电话|不给|不方便|保密|不要电话|不用电话|"
+ANONYMOUS = re.compile(r"匿名|不留|不想留|不想说|不说电话|不给|不方便|保密|不要电话|不用电话|留啥|留什么电话|"
                        r"唔留|唔想留|唔俾|唔畀|唔方便")
 # A voice transcript's fillers before an answer and particles after it: 「嗯 那个 好」「得喇」「中嘞」.
 FILLERS = re.compile(r"^(?:(?:那个|嗯|呃|额|啊|就是|然后|那|这个)[\s，,。]*)+")
 PARTICLES = re.compile(r"[啦喇嘞啊呀吧咯哈了嘛哦噢喔][!！。.\s]*$")
 # Yes and no in a worker's words; a no is looked for first (「可以 只要别让老板知道」 is a yes with a
 # condition, 「怕打击报复 不同意」 a no).
-SAYS_NO = re.compile(r"不同意|不要|不行|不想|不愿|不给|不能|别告诉|别给|莫|唔好|唔得|唔想|唔要|算了|^不$|^否$|^2$")
-SAYS_YES = re.compile(r"同意|可以|行|好|没问题|没有问题|冇问题|中|得|ok|嗯|是|对|^1$", re.I)
+SAYS_NO = re.compile(r"不同意|唔同意|不要|不行|不想|不愿|不给|不能|不中|^不用了?$|别告诉|别给|莫|唔好|唔得|唔想|"
+                     r"唔要|算了|^不$|^否$|^2$")
+SAYS_YES = re.compile(r"同意|可以|行|好|没问题|没有问题|冇问题|中|得|ok|嗯|是|对|^给(?:吧|啊|呗)?(?:\s|$)|^1$", re.I)
 CN_PHONE_DIGITS = str.maketrans("零〇幺一二三四五六七八九", "001123456789")
 YES = re.compile(r"^(1|是|是的|对|对的|好|好的|同意|可以|行|嗯|确认|确定|提交|ok)[!！。 ]*$", re.I)
 NO = re.compile(r"^(2|不|不是|不同意|不行|不要|不可以|否|别)[!！。 ]*$")
@@ -134,7 +135,13 @@ def when(text: str, nlu: NluResult) -> Filled | None:
     if not text or nod(text):
         return None
     period = dates.find(text)
+    if period is None and ASKS_BACK.search(text) and not FORGOT.search(text):
+        return None  # 「有没有包吃住的」 is no time, whatever the question before
     return {"when": text[:60], **(_period("when_dates", period) if period else {})}
+
+
+FORGOT = re.compile(r"不知道|不清楚|忘了|不记得|记不清|记不得|不晓得|唔记得")
+ASKS_BACK = re.compile(r"[吗么嘛？?]\s*$|^有没有")
 
 
 def _period(name: str, period: dates.Period) -> Filled:
@@ -157,12 +164,28 @@ DAY_RATE = re.compile(
     rf"(?:[一1]天|每天|日薪|日工资)\s*([\d{CN_DIGITS}]+)\s*(?:块|元)?.*?([\d{CN_DIGITS}]+)\s*(?:个)?(?:工|天)")
 
 
+MONTH_RATE = re.compile(rf"(?<![\d{CN_DIGITS}个])(?:[一1]个?月|每个?月|月薪|月工资)\s*(?:工资)?\s*(?:是|有|给)?\s*"
+                        rf"([\d{CN_DIGITS}.]+[万千kKwW]?[\d{CN_DIGITS}]?)(多)?")
+MONTHS_OWED = re.compile(rf"([\d{CN_DIGITS}]+)\s*个\s*(?:多\s*)?月|(半年)")
+NOT_KNOWN = re.compile(r"记不清|说不准|说不清|算不清|不确定|不清楚|不知道|唔知|唔清楚|冇数|没数")
+
+
 def amount(text: str, nlu: NluResult) -> Filled | None:
     """「两万多」 → 20000 (approximate); 「每人八千」 → 8000 each, multiplied by the head count once known."""
     each = {"amount_per_person": True} if PER_PERSON.search(text) else {}
     by_day = DAY_RATE.search(text)
     if by_day and (rate := parse_amount(by_day.group(1))) and (days := parse_amount(by_day.group(2))):
         return {"amount": rate[0] * days[0], "amount_said": clean(text)[:30], "amount_approx": False}
+    rates = [(r[0], r[1] or bool(m.group(2))) for m in MONTH_RATE.finditer(text)
+             if (r := parse_amount(m.group(1))) and r[0] >= 100]
+    # the months owed, when one figure is said besides the pay's own 「一个月」 (「一个月五千 干了八个月 只发了
+    # 两个月」 says two: not worked out here)
+    said_months = {6 if m.group(2) else (parse_amount(m.group(1)) or (0, False))[0] for m in MONTHS_OWED.finditer(text)}
+    said_months.discard(1)
+    if len(rates) == 1 and len(said_months) == 1 and not each:  # 「每个月六千 欠了四个月」: 24000, not 6000
+        months = said_months.pop()
+        if 1 < months <= 60:
+            return {"amount": rates[0][0] * months, "amount_said": clean(text)[:30], "amount_approx": rates[0][1]}
     ent = next((e for e in nlu.entities if e.name == "amount"), None)
     if ent is not None and (("万" in text and int(ent.value) < 10000) or each):
         ent = None  # 「一共二十来万」 read by the model as 20, 「一人一万多」 as 1: the words say more
@@ -172,10 +195,13 @@ def amount(text: str, nlu: NluResult) -> Filled | None:
         return {"amount": value, "amount_said": ent.text or str(ent.value), "amount_approx": bool(ent.approximate),
                 **({**each, "amount_each": value} if each else {})}
     parsed = parse_amount(text)
+    money = [int(n) for n in re.findall(r"(?<![\d.])\d{3,7}(?![\d.])", text)]
+    if (parsed is None or parsed[0] < 100) and money:  # 「欠了11个月 3000」: the 3000, not the months
+        parsed = (max(money), parsed[1] if parsed else False)
     if parsed and parsed[0] >= 10:
         return {"amount": parsed[0], "amount_said": clean(text), "amount_approx": parsed[1],
                 **({**each, "amount_each": parsed[0]} if each else {})}
-    if UNKNOWN.match(clean(text)):
+    if UNKNOWN.match(clean(text)) or NOT_KNOWN.search(text):
         return {"amount": None, "amount_said": "不清楚"}
     return None
 
@@ -234,7 +260,24 @@ def months_and_amount(text: str, nlu: NluResult) -> Filled | None:
 COUNT = re.compile(rf"([\d{CN_DIGITS}]+(?:来|多|几)?)\s*([个位名人口])?")
 
 
+PEOPLE_IN_WORDS = re.compile(rf"([\d{CN_DIGITS}]+(?:来|多|几)?)\s*(?:个|位|名)?\s*(?:人(?!民币)|工人|兄弟|老乡|工友)")
+MORE_THAN_ME = re.compile(r"不止|不只")
+HOW_MANY_UNKNOWN = re.compile(r"好多人|很多人|挺多|一大帮|一帮人|好几十|说不清|搞不清|不清楚|唔清楚|不知道|唔知")
+
+
 def people(text: str, nlu: NluResult) -> Filled | None:
+    in_words = PEOPLE_IN_WORDS.search(text)  # 「一个班组 八九个人」: the count of people, not the one crew
+    if in_words and not TWO_OF_US.search(NORTHERN_I.sub("我", text)):
+        parsed = parse_amount(in_words.group(1))
+        if parsed and 0 < parsed[0] < 10000:
+            return {"people": parsed[0], "people_approx": parsed[1] or in_words.group(1)[-1:] in ("多", "来", "几")}
+    beyond = MORE_THAN_ME.search(text)
+    if beyond:  # 「不止十个」 is ten or more; 「不知道 反正不止我一个」 more than one, how many unknown
+        after = COUNT.search(text, beyond.end())
+        parsed = parse_amount(after.group(1)) if after else None
+        if parsed and 1 < parsed[0] < 10000:
+            return {"people": parsed[0], "people_approx": True}
+        return {"people": None, "people_unknown": True}
     found = read_people(text)
     if found is not None:
         return {"people": found, "people_approx": bool(re.search(r"\d+\s*[多来几]", text))}
@@ -244,6 +287,8 @@ def people(text: str, nlu: NluResult) -> Filled | None:
         parsed = parse_amount(number)
         if parsed and 0 < parsed[0] < 10000:
             return {"people": parsed[0], "people_approx": parsed[1] or number[-1:] in ("多", "来", "几")}
+    if HOW_MANY_UNKNOWN.search(text):  # 「不清楚 好多人」: asked no more, staff will ask
+        return {"people": None, "people_unknown": True}
     return None
 
 
@@ -271,13 +316,22 @@ EVIDENCE = {"1": "劳动合同", "2": "考勤或工资条", "3": "聊天记录�
 
 # Each kind of evidence as workers name it; 「没签合同」「合同没有」 say they do not have it.
 EVIDENCE_WORDS = {
-    "劳动合同": re.compile(r"合同|协议"),
-    "考勤或工资条": re.compile(r"考勤|打卡|工资条|工资单|工牌|出勤|记工"),
-    "聊天记录或转账截图": re.compile(r"聊天|微信记录|转账|截图|录音|短信|欠条|借条"),
+    "劳动合同": re.compile(r"合同|协议|合约"),
+    "考勤或工资条": re.compile(r"考勤|打卡(?!上)|工资条|工资单|粮单|出勤|记工|本本"),
+    "聊天记录或转账截图": re.compile(r"聊天|微信|转账|截图|短信|流水|语音"),
+    # what the list does not name, kept in the worker's word for staff (「只有欠条」 was once a chat record)
+    "欠条": re.compile(r"欠条|借条|白条|欠单"),
+    "录音": re.compile(r"录音"),
+    "工牌": re.compile(r"工牌|厂牌|工作证"),
+    "工友作证": re.compile(r"作证|证人|工友.{0,4}证明"),
 }
-NEGATED = re.compile(r"(?:没|没有|无|未|不)\s*(?:签|有|给|打)?\s*$")
-NEGATED_AFTER = re.compile(r"^(?:没|没有|未|也没)(?:签|有|给|打|拿)?(?:\s|$|[，,。])")  # 「合同没签」
+NEGATED = re.compile(r"(?:没|没有|无|未|不|没人|不愿意?|不肯)(?:愿意|肯)?\s*(?:签|有|给|打)?\s*$")
+# 「合同没签」「聊天记录没了」
+NEGATED_AFTER = re.compile(r"^(?:记录|截图|表|本)?\s*(?:没|没有|未|也没)(?:签|有|给|打|拿|了)?(?:\s|$|[，,。了])|"
+                           r"^(?:记录|截图|表|本)?\s*(?:都|也|全)?(?:删|丢|没了|弄丢|被删)")
 NOTHING = re.compile(r"^(?:4|都没有?|没有|没|无|啥也没有?|什么都没有?|一样也没有|一个都没有|都冇|冇)[啊呀的了。!！ ]*$")
+NOTHING_FIRST = re.compile(r"^(?:4\s|都没有|啥都没|啥也没|什么都没|一样也没|乜都冇)")  # 「都没有 老板都是给现金」
+PICKED_IN_WORDS = re.compile(r"^(?:选|选择|有)?\s*([一二三1-3](?:\s*[跟和、,，]\s*[一二三1-3])*)\s*(?:都有|吧)?$")
 
 
 EVERYTHING = re.compile(r"^(?:[1-3\s,，、和]*)(?:全都有|都有|全有|齐全|都齐|三样都有|全部都有)")
@@ -288,7 +342,10 @@ def evidence(text: str, nlu: NluResult) -> Filled | None:
     if EVERYTHING.match(text):  # 「全都有」「123都有」
         return {"evidence": list(EVIDENCE.values()), "contract": True}
     text = {"四": "4", "一": "1", "二": "2", "三": "3"}.get(text, text)
-    digits_only = re.fullmatch(r"[1-4\s,，、和]+", text) is not None
+    in_words = PICKED_IN_WORDS.match(text)  # 「选一跟三」
+    if in_words:
+        text = in_words.group(1).translate(str.maketrans("一二三", "123"))
+    digits_only = re.fullmatch(r"[1-4\s,，、和跟]+", text) is not None
     picked = [EVIDENCE[d] for d in dict.fromkeys(re.findall(r"[123]", text))] if digits_only else []
     if digits_only and not picked and "4" in text:
         return {"evidence": [], "contract": False}
@@ -296,26 +353,25 @@ def evidence(text: str, nlu: NluResult) -> Filled | None:
     denied: list[str] = []
     for label, pattern in EVIDENCE_WORDS.items():
         for match in pattern.finditer(text):
-            before, after = text[max(0, match.start() - 3):match.start()], text[match.end():match.end() + 4]
+            before = re.split(r"[\s，,。]", text[max(0, match.start() - 5):match.start()])[-1]  # this clause's
+            after = text[match.end():match.end() + 6]
             (denied if NEGATED.search(before) or NEGATED_AFTER.search(after) else words).append(label)
     have = [label for label in dict.fromkeys(picked + words) if label not in denied]
     if have:
         return {"evidence": have, "contract": "劳动合同" in have}
-    if denied or NOTHING.match(text) or text.startswith("没有"):  # 「没签合同」: nothing of these
+    if denied or NOTHING.match(text) or NOTHING_FIRST.match(text) or text.startswith("没有"):  # 「没签合同」
         return {"evidence": [], "contract": False}
     return None
 
 
 def phone(text: str, nlu: NluResult) -> Filled | None:
-    if ANONYMOUS.search(text):
-        return {"phone": "", "anonymous": True}
     ent = next((e for e in nlu.entities if e.name == "phone"), None)
     number = normalise_phone(str(ent.value)) if ent is not None else None
     if number is None:  # 「一五八 零零一二 三四五六」: digits said in words
         digits = re.sub(r"\D", "", text.translate(CN_PHONE_DIGITS))
         number = normalise_phone(digits[-11:]) if len(digits) >= 11 else None
-    if number is None:
-        return None
+    if number is None:  # no number: 「匿名」「留啥电话」 (a number given with such words is still kept)
+        return {"phone": "", "anonymous": True} if ANONYMOUS.search(text) else None
     return {"phone": number.removeprefix("+86"), "anonymous": False}
 
 
@@ -324,15 +380,45 @@ def bare(text: str) -> str:
     return PARTICLES.sub("", FILLERS.sub("", clean(text))).strip()
 
 
+PICKED = re.compile(r"(?:选|选择|就|要)?第?\s*([12一二])\s*(?:个|项|号|吧)?")
+YES_WITH_A_CONDITION = re.compile(r"^(?:同意|可以|行|好|给|中|得|没问题)[啊吧的呀嘛]?[\s，,。]+"
+                                  r"(?:但|但是|只要|就是|不过|只是)")
+CLAUSE = re.compile(r"[\s，,。!！？?]+")
+ASKED_BACK = re.compile(r"[？?]|吗\s*$|哪个|哪里|什么|啥部门|谁")
+NODS_ONLY = re.compile(r"^[嗯恩噢哦]+$")
+
+
 def consent(text: str, nlu: NluResult) -> Filled | None:
-    text = bare(text)
+    """Yes or no to telling the department the number. The first clause decides (「同意啊 我都不怕 他欠钱还有
+    理了」 is a yes, 「不中 俺怕」 a no); a yes with a condition is a yes (「可以 但别告诉老板」: the condition is
+    noted for staff in the transcript); a question back (「处理部门是哪个」) is no answer yet."""
+    said = clean(text).replace("同以", "同意")
+    text = bare(said)
     if YES.match(text):
         return {"consent": True}
-    if NO.match(text) or SAYS_NO.search(text):
+    if NO.match(text):
+        return {"consent": False}
+    picked = PICKED.fullmatch(text)
+    if picked:  # 「第一个」「选2」
+        return {"consent": picked.group(1) in "1一"}
+    if ASKED_BACK.search(text):  # 「可以不要告诉他们吗」: a question, not a yes
+        return None
+    if YES_WITH_A_CONDITION.search(text):
+        return {"consent": True}
+    first = CLAUSE.split(text)[0]
+    if SAYS_NO.search(first):
+        return {"consent": False}
+    taken_back = SAYS_NO.search(text[len(first):]) is not None  # 「行 不要了」
+    if SAYS_YES.search(first) and not taken_back and not re.search(
+            r"不|唔|别|冇", first.replace("没问题", "").replace("冇问题", "")):
+        return {"consent": True}
+    if SAYS_NO.search(text):  # 「怕打击报复 不同意」
         return {"consent": False}
     if SAYS_YES.search(text) and not re.search(r"不|唔|别|冇", text.replace("没问题", "").replace("冇问题", "")):
-        return {"consent": True}
+        return {"consent": True}  # 「係 同意」
     if SAYS_YES.search(text) and re.search(r"只要|但是|不过", text):  # 「可以 只要别让老板知道」
+        return {"consent": True}
+    if NODS_ONLY.match(said.replace(" ", "")):  # 「嗯嗯」 to a yes-or-no question
         return {"consent": True}
     return None
 

@@ -32,6 +32,7 @@ class Slot:
         return self.alone if self.also and self.also in d else self.ask
 
 
+ONLY_THE_KIND = re.compile(r"^(?:我|俺)?(?:想|要)?(?:反映|投诉|举报|说|问)(?:一下)?.{0,8}(?:的事|的问题|问题|的情况)?$")
 OTHER = re.compile(r"6|其[他它](?:的)?(?:事|问题|情况)?|别的(?:事|问题|情况)?|都不是|不是这些|(?:以上|上面)都不是")
 
 
@@ -40,7 +41,8 @@ def read_category(text: str, nlu: NluResult) -> dict[str, Any] | None:
     key = picked.key if picked else guess_category(text)
     if key is None and OTHER.fullmatch(fields.bare(text)):
         key = "other"
-    if key and not picked and len(fields.clean(text)) >= STORY_LENGTH:  # 「胳膊被机器夹伤了」: what happened, too
+    if key and not picked and len(fields.clean(text)) >= STORY_LENGTH and not ONLY_THE_KIND.match(fields.clean(text)):
+        # 「胳膊被机器夹伤了」: what happened, too (「我想反映一下合同的事」 is only the kind)
         return {"category": key, "story": fields.clean(text)}
     return {"category": key} if key else None
 
@@ -84,7 +86,7 @@ WAGE_ARREARS: tuple[Slot, ...] = (
     Slot("amount", "欠多少钱", "一共欠多少钱？说个大概也行，比如「两万多」。", fields.amount,
          needed=lambda d: "amount" not in d),
     Slot("people", "被欠人数", "一共几个人被欠？就您自己就回复「1」。", fields.people,
-         needed=lambda d: d.get("people") is None),
+         needed=lambda d: d.get("people") is None and not d.get("people_unknown")),
     Slot("evidence", "证据材料",
          "有这些材料吗？可多选，比如回复「12」；有照片可以直接发过来：\n"
          "1 劳动合同\n2 考勤或工资条\n3 聊天记录或转账截图\n4 都没有",
