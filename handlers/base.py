@@ -41,6 +41,7 @@ class Context:
     office: OfficeHours = field(default_factory=OfficeHours)  # when staff answer hand-offs
     raw: str = ""  # the message as the worker wrote it (「两万多」, before normalisation)
     inbound_id: int = 0  # the recorded message being answered (a case remembers the one that opened it)
+    sender_phone: str = ""  # on SMS, the number the worker texts from (personal data: never logged or stored plain)
 
     def entity(self, name: str) -> Any | None:
         """An entity from the option picked, else from the message."""

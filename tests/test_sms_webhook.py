@@ -104,3 +104,17 @@ def test_on_sms_the_forms_first_question_comes_on_the_first_message(app: Flask) 
     assert "登记欠薪求助" in first and "老板或公司叫什么" in first, first
     second = twiml_text(post_sms(app, sms_params("不晓得公司名 就知道工头姓李", sender=sender, sid="SM" + "8" * 32)))
     assert "在哪干的活" in second, second  # the answer went to the question it answered
+
+
+def test_on_sms_the_number_texting_is_offered_for_the_phone_question(app: Flask) -> None:
+    """Texting from a phone, a worker asked to 「留个手机号」 said 「嗯嗯」 and was told 「没看明白」 twice: on
+    SMS the number texting is offered (its last four digits shown), and a yes takes it."""
+    sender = "+8613900004321"
+    said = ["包工头欠我两个月工资 一共一万", "不知道", "西安 高新区的工地", "就我一个", "4"]
+    for i, text in enumerate(said):
+        reply = twiml_text(post_sms(app, sms_params(text, sender=sender, sid=f"SM{i:02d}" + "5" * 30)))
+    assert "尾号4321" in reply and "1 可以" in reply, reply
+    reply = twiml_text(post_sms(app, sms_params("嗯嗯", sender=sender, sid="SM" + "6" * 32)))
+    assert "同意把您的电话告诉处理部门" in reply, reply
+    reply = twiml_text(post_sms(app, sms_params("2", sender=sender, sid="SM" + "9" * 32)))
+    assert "联系电话：139****4321" in reply, reply

@@ -242,7 +242,7 @@ class Pipeline:
                 text=meant.text, nlu=nlu, state=state, db=db, worker_id=worker.id,
                 page_size=self.page_sizes.get(msg.channel, 5), payload=meant.payload, origin=msg.channel.value,
                 cipher=self.cipher, library=self.library, outbox=self.outbox, office=self.office, raw=msg.text,
-                inbound_id=inbound.id,
+                inbound_id=inbound.id, sender_phone=msg.user_id if msg.channel == Channel.SMS else "",
             )
             offered = list(state.options)
             reply = self._answer(ctx, msg)

@@ -178,6 +178,9 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         if corrected is not None:
             return corrected
         filled = slot.read(answer, ctx.nlu)
+        if slot.name == "phone" and ctx.sender_phone and filled is None and (
+                answer == THIS_NUMBER or fields.consent(answer, ctx.nlu) == {"consent": True}):
+            filled = {"phone": ctx.sender_phone.removeprefix("+86"), "anonymous": False}  # 「可以」: the number texting
         aside = self._aside(ctx, draft, d, stage, slot, answer, filled)
         if aside is not None:
             return aside
@@ -299,7 +302,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             return self._summary(ctx, draft, d, said)
         d[STAGE] = f"slot:{slot.name}"
         self._save(draft, d)
-        return Reply(f"{said}{slot.question(d)}", slot.options)
+        return _question(ctx, slot, d, said)
 
     def _ask(self, ctx: Context, draft: Case, d: dict[str, Any], stage: str, said: str) -> Reply:
         if stage == "summary":
@@ -307,7 +310,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         if stage == "edit":
             return self._edit_menu(d, said)
         slot = _slot(d, stage)
-        return Reply(f"{said}{slot.question(d)}", slot.options) if slot else self._next(ctx, draft, d, said)
+        return _question(ctx, slot, d, said) if slot else self._next(ctx, draft, d, said)
 
     def _missed(self, ctx: Context, draft: Case, d: dict[str, Any], stage: str) -> Reply:
         """An answer not understood. The second time the question comes with a hint; the third, the
@@ -473,6 +476,17 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
 
 ROLE_ONLY = re.compile(r"^(?:包工头|工头|老板|老细|公司|厂里|厂子|单位|班组长|中介|东家)$")
 FREE_TEXT = frozenset({"employer", "site", "story", "when"})
+# On SMS the number texting is known: asked whether to use it (a yes was once 「没看明白」), not typed again.
+THIS_NUMBER = "用这个号码"
+SMS_PHONE = ("工作人员用您发短信的这个号码（尾号{tail}）联系您，可以吗？换号码就直接发新号码。不想留就回复「匿名」"
+             "（匿名的话工作人员只能在这里回复您）。")
+SMS_PHONE_OPTIONS = (Option("可以", "intake", {"answer": THIS_NUMBER}), Option("匿名", "intake", {"answer": "匿名"}))
+
+
+def _question(ctx: Context, slot: Slot, d: dict[str, Any], said: str = "") -> Reply:
+    if slot.name == "phone" and ctx.sender_phone:
+        return Reply(f"{said}{SMS_PHONE.format(tail=ctx.sender_phone[-4:])}", SMS_PHONE_OPTIONS)
+    return Reply(f"{said}{slot.question(d)}", slot.options)
 # What a name, a place or a time looks like on its own, before a question (「华达劳务 押金能退吗」), unlike
 # the start of the question itself (「周末叫我们加班 加班费怎么算」).
 LOOKS_LIKE = {
