@@ -52,7 +52,6 @@ MAX_OPTIONS = 6
 LOOKED_UP_FROM = 6  # characters: shorter messages are menu answers, greetings, places
 
 
-ABOUT_WORK_WRONGS = re.compile(r"欠|拖|扣|骗|伤|赔|辞|开除|不给|没给|押|违法|合法")  # 「找工作被骗了」 is no search
 ASIDE_MIN = 6  # characters: 「行吗」「是吗」 to a form's question is no question of its own
 
 

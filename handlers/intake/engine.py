@@ -28,6 +28,7 @@ from handlers.intake import fields
 from handlers.intake.forms import FORMS, TITLES, Slot
 from handlers.menu import menu_reply
 from nlu.result import Entity, NluResult
+from nlu.service import ABOUT_RIGHTS
 
 KIND_OF_INTENT = {"file_complaint": Kind.COMPLAINT, "report_wage_arrears": Kind.WAGE_ARREARS}
 CANCEL = re.compile(
@@ -234,7 +235,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         asides = dict(d.get(ASIDES, {}))
         if slot.name == "story" or ctx.payload.get("answer") or asides.get(stage):
             return None  # one aside per question: a second is read as the answer (no loop without a way on)
-        if WANTS_WORK.match(answer) and not policy.ABOUT_WORK_WRONGS.search(answer):
+        if WANTS_WORK.match(answer) and not ABOUT_RIGHTS.search(answer):
             # 「找工作 深圳 电子厂」 asked when it happened: once recorded as the date
             d[ASIDES] = {**asides, stage: 1}
             self._save(draft, d)
@@ -242,7 +243,8 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         if not policy.asks_aside(answer) or (filled is not None and slot.name not in FREE_TEXT):
             return None
         first, _, rest = fields.clean(answer).partition(" ")
-        if rest and _answers_by_itself(slot.name, first) and not policy.asks_aside(first) and policy.asks_aside(rest):
+        if (rest and _answers_by_itself(slot.name, first, ctx.nlu) and not policy.asks_aside(first)
+                and policy.asks_aside(rest)):
             # 「华达劳务 押金能退吗」 asked the agency's name: the name kept, the question answered after it
             answered = policy.answer(dataclasses.replace(ctx, text=rest))
             if answered is None:
@@ -475,36 +477,38 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
 
 
 ROLE_ONLY = re.compile(r"^(?:包工头|工头|老板|老细|公司|厂里|厂子|单位|班组长|中介|东家)$")
-FREE_TEXT = frozenset({"employer", "site", "story", "when"})
+FREE_TEXT = frozenset({"employer", "site", "story", "when"})  # questions whose reader takes any words
 # On SMS the number texting is known: asked whether to use it (a yes was once 「没看明白」), not typed again.
 THIS_NUMBER = "用这个号码"
 SMS_PHONE = ("工作人员用您发短信的这个号码（尾号{tail}）联系您，可以吗？换号码就直接发新号码。不想留就回复「匿名」"
              "（匿名的话工作人员只能在这里回复您）。")
 SMS_PHONE_OPTIONS = (Option("可以", "intake", {"answer": THIS_NUMBER}), Option("匿名", "intake", {"answer": "匿名"}))
+# What a name or a place looks like on its own, before a question (「华达劳务 押金能退吗」), unlike the
+# start of the question itself (「周末叫我们加班 加班费怎么算」).
+LOOKS_LIKE = {
+    "employer": re.compile(r"公司|厂|劳务|中介|建筑|工程|集团|店|酒店|餐馆|饭店|工地|包工头|工头|老板|项目|"
+                           r"[A-Za-z]{2}"),
+    "site": re.compile(r"省|市|区|县|镇|乡|村|路|街|工地|厂|小区|园区|广场|[A-Za-z]{2}"),
+}
+# A job search said first thing (「找工作 深圳 电子厂」), not a story that went through one (「去年3月找工作进的厂」)
+WANTS_WORK = re.compile(r"(?:我|俺)?(?:还)?(?:想|要)?(?:顺便)?(?:找工作|找份?活|找个活|找份工|找点活|找事做|求职|揾工)|"
+                        r"有(?:什么|啥|冇)活|招不招人")
+LATER_SEARCH = "这个登记填完就帮您找活（不想填了回复「取消」）。"
+ASIDES = "asides"  # details: the questions at which the worker already asked something of their own
 
 
 def _question(ctx: Context, slot: Slot, d: dict[str, Any], said: str = "") -> Reply:
     if slot.name == "phone" and ctx.sender_phone:
         return Reply(f"{said}{SMS_PHONE.format(tail=ctx.sender_phone[-4:])}", SMS_PHONE_OPTIONS)
     return Reply(f"{said}{slot.question(d)}", slot.options)
-# What a name, a place or a time looks like on its own, before a question (「华达劳务 押金能退吗」), unlike
-# the start of the question itself (「周末叫我们加班 加班费怎么算」).
-LOOKS_LIKE = {
-    "employer": re.compile(r"公司|厂|劳务|中介|建筑|工程|集团|店|酒店|餐馆|饭店|工地|包工头|工头|老板|项目|"
-                           r"[A-Za-z]{2}"),
-    "site": re.compile(r"省|市|区|县|镇|乡|村|路|街|工地|厂|小区|园区|广场|[A-Za-z]{2}"),
-}
 
 
-def _answers_by_itself(slot: str, text: str) -> bool:
+def _answers_by_itself(slot: str, text: str, nlu: NluResult) -> bool:
     if slot == "when":
-        return "when_dates" in (fields.when(text, NluResult("intake", 1.0)) or {})
+        return "when_dates" in (fields.when(text, nlu) or {})
     return slot in LOOKS_LIKE and LOOKS_LIKE[slot].search(text) is not None
-# A job search said first thing (「找工作 深圳 电子厂」), not a story that went through one (「去年3月找工作进的厂」)
-WANTS_WORK = re.compile(r"(?:我|俺)?(?:还)?(?:想|要)?(?:顺便)?(?:找工作|找份?活|找个活|找份工|找点活|找事做|求职|揾工)|"
-                        r"有(?:什么|啥|冇)活|招不招人")
-ASIDES = "asides"  # details: the questions at which the worker already asked something of their own
-LATER_SEARCH = "这个登记填完就帮您找活（不想填了回复「取消」）。"  # questions whose reader takes any words
+
+
 HEADS_AFTER = re.compile(r"^[多来几]?个?(?:人(?!民币)|工人|兄弟|老乡|工友|名|位)")
 
 
