@@ -7,7 +7,16 @@ from datetime import timedelta
 
 from flask import Flask
 
-from console import content, departures, held, merges, stations, training, users  # noqa: F401  (their routes join the console blueprint)
+from console import (  # noqa: F401  (their routes join the console blueprint)
+    content,
+    departures,
+    held,
+    merges,
+    stations,
+    subsidies,
+    training,
+    users,
+)
 from console.api import bp as api_bp
 from console.views import bp
 

@@ -27,6 +27,7 @@ from domain.storage.models import (
     Message,
     OutboundMessage,
     PhoneVerification,
+    SubsidyApplication,
     VacancyAlert,
     WageCheckIn,
     WageCheckInAnswer,
@@ -49,6 +50,7 @@ class Kept:
     alerts: int = 0
     courses: int = 0  # training sign-ups
     departures: int = 0  # places in organised departures
+    subsidies: int = 0  # subsidy applications (the name in them encrypted)
     wage_answers: int = 0  # answers to the monthly 「工资发了吗」
     check_in: bool = False  # the monthly question is on
 
@@ -67,6 +69,8 @@ def report(db: Session, worker_id: int) -> Kept:
         CourseSignup.worker_id == worker_id)) or 0
     kept.departures = db.scalar(select(func.count()).select_from(DepartureSignup).where(
         DepartureSignup.worker_id == worker_id)) or 0
+    kept.subsidies = db.scalar(select(func.count()).select_from(SubsidyApplication).where(
+        SubsidyApplication.worker_id == worker_id, SubsidyApplication.status != "draft")) or 0
     kept.check_in = bool(db.scalar(select(WageCheckIn.id).where(WageCheckIn.worker_id == worker_id,
                                                               WageCheckIn.active.is_(True))))
     kept.wage_answers = db.scalar(select(func.count()).select_from(WageCheckInAnswer).where(
@@ -87,6 +91,12 @@ def erase(db: Session, worker_id: int, now: datetime | None = None) -> int:
     # oneself must not reset how often a stranger's phone can be sent codes); the keyed hash stays.
     db.execute(update(PhoneVerification).where(PhoneVerification.worker_id == worker_id).values(
         phone_enc="", phone_masked="", status="erased"))
+    # Subsidy applications not yet decided go; approved or paid ones stay as the office's record of
+    # money paid, without the name (number, scheme, county and amount only).
+    db.execute(delete(SubsidyApplication).where(SubsidyApplication.worker_id == worker_id,
+                                                SubsidyApplication.status.notin_(("approved", "paid"))))
+    db.execute(update(SubsidyApplication).where(SubsidyApplication.worker_id == worker_id).values(
+        name_enc="", name_masked="*"))
     worker = db.get(Worker, worker_id)
     if worker is not None:
         worker.city = worker.source = None

@@ -1,6 +1,19 @@
 """Handlers, one module per capability. Importing this package registers them all."""
 
-from handlers import checkins, contact, departures, events, guidance, menu, policy, privacy, stations, training, vacancy  # noqa: F401  (registration by decorator)
+from handlers import (  # noqa: F401  (registration by decorator)
+    checkins,
+    contact,
+    departures,
+    events,
+    guidance,
+    menu,
+    policy,
+    privacy,
+    stations,
+    subsidies,
+    training,
+    vacancy,
+)
 from handlers.base import HANDLER_CLASSES, HandlerRegistry, build_registry
 from handlers.intake import engine  # noqa: F401
 from handlers.menu import FallbackHandler

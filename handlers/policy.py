@@ -12,6 +12,7 @@ from typing import ClassVar
 from domain import labour_math
 from domain.messages import Option, Reply
 from domain.storage.models import Worker
+from domain.subsidies.schemes import for_article as subsidy_for_article
 from handlers.base import Context, handler
 from handlers.guidance import TO_PERSON
 from handlers.menu import MAIN_MENU
@@ -86,6 +87,9 @@ def article_reply(art: Article, kb: KnowledgeBase) -> Reply:
     options += [Option(kb.by_id[r].title, "kb_article", {"id": r}) for r in art.related[:2] if r in kb.by_id]
     if art.topic in NEXT_STEP:
         options.append(NEXT_STEP[art.topic])
+    scheme = subsidy_for_article(art.id)
+    if scheme is not None:  # the rule of a subsidy the office pays: whether this worker may have it
+        options.insert(1, Option("看我能不能领", "subsidy_check", {"scheme": scheme.key}))
     options.append(TO_PERSON)
     return Reply(f"{art.short}\n{art.citation}", tuple(options))
 

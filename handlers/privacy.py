@@ -48,6 +48,8 @@ class PrivacyShowHandler:
             lines.append(f"培训报名{kept.courses}个")
         if kept.departures:
             lines.append(f"组织外出报名{kept.departures}个")
+        if kept.subsidies:
+            lines.append(f"补贴申请{kept.subsidies}个（姓名加密保存）")
         if kept.wage_answers or kept.check_in:
             lines.append(f"每月工资询问{'开着' if kept.check_in else '已关'}，答复{kept.wage_answers}条")
         return Reply("\n".join(lines), (DELETE, HOME))

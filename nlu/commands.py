@@ -31,6 +31,8 @@ TRADES = (r"电焊|电悍|焊工|厨师|烹饪|面点|家政|月嫂|育婴|护�
           r"缝纫|保安")
 MONTHLY = r"每个?月|月月|按月|每到月底|到月底"
 PAY = r"工资|工钱|人工|公资|薪水|薪资"
+SUBSIDY = r"补贴|补助|补助金|补贴款"
+SUBSIDY_PROBLEM = r"欠|拖欠|骗|扣|克扣|冒领|被领|贪|举报|投诉|不给|没给|合法|违法"
 
 
 def _unless(exclusions: str, wanted: str) -> re.Pattern[str]:
@@ -52,6 +54,22 @@ SERVICES: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"(?:{MONTHLY}).{{0,8}}(?:问|盯|提醒|确认|查)(?:一?下|问)?.{{0,8}}(?:{PAY})|"
         rf"(?:{PAY}).{{0,8}}(?:{MONTHLY}).{{0,4}}(?:问|提醒|盯)|(?:{PAY})(?:询问|提醒)|每月问我|"
         rf"(?:开通|打开|订阅|开启)(?:{PAY}|每月)(?:询问|提醒)")),
+    # subsidies (issue 16): one's own application, the public list, then applying. Whether a subsidy
+    # exists or how much it pays (「学电焊政府给不给补贴」「出省打工有路费补贴吗」) is the law's question,
+    # answered by its article, which offers the check; applying and eligibility are the service's.
+    ("my_subsidies", _unless(
+        rf"{SUBSIDY_PROBLEM}",
+        rf"我的(?:{SUBSIDY})|(?:申请|报)的?(?:那个|的)?.{{0,6}}(?:{SUBSIDY}).{{0,6}}(?:进度|审核|批|到账|发了|发没|怎么样|"
+        rf"咋样|下来|到了|通过)|(?:{SUBSIDY})(?:申请)?.{{0,4}}(?:进度|到哪一?步|哪一步|到哪了|批没批|有消息没|有没有消息|审核到|批下来|批了没|到账了?[没吗]|发了没|发没发|"
+        rf"怎么样了|咋样了|还没到|还没发|什么时候到|啥时候到|什么时候发|啥时候发)|撤回(?:{SUBSIDY})")),
+    ("subsidy_public", _unless(
+        rf"{SUBSIDY_PROBLEM}", rf"(?:{SUBSIDY}).{{0,6}}(?:公示|名单)|公示(?:名单)?.{{0,4}}(?:{SUBSIDY})")),
+    ("find_subsidy", _unless(
+        rf"{SUBSIDY_PROBLEM}|企业|公司|老板|单位|服务站|机构",
+        rf"(?:申请|申领|领取|办理?|去领|领|拿|要)(?:个|点|一下)?.{{0,8}}(?:{SUBSIDY})|"
+        rf"(?:{SUBSIDY}).{{0,8}}(?:申请|申领|怎么领|去哪领|在哪领|哪里领|咋领|怎么办|咋办|领取|怎么拿|我能不能领|能领吗|能不能领|"
+        rf"我能领|可以领|领得到|有我的份|有没有我的)|(?:我|俺|咱)(?:能|可以|可不可以|能不能)(?:领|拿|申请|享受).{{0,8}}(?:{SUBSIDY})|"
+        rf"(?:有|能领|能申请)(?:什么|哪些|啥)(?:{SUBSIDY})|(?:{SUBSIDY})有哪些")),
     # one's own sign-ups first: 「我报的电焊班报上了没」 is mine, not a search
     ("my_courses", _unless(
         rf"{PROBLEM}|身份证.{{0,6}}(?:押|压|拿走|还|要回|补办)|(?<![叉铲])车|专列|大巴|那趟|拾花|集合",

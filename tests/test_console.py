@@ -266,6 +266,9 @@ ROUTES = [  # (name, method, path template, form)
     ("new_course", "POST", "/console/courses/new", {"ref": ""}),
     ("departures", "GET", "/console/departures", {}),
     ("new_departure", "POST", "/console/departures/new", {"ref": ""}),
+    ("subsidies", "GET", "/console/subsidies", {}),
+    ("subsidy", "GET", "/console/subsidies/999999", {}),
+    ("publish", "POST", "/console/subsidies/publish", {}),
 ]
 # role → route → expected status, for a 东莞 case (an agent of 深圳 must not see it)
 EXPECTED = {
@@ -275,25 +278,27 @@ EXPECTED = {
                  "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403, "users": 403,
                  "merges": 403, "merge": 403, "held": 403, "held_resend": 403,
                  "stations": 200, "new_station": 403, "courses": 200, "new_course": 403,
-                 "departures": 200, "new_departure": 403},
+                 "departures": 200, "new_departure": 403,
+                 "subsidies": 200, "subsidy": 403, "publish": 403},
     "agent_sz": {"queue": 200, "case": 404, "reply": 404, "note": 404, "status": 404, "close": 404,
                  "assign": 403, "reveal": 404, "report": 404, "dashboard": 200, "reports": 403,
                  "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403, "users": 403,
                  "merges": 403, "merge": 403, "held": 403, "held_resend": 403,
                  "stations": 200, "new_station": 403, "courses": 200, "new_course": 403,
-                 "departures": 200, "new_departure": 403},
+                 "departures": 200, "new_departure": 403,
+                 "subsidies": 200, "subsidy": 403, "publish": 403},
     "supervisor": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 302,
                    "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200,
                    "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400, "users": 403,
                    "merges": 200, "merge": 404, "held": 200, "held_resend": 302,
                    "stations": 200, "new_station": 400, "courses": 200, "new_course": 400,
-              "departures": 200, "new_departure": 400},
+              "departures": 200, "new_departure": 400, "subsidies": 200, "subsidy": 404, "publish": 302},
     "admin": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 302,
               "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200,
               "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400, "users": 200,
               "merges": 200, "merge": 404, "held": 200, "held_resend": 302,
               "stations": 200, "new_station": 400, "courses": 200, "new_course": 400,
-              "departures": 200, "new_departure": 400},
+              "departures": 200, "new_departure": 400, "subsidies": 200, "subsidy": 404, "publish": 302},
 }
 USERNAMES = {"agent_dg": "dg", "agent_sz": "sz", "supervisor": "lead", "admin": "admin"}
 

@@ -313,6 +313,14 @@ SERVICE_WORDS = [
     ("老家这边有人能帮我照顾孩子吗", None),
     ("老家这边有点事 要请假回去", None),
     ("报名的那个电焊班我去不了了 取消吧", "my_courses"),
+    ("跨省打工的路费补贴怎么申请", "find_subsidy"),
+    ("俺能领啥补贴不", "find_subsidy"),
+    ("出省打工有路费补贴吗", None),  # whether it exists and how much: the law's article (which offers the check)
+    ("临汾交通补贴多少钱", None),
+    ("补贴被村干部冒领了", None),  # a wrong to report
+    ("企业吸纳就业补助怎么申请", None),  # the employer's subsidy, not the worker's
+    ("我申请的交通补助批了没", "my_subsidies"),
+    ("补贴名单出来没", "subsidy_public"),
 ]
 
 

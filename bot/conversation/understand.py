@@ -16,6 +16,7 @@ from typing import Any
 
 from domain.dialogue import DialogueState
 from domain.messages import InboundMessage, Option
+from domain.subsidies import schemes as subsidy_schemes
 from domain.vacancies.query import read_query
 from handlers import checkins, policy
 from handlers.base import CODE_PENDING, VERIFY_INTENT, FormHandler, HandlerRegistry
@@ -190,8 +191,19 @@ def answer_to_check_in(turn: Turn) -> Understood | None:
                       {**asked.payload, "answer": said})
 
 
+def answer_to_subsidy_question(turn: Turn) -> Understood | None:
+    """「是贫困户」「不太清楚」「在省内」 to a subsidy's yes-or-no condition: that answer's option."""
+    asked = [opt for opt in turn.state.options if opt.action == "subsidy_check" and "said" in opt.payload]
+    said = subsidy_schemes.read_said(bare(turn.text)) if asked and turn.form is None else None
+    pick = next((opt for opt in asked if opt.payload["said"] == said), None)
+    if pick is None:
+        return None
+    turn.state.more = None
+    return Understood(turn.text, NluResult(pick.action, 1.0, source="option"), dict(pick.payload))
+
+
 BEFORE_NLU: tuple[Rule, ...] = (evidence_for_open_form, channel_action, code_for_phone_link, offered_option,
-                                option_named, answer_to_check_in, short_reply_to_offer)
+                                option_named, answer_to_check_in, answer_to_subsidy_question, short_reply_to_offer)
 
 
 # --- after the NLU ----------------------------------------------------------------------------

@@ -481,3 +481,32 @@ class DepartureSignup(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class SubsidyApplication(Base):
+    """A worker's application for one of the subsidies the seeds name (issue 16): the answers that
+    made them eligible, their name (encrypted: it is personal data, needed to check documents and for
+    the office's public list) and home county; submitted → reviewing → approved → paid, or sent back
+    for documents, or rejected with a reason. Each change the worker should know of is told them."""
+
+    __tablename__ = "subsidy_applications"
+    __table_args__ = (Index("uq_subsidy_applications_live", "worker_id", "scheme", "year", unique=True,
+                            postgresql_where=sql("status NOT IN ('rejected', 'withdrawn', 'draft')"),
+                            sqlite_where=sql("status NOT IN ('rejected', 'withdrawn', 'draft')")),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    scheme: Mapped[str] = mapped_column(String(32), index=True)
+    year: Mapped[int] = mapped_column(Integer)  # the year applied for (a one-off subsidy is once a year)
+    channel: Mapped[str] = mapped_column(String(16), default="")
+    name_enc: Mapped[str] = mapped_column(Text, default="")  # the applicant's name, encrypted
+    name_masked: Mapped[str] = mapped_column(String(16), default="")  # 「张*」, for lists and the public list
+    county: Mapped[str] = mapped_column(String(64), default="")  # home county, town or village as said
+    answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # condition → yes | unsure
+    status: Mapped[str] = mapped_column(String(16), default="submitted", index=True)
+    amount: Mapped[int] = mapped_column(Integer, default=0)  # yuan approved, once approved
+    note: Mapped[str] = mapped_column(Text, default="")  # what staff told the worker (documents missing, why not)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # on the public list (公示)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -1,0 +1,187 @@
+"""Subsidies (issue 16) as a worker checks whether they may have one, applies with a number and hears
+the decision; and as staff decide and publish the public list. The schemes and their sources are the
+seeds' (domain/subsidies/seed_data/schemes.yml): the transport subsidy for working in another province
+(up to 800 yuan), the social-insurance subsidy for flexible employment, free training."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from bot.conversation.pipeline import Pipeline
+from console.auth import create_user
+from domain.messages import Channel
+from domain.storage.models import AuditEvent, OutboundMessage, SubsidyApplication
+from domain.subsidies import applications
+from domain.subsidies.schemes import Said, Verdict, by_key, read_said, verdict
+from tests.support.dialog import Conversation, verify_dialog
+from tests.test_console import PASSWORD, csrf, signed_in
+
+TRANSPORT_HEAD = ["跨省务工一次性交通补助（临汾市，临政办发〔2017〕52号", "每人不超过800元"]
+
+
+def apply_for_transport(conv: Conversation, name: str = "我叫张建国", county: str = "大宁县曲峨镇") -> str:
+    """The whole way from the question to a filed application; the application's number."""
+    verify_dialog(conv, [
+        ("跨省打工的路费补贴怎么申请",
+         [*TRANSPORT_HEAD, "先看您能不能领", "建档立卡贫困户", "1 是", "2 不是", "3 不清楚"]),
+        ("是贫困户", ["今年是到外省打工", "1 是"]),
+        ("1", ["按您说的，可以申请", "要带的材料：本人身份证", "办理地点：户籍所在县人社局", "1 现在申请"]),
+        ("1", ["申请跨省务工一次性交通补助", "真实姓名", "加密保存", "请回复您的姓名"]),
+        (name, ["好的，张**", "哪个县、乡镇"]),
+        (county, ["已提交，编号BT", "我的补贴"]),
+    ])
+    answer = conv.transcript[-1][1]
+    return answer[answer.index("BT"):answer.index("BT") + 8]
+
+
+def test_a_worker_checks_the_transport_subsidy_in_words_applies_and_sees_it(pipeline: Pipeline) -> None:
+    worker = Conversation(pipeline)
+    number = apply_for_transport(worker)
+    verify_dialog(worker, [
+        ("我的补贴", [f"{number} 跨省务工一次性交通补助", "已提交，待审核", f"1 撤回{number}"]),
+        ("交通补助申请到哪一步了", "已提交，待审核"),
+    ])
+    verify_dialog(worker, [  # asked again: where the first stands; applied again by the list: the first found
+        ("我能不能领交通补助", [f"您今年已经申请过：{number}", "已提交，待审核"]),
+        ("有什么补贴", "1 跨省务工一次性交通补助"), ("1", "建档立卡"), ("是", "外省"), ("是", "可以申请"),
+        ("1", "姓名"),
+        ("张建国 大宁县曲峨镇", f"您今年已经申请过跨省务工一次性交通补助，编号{number}"),
+    ])
+
+
+def test_a_no_ends_the_check_with_the_reason_and_other_subsidies(pipeline: Pipeline) -> None:
+    verify_dialog(Conversation(pipeline), [
+        ("我能领什么补贴", ["回复序号看能不能领", "1 跨省务工一次性交通补助", "2 灵活就业社会保险补贴"]),
+        ("1", ["先看您能不能领", "建档立卡"]),
+        ("是的", "外省"),
+        ("在省内", ["只补当年到外省务工的", "灵活就业社会保险补贴", "转人工"]),
+    ])
+
+
+def test_not_sure_may_still_apply_and_staff_check_it(pipeline: Pipeline) -> None:
+    verify_dialog(Conversation(pipeline), [
+        ("社保补贴能领吗", ["灵活就业社会保险补贴", "不超过本人实际缴费的三分之二，最长3年", "劳务输出人员"]),
+        ("不太清楚", "灵活就业人员自己交养老或医疗保险"),
+        ("交着呢", ["可能可以申请", "工作人员会核实", "养老或医疗保险的缴费凭证", "1 现在申请"]),
+    ])
+
+
+def test_free_training_points_to_the_courses(pipeline: Pipeline) -> None:
+    verify_dialog(Conversation(pipeline), [
+        ("想申请培训补贴", ["免费技能培训", "免费参加一次职业技能培训或创业培训", "建档立卡"]),
+        ("是", "法定劳动年龄"),
+        ("是", ["可以申请", "1 看培训班"]),
+        ("1", "培训班"),
+    ])
+
+
+def test_an_application_asks_again_for_a_name_and_can_be_cancelled(app: Flask, pipeline: Pipeline) -> None:
+    worker = Conversation(pipeline)
+    verify_dialog(worker, [
+        ("交通补助怎么申请", "建档立卡"), ("是", "外省"), ("是", "可以申请"), ("1", "请回复您的姓名"),
+        ("为什么要名字", "请只回复您的姓名"),
+        ("不想说", ["请只回复您的姓名", "转人工", "取消申请"]),
+        ("取消", "已取消，申请没有提交"),
+        ("我的补贴", "您还没有申请补贴"),
+    ])
+    with app.extensions["gongyou.db"].session() as db:
+        assert db.scalar(select(SubsidyApplication)) is None  # the draft went with the cancel
+
+
+def test_an_application_goes_on_after_the_conversation_was_lost(pipeline: Pipeline) -> None:
+    worker = Conversation(pipeline)
+    verify_dialog(worker, [("交通补助怎么申请", "建档立卡"), ("是", "外省"), ("是", "可以申请"),
+                           ("1", "请回复您的姓名")])
+    pipeline.state.clear(worker.channel.value, worker.user_id)  # Redis restarted: the draft is in the database
+    verify_dialog(worker, [("李娟", "哪个县、乡镇"), ("大宁县", "已提交，编号BT")])
+
+
+def test_the_law_on_the_subsidy_offers_the_check(pipeline: Pipeline) -> None:
+    verify_dialog(Conversation(pipeline), [
+        ("出省打工有路费补贴吗", ["800元", "临政办发〔2017〕52号", "看我能不能领"]),
+    ])
+
+
+def test_staff_decide_the_worker_hears_and_the_public_list_shows_the_family_name(app: Flask,
+                                                                                    pipeline: Pipeline) -> None:
+    db = app.extensions["gongyou.db"]
+    with db.session() as session:
+        create_user(session, "lead", PASSWORD, "supervisor")
+        create_user(session, "agent", PASSWORD, "agent")
+        create_user(session, "gd-lead", PASSWORD, "supervisor", ["东莞"])
+    worker = Conversation(pipeline, channel=Channel.WECHAT)
+    number = apply_for_transport(worker)
+    with db.session() as session:
+        row = session.scalar(select(SubsidyApplication))
+        assert row is not None and "张建国" not in row.name_enc and row.name_masked == "张**"
+        row_id = row.id
+
+    agent = signed_in(app, "agent")
+    listed = agent.get("/console/subsidies").get_data(as_text=True)
+    assert number in listed and "张**" in listed and "张建国" not in listed  # masked in the list
+    assert agent.get(f"/console/subsidies/{row_id}").status_code == 403  # agents do not open applications
+    assert signed_in(app, "gd-lead").get(f"/console/subsidies/{row_id}").status_code == 403  # not their county
+
+    lead = signed_in(app, "lead")
+    page = lead.get(f"/console/subsidies/{row_id}").get_data(as_text=True)
+    assert "张建国" in page and "大宁县曲峨镇" in page
+    token = csrf(lead, f"/console/subsidies/{row_id}")
+    too_much = lead.post(f"/console/subsidies/{row_id}", data={"status": "approved", "amount": "900",
+                                                               "csrf_token": token}, follow_redirects=True)
+    assert "超过这项补贴的上限（800元）" in too_much.get_data(as_text=True)
+    assert lead.post(f"/console/subsidies/{row_id}", data={"status": "approved", "amount": "800",
+                                                           "csrf_token": token}).status_code == 302
+    with db.session() as session:
+        notices = session.scalars(select(OutboundMessage.text).where(OutboundMessage.reason == "notification")).all()
+        viewed = session.scalars(select(AuditEvent.action).where(AuditEvent.target == number)).all()
+    assert any(f"（{number}）审核通过，800元" in n for n in notices)
+    assert "subsidy_application_viewed" in viewed and "subsidy_application_decided" in viewed
+    assert "审核通过，待发放，800元" in worker.say("我的补贴")
+
+    assert "还没有公示" in worker.say("补贴公示")
+    assert lead.post("/console/subsidies/publish", data={"csrf_token": token}).status_code == 302
+    public = worker.say("补贴公示名单")
+    assert "张** 大宁县 跨省务工一次性交通补助 800元" in public and "曲峨镇" not in public
+
+
+def test_deleting_my_information_takes_an_undecided_application(app: Flask, pipeline: Pipeline) -> None:
+    worker = Conversation(pipeline)
+    apply_for_transport(worker)
+    verify_dialog(worker, [("我的信息", "补贴申请1个"), ("删除我的信息", "确定删除吗"), ("1", "删除")])
+    with app.extensions["gongyou.db"].session() as db:
+        assert db.scalar(select(SubsidyApplication)) is None
+
+
+# --- the rules, without the pipeline ------------------------------------------------------------
+
+@pytest.mark.parametrize(("said", "read"), [
+    ("是贫困户", Said.YES), ("建档立卡户", Said.YES), ("交着呢", Said.YES), ("嗯嗯", Said.YES),
+    ("不是", Said.NO), ("在省内", Said.NO), ("没交", Said.NO), ("冇", Said.NO),
+    ("不太清楚", Said.UNSURE), ("唔知", Said.UNSURE), ("好像是吧", Said.UNSURE),
+    ("我老板欠我三个月工资没给", None),  # a message of its own, not an answer
+])
+def test_a_yes_or_no_in_a_workers_words(said: str, read: Said | None) -> None:
+    assert read_said(said) == read
+
+
+def test_any_no_ends_it_and_not_sure_is_checked_by_staff() -> None:
+    scheme = by_key("transport")
+    assert scheme is not None
+    assert verdict(scheme, {"poor_household": "yes"}) is None
+    assert verdict(scheme, {"poor_household": "no"}) == Verdict.NOT_ELIGIBLE
+    assert verdict(scheme, {"poor_household": "yes", "other_province": "unsure"}) == Verdict.TO_CHECK
+    assert verdict(scheme, {"poor_household": "yes", "other_province": "yes"}) == Verdict.ELIGIBLE
+
+
+@pytest.mark.parametrize(("said", "name"), [
+    ("张建国", "张建国"), ("我叫李娟", "李娟"), ("姓名：欧阳娜娜", "欧阳娜娜"), ("买买提·艾力", "买买提·艾力"),
+    ("不想说", None), ("为什么要名字", None), ("12345", None),
+])
+def test_a_name_alone(said: str, name: str | None) -> None:
+    assert applications.read_name(said) == name
+
+
+def test_the_public_list_shows_the_family_name_and_the_county_only() -> None:
+    assert applications.mask_name("张建国") == "张**" and applications.county_of("大宁县曲峨镇东村") == "大宁县"
