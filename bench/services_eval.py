@@ -28,7 +28,7 @@ from bench.results import record  # noqa: E402
 SUMMARY = ROOT / "bench" / "results" / "services-eval.json"
 MISSES = ROOT / "var" / "services-eval-misses.json"
 SERVICES = ("find_station", "find_course", "my_courses", "find_departure", "my_departures", "check_in_on",
-            "check_in_off")
+            "check_in_off", "find_subsidy", "my_subsidies", "subsidy_public")
 
 
 def evaluate(path: Path) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from domain.cases import handoff
 from domain.cases import lifecycle as cases
 from domain.messages import Option, Reply
 from domain.storage.models import Worker
+from domain.subsidies import applications
 from handlers.base import Context, handler
 from handlers.menu import menu_reply
 
@@ -38,9 +39,11 @@ class StatusHandler:
     def handle(self, ctx: Context) -> Reply:
         number = ctx.entity("case_id")
         found = cases.worker_cases(ctx.db, ctx.worker_id, str(number) if number else None)
-        if not found:
+        # 「查一下我的申请进度」: a subsidy application is the worker's too (not when a case number was given)
+        applied = [] if number else [r for r in applications.mine(ctx.db, ctx.worker_id) if r.status != "draft"]
+        if not found and not applied:
             return menu_reply(NOTHING)
-        lines = [cases.status_line(c) for c in found]
+        lines = [cases.status_line(c) for c in found] + [applications.status_line(r) for r in applied[:3]]
         return Reply("\n".join(lines), (TO_PERSON, HOME))
 
 

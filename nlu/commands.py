@@ -31,8 +31,23 @@ TRADES = (r"电焊|电悍|焊工|厨师|烹饪|面点|家政|月嫂|育婴|护�
           r"缝纫|保安")
 MONTHLY = r"每个?月|月月|按月|每到月底|到月底"
 PAY = r"工资|工钱|人工|公资|薪水|薪资"
-SUBSIDY = r"补贴|补助|补助金|补贴款"
-SUBSIDY_PROBLEM = r"欠|拖欠|骗|扣|克扣|冒领|被领|贪|举报|投诉|不给|没给|合法|违法"
+SUBSIDY = r"补贴|补助|补帖|补助金|补贴款|路费|车费"  # 路费 and 车费: the transport subsidy in workers' words
+SUBSIDY_PROBLEM = (r"欠|拖欠|骗|扣|克扣|冒领|被领|领走|拿走|贪|吞|截留|举报|投诉|(?<!给)不给|(?<!给)没给|不报|没报|"
+                   r"合法|违法|餐补|饭补|房补|住房补|高温|夜班|加班|全勤|话补|交通费")
+# One's own application: said as one's own (申请了, 我那个), or a step only an application has (进度, 审核, 到账).
+MY_SUBSIDY = (rf"(?:申请了|申请过|申请的|交了|交的|交上去|报了|报的|我的|我那个|俺的|俺那个|我嘅)[^，,。？?]{{0,12}}"
+              rf"(?:{SUBSIDY})|(?:{SUBSIDY})[^，,。？?]{{0,12}}(?:进度|审核|结果|批下来|批了|批没批|到账|到了[吗没]|"
+              rf"发了[吗没]|发没发|给没给|收到没|点样|咋回事|怎么回事|还没到|还没发|没动静|没消息|有消息|显示|撤回|"
+              rf"撤销|打到哪|到哪一?步|哪一步|到哪了|怎么样了|咋样了|什么时候到|啥时候到|什么时候发|啥时候发|下来没)|"
+              rf"(?:进度|审核|撤回|撤销)[^，,。？?]{{0,8}}(?:{SUBSIDY})")
+# Applying, or whether one may have it: 「去哪报路费」「社保补贴我能不能拿到」「我可唔可以攞」.
+_MAY = r"能不能|能|可以|可不可以|可唔可以|中不中|行不行"
+_TAKE = r"领|拿|申请|享受|攞|报|弄|办"
+GET_SUBSIDY = (rf"(?:申请|申领|领取|办理?|去领|领|拿|要|报|弄|攞)(?:个|点|一下|下)?[^，,。？?]{{0,8}}(?:{SUBSIDY})|"
+               rf"(?:{SUBSIDY})[^，,。？?]{{0,10}}(?:申请|申领|怎么领|去哪|在哪|哪里|哪个窗口|窗口|咋领|怎么办|咋办|办理|领取|"
+               rf"怎么拿|(?:{_MAY})(?:{_TAKE})|拿到|领得到|有我的份|有没有我的|找谁|表格|怎么弄|咋弄|点报名|怎么报|"
+               rf"符合|条件)|(?:{_MAY})(?:{_TAKE})[^，,。？?]{{0,8}}(?:{SUBSIDY})|(?:有|能领|能申请)(?:什么|哪些|啥)(?:{SUBSIDY})|"
+               rf"(?:{SUBSIDY})有哪些|符合[^，,。？?]{{0,6}}(?:{SUBSIDY})|想(?:{_TAKE})[^，,。？?]{{0,6}}(?:八百|800)")
 
 
 def _unless(exclusions: str, wanted: str) -> re.Pattern[str]:
@@ -57,19 +72,12 @@ SERVICES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # subsidies (issue 16): one's own application, the public list, then applying. Whether a subsidy
     # exists or how much it pays (「学电焊政府给不给补贴」「出省打工有路费补贴吗」) is the law's question,
     # answered by its article, which offers the check; applying and eligibility are the service's.
-    ("my_subsidies", _unless(
-        rf"{SUBSIDY_PROBLEM}",
-        rf"我的(?:{SUBSIDY})|(?:申请|报)的?(?:那个|的)?.{{0,6}}(?:{SUBSIDY}).{{0,6}}(?:进度|审核|批|到账|发了|发没|怎么样|"
-        rf"咋样|下来|到了|通过)|(?:{SUBSIDY})(?:申请)?.{{0,4}}(?:进度|到哪一?步|哪一步|到哪了|批没批|有消息没|有没有消息|审核到|批下来|批了没|到账了?[没吗]|发了没|发没发|"
-        rf"怎么样了|咋样了|还没到|还没发|什么时候到|啥时候到|什么时候发|啥时候发)|撤回(?:{SUBSIDY})")),
+    ("my_subsidies", _unless(rf"{SUBSIDY_PROBLEM}", rf"{MY_SUBSIDY}")),
     ("subsidy_public", _unless(
-        rf"{SUBSIDY_PROBLEM}", rf"(?:{SUBSIDY}).{{0,6}}(?:公示|名单)|公示(?:名单)?.{{0,4}}(?:{SUBSIDY})")),
-    ("find_subsidy", _unless(
-        rf"{SUBSIDY_PROBLEM}|企业|公司|老板|单位|服务站|机构",
-        rf"(?:申请|申领|领取|办理?|去领|领|拿|要)(?:个|点|一下)?.{{0,8}}(?:{SUBSIDY})|"
-        rf"(?:{SUBSIDY}).{{0,8}}(?:申请|申领|怎么领|去哪领|在哪领|哪里领|咋领|怎么办|咋办|领取|怎么拿|我能不能领|能领吗|能不能领|"
-        rf"我能领|可以领|领得到|有我的份|有没有我的)|(?:我|俺|咱)(?:能|可以|可不可以|能不能)(?:领|拿|申请|享受).{{0,8}}(?:{SUBSIDY})|"
-        rf"(?:有|能领|能申请)(?:什么|哪些|啥)(?:{SUBSIDY})|(?:{SUBSIDY})有哪些")),
+        rf"{SUBSIDY_PROBLEM}",
+        rf"(?:{SUBSIDY}).{{0,6}}(?:公示|名单)|公示(?:名单)?.{{0,4}}(?:{SUBSIDY})|(?:谁|哪些人)(?:领|拿|申请)(?:到|了)?(?:{SUBSIDY})|"
+        r"^.{0,4}公示名单|公示名单.{0,6}(?:哪|边度|在哪|看)")),
+    ("find_subsidy", _unless(rf"{SUBSIDY_PROBLEM}|企业|公司|老板|单位|服务站|机构|报销|厂里", rf"{GET_SUBSIDY}")),
     # one's own sign-ups first: 「我报的电焊班报上了没」 is mine, not a search
     ("my_courses", _unless(
         rf"{PROBLEM}|身份证.{{0,6}}(?:押|压|拿走|还|要回|补办)|(?<![叉铲])车|专列|大巴|那趟|拾花|集合",

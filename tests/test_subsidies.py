@@ -42,6 +42,7 @@ def test_a_worker_checks_the_transport_subsidy_in_words_applies_and_sees_it(pipe
     verify_dialog(worker, [
         ("我的补贴", [f"{number} 跨省务工一次性交通补助", "已提交，待审核", f"1 撤回{number}"]),
         ("交通补助申请到哪一步了", "已提交，待审核"),
+        ("查一下我的申请进度", f"{number} 跨省务工一次性交通补助（"),  # the status check shows it too
     ])
     verify_dialog(worker, [  # asked again: where the first stands; applied again by the list: the first found
         ("我能不能领交通补助", [f"您今年已经申请过：{number}", "已提交，待审核"]),
