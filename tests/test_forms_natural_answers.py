@@ -388,6 +388,33 @@ def test_a_question_about_rights_in_the_middle_of_the_form_is_answered_and_the_f
     ])
 
 
+def test_where_to_complain_the_status_and_work_wanted_mid_form_are_answered_not_recorded(
+        conversation: Conversation) -> None:
+    """「那我能去哪里告他」, 「查询进度」 and 「有没有包吃住的活」 asked where they worked were once recorded as
+    the place or got 「没看明白」: each is answered and the same question comes again; a third thing said at
+    the same question that is plainly no answer counts as a miss, so the way on still comes."""
+    verify_dialog(conversation, [
+        ("老板欠我工资", "老板或公司叫什么"),
+        ("他们公司叫什么我忘了", "在哪干的活"),
+        ("那我能去哪里告他", ["这份登记就是帮您反映", "劳动保障监察", "接着登记：在哪干的活"]),
+        ("查询进度", ["您还没有已提交的登记", "接着登记：在哪干的活"]),
+        ("有没有包吃住的活", ["没看明白", "在哪干的活"]),
+        ("东莞长安", "一共欠多少钱"),
+    ])
+    assert "在哪干的活" not in conversation.say("有没有包吃住的活")  # asked the amount: a first aside is answered
+    summary = conversation.say("取消")
+    assert "已取消" in summary
+
+
+def test_a_question_the_law_cannot_answer_mid_form_is_kept_for_staff(conversation: Conversation) -> None:
+    verify_dialog(conversation, [
+        ("我要投诉", "您要反映什么问题"), ("1", "叫什么名字"),
+        ("这种情况能报警吗", ["这个问题已记下", "接着登记：", "叫什么名字"]),
+        ("不知道", "发生了什么"), ("收了三百块介绍费 没安排活", "什么时候的事"), ("上个月", "手机号"),
+        ("匿名", "请核对"), ("1", ["已提交", "您登记时问的1个问题，工作人员会一并答复"]),
+    ])
+
+
 def test_a_question_back_is_not_taken_for_when_it_happened(conversation: Conversation) -> None:
     verify_dialog(conversation, [("我要投诉", "您要反映什么问题"), ("1", "叫什么名字"), ("不知道", "发生了什么"),
                                  ("收了我五百块介绍费 没给安排活", "什么时候的事"),

@@ -233,14 +233,30 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         Not a story told when asked what happened, not an answer the open question reads (「没签合同
         行吗」 to the evidence question is evidence), and only a question the law answers with confidence."""
         asides = dict(d.get(ASIDES, {}))
-        if slot.name == "story" or ctx.payload.get("answer") or asides.get(stage):
-            return None  # one aside per question: a second is read as the answer (no loop without a way on)
-        if WANTS_WORK.match(answer) and not ABOUT_RIGHTS.search(answer):
+        if slot.name == "story" or ctx.payload.get("answer"):
+            return None
+        if int(asides.get(stage, 0)) >= MAX_ASIDES:  # enough asides here: plainly no answer is a miss (the way
+            # on comes in time), anything else is read as the answer
+            plainly_not = (WANTS_WORK.match(answer) or ASKS_FOR_WORK.search(answer) or ASKS_STATUS.search(answer)
+                           or WHERE_TO_COMPLAIN.search(answer))
+            read = filled is not None and slot.name not in FREE_TEXT  # 「有没有活」 is no site, but 「2」 people is
+            return self._missed(ctx, draft, d, stage) if plainly_not and not read else None
+        if (WANTS_WORK.match(answer) or ASKS_FOR_WORK.search(answer)) and not ABOUT_RIGHTS.search(answer):
             # 「找工作 深圳 电子厂」 asked when it happened: once recorded as the date
-            d[ASIDES] = {**asides, stage: 1}
+            d[ASIDES] = {**asides, stage: int(asides.get(stage, 0)) + 1}
             self._save(draft, d)
             return self._ask(ctx, draft, d, stage, said=f"{LATER_SEARCH}\n接着登记：")
-        if not policy.asks_aside(answer) or (filled is not None and slot.name not in FREE_TEXT):
+        if filled is not None and slot.name not in FREE_TEXT:
+            return None
+        if ASKS_STATUS.search(answer) and not fields.UNKNOWN.match(fields.clean(answer)):
+            # 「查询进度」 in the middle of a form (once recorded as the boss's name): the cases filed, then on
+            d[ASIDES] = {**asides, stage: int(asides.get(stage, 0)) + 1}
+            self._save(draft, d)
+            filed = cases.worker_cases(ctx.db, ctx.worker_id, None)
+            lines = "\n".join(cases.status_line(c) for c in filed) if filed else "您还没有已提交的登记。"
+            return self._ask(ctx, draft, d, stage, said=f"{lines}\n接着登记：")
+        asks = policy.asks_aside(answer)
+        if not asks and not WHERE_TO_COMPLAIN.search(answer):
             return None
         first, _, rest = fields.clean(answer).partition(" ")
         if (rest and _answers_by_itself(slot.name, first, ctx.nlu) and not policy.asks_aside(first)
@@ -253,12 +269,20 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             d[LAST] = slot.name
             reply = self._next(ctx, draft, d)
             return Reply(f"{answered.text}\n接着登记：{reply.text}", reply.options)
-        answered = policy.answer(ctx)
-        if answered is None:
+        answered = policy.answer(ctx) if asks else None
+        if answered is None and WHERE_TO_COMPLAIN.search(answer):
+            said = WHERE_TO_GO.format(place=f"{d.get('city', '')}{d.get('district', '')}" or "干活所在地")
+        elif answered is None and OWN_QUESTION.search(answer) and not DONT_KNOW.search(answer):
+            # 「这种情况能报警吗」 asked the boss's name (once recorded as the name): kept for staff, not guessed at
+            d[QUESTIONS] = [*d.get(QUESTIONS, []), mask_text(answer)[:200]]
+            said = NOTED
+        elif answered is None:
             return None
-        d[ASIDES] = {**asides, stage: 1}
+        else:
+            said = answered.text
+        d[ASIDES] = {**asides, stage: int(asides.get(stage, 0)) + 1}
         self._save(draft, d)
-        return self._ask(ctx, draft, d, stage, said=f"{answered.text}\n接着登记：")
+        return self._ask(ctx, draft, d, stage, said=f"{said}\n接着登记：")
 
     def _correction(self, ctx: Context, draft: Case, d: dict[str, Any], stage: str, answer: str) -> Reply | None:
         """「不对 是东莞」 right after answering where: the answer before is put right, and the question
@@ -382,6 +406,8 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             lines.append(f"核实后会转给{place}的劳动保障监察部门。考勤、工资条、聊天记录请留好。")
         if time_limit_applies(d):
             lines.append(TIME_LIMIT)
+        if d.get(QUESTIONS):
+            lines.append(f"您登记时问的{len(d[QUESTIONS])}个问题，工作人员会一并答复。")
         if case.anonymous:
             lines.append("您选择了匿名：工作人员只能在这里回复您。")
         return Reply("\n".join(lines), (Option("查询进度", "check_status"), TO_PERSON, HOME))
@@ -494,7 +520,25 @@ LOOKS_LIKE = {
 WANTS_WORK = re.compile(r"(?:我|俺)?(?:还)?(?:想|要)?(?:顺便)?(?:找工作|找份?活|找个活|找份工|找点活|找事做|求职|揾工)|"
                         r"有(?:什么|啥|冇)活|招不招人")
 LATER_SEARCH = "这个登记填完就帮您找活（不想填了回复「取消」）。"
-ASIDES = "asides"  # details: the questions at which the worker already asked something of their own
+# 「有没有包吃住的活」「你们那招人吗」: work wanted, asked as a question
+ASKS_FOR_WORK = re.compile(r"有没有.{0,8}(?:活|工作|岗位|事做)(?:干|做)?[吗呢啊]?$|包吃住的(?:活|工作)|"
+                           r"(?:招人|招工)[吗不没]?[？?]?$")
+# 「查询进度」「我上次报的那个怎么样了」: the worker's own cases
+ASKS_STATUS = re.compile(r"^(?:查询?|查一下|看看)?(?:进度|我的登记|我的投诉)$|查询进度|查进度|"
+                         r"(?:之前|上次|以前|前几天|早先)(?:报|登记|反映|投诉|提交)的.{0,8}(?:怎么样|咋样|进度|结果|处理|有消息)")
+# 「那我能去哪里告他」: where to complain, which the form itself answers
+WHERE_TO_COMPLAIN = re.compile(r"(?:去哪|哪里|哪儿|上哪|在哪|找谁|去什么地方|哪个部门).{0,4}(?:告|投诉|举报|反映|起诉|"
+                               r"仲裁|报案|维权)|(?:能|可以|怎么|咋)(?:告|起诉|投诉)(?:他|她|他们|老板|公司)")
+WHERE_TO_GO = ("这份登记就是帮您反映：提交后工作人员24小时内答复，核实了转给{place}的劳动保障监察部门。"
+               "您也可以自己去当地劳动保障监察大队投诉，或打12333。")
+# A question of the worker's own the law does not answer with confidence: kept for staff with the form.
+OWN_QUESTION = re.compile(r"[吗嘛呢？?]\s*$|怎么办|咋办|咋整|能不能|可不可以|可以.{0,6}[吗么]|为什么|为啥|凭什么|"
+                          r"有没有用|管不管|会不会|要不要|算不算|是不是")
+DONT_KNOW = re.compile(r"不知道|不清楚|忘了|不记得|记不得|不晓得|唔知")  # 「叫什么我忘了」 answers, it does not ask
+NOTED = "这个问题已记下，登记提交后工作人员会一并答复您。"
+QUESTIONS = "questions"  # details: the worker's own questions asked in the form, for staff
+ASIDES = "asides"  # details: per question, how often the worker asked something of their own there
+MAX_ASIDES = 2  # then a message is read as the answer, so a form always moves on
 
 
 def _question(ctx: Context, slot: Slot, d: dict[str, Any], said: str = "") -> Reply:

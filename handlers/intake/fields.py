@@ -21,6 +21,9 @@ from nlu.result import NluResult
 Filled = dict[str, Any]
 
 UNKNOWN = re.compile(r"^(不知道|不清楚|忘了|不记得|没有|没|不晓得|不懂)")
+# 「他们公司叫什么我忘了」: the name said to be unknown, not a name
+NAME_FORGOTTEN = re.compile(r"(?:叫|是)(?:什么|啥|哪个|哪家).{0,6}(?:忘了|不知道|不记得|记不得|记不清|不清楚|搞不清)|"
+                            r"(?:忘了|不知道|不记得|记不清|不清楚|搞不清)(?:他们|公司|厂)?(?:叫|是)(?:什么|啥|哪个|哪家)")
 SKIP = re.compile(r"^(跳过|不知道|不清楚|没有|没|不记得|算了不说)$")
 ANONYMOUS = re.compile(r"匿名|不留|不想留|不想说|不说电话|不给|不方便|保密|不要电话|不用电话|留啥|留什么电话|"
                        r"唔留|唔想留|唔俾|唔畀|唔方便")
@@ -87,7 +90,7 @@ def employer(text: str, nlu: NluResult) -> Filled | None:
         return None
     contractor = CONTRACTOR.search(text)
     by_contractor = contractor is not None and re.search(r"工头|班组长|带班", contractor.group()) is not None
-    if UNKNOWN.match(text):  # 「不知道叫啥 就知道包工头姓刘」: the name unknown, the contractor kept
+    if UNKNOWN.match(text) or NAME_FORGOTTEN.search(text):  # 「不知道叫啥 就知道包工头姓刘」: the contractor kept
         return {"employer": "不知道", **({"contractor": contractor.group(1)} if contractor and by_contractor else {})}
     out: Filled = {"employer": text[:60]}
     if contractor and by_contractor:
@@ -100,7 +103,7 @@ def who_where(text: str, nlu: NluResult) -> Filled | None:
     """The agent or employer and the city, in one answer."""
     if not clean(text) or nod(text):
         return None
-    if UNKNOWN.match(clean(text)):
+    if UNKNOWN.match(clean(text)) or NAME_FORGOTTEN.search(text):
         return {"employer": "不知道"}
     found = place_and_name(text, nlu)
     out: Filled = {"employer": found.get("name", "不知道")[:60]}
