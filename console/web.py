@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from console.access import ROLE_LABEL, can
 from console.auth import check_csrf, csrf_token, current_user
-from domain.cases.facts import CATEGORY_BY_KEY
+from domain.cases.facts import CATEGORY_BY_KEY, FAMILY_NEEDS
 from domain.cases.vocabulary import KIND_LABEL, STATUS_LABEL, Kind
 from domain.crypto import DataCipher
 from domain.local_time import local
@@ -96,8 +96,9 @@ def local_time_text(moment: datetime | None, form: str = "%m-%d %H:%M") -> str:
 @bp.app_context_processor
 def template_globals() -> dict[str, Any]:
     return {"csrf_token": csrf_token, "me": current_user(), "can": can, "KIND": Kind, "KINDS": KIND_LABEL,
-            "STATUSES": STATUS_LABEL, "CATEGORIES": CATEGORY_BY_KEY, "ROLE_LABEL": ROLE_LABEL,
-            "CHANNEL_LABEL": CHANNEL_LABEL, "EVENT_LABELS": EVENT_LABELS, "DELIVERY": DELIVERY_LABEL}
+            "STATUSES": STATUS_LABEL, "CATEGORIES": CATEGORY_BY_KEY, "FAMILY_NEEDS": FAMILY_NEEDS,
+            "ROLE_LABEL": ROLE_LABEL, "CHANNEL_LABEL": CHANNEL_LABEL, "EVENT_LABELS": EVENT_LABELS,
+            "DELIVERY": DELIVERY_LABEL}
 
 
 # --- login ---------------------------------------------------------------------------------------

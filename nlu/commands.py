@@ -55,7 +55,23 @@ def _unless(exclusions: str, wanted: str) -> re.Pattern[str]:
     return re.compile(rf"^(?!.*(?:{exclusions})).*(?:{wanted})")
 
 
+# Family left at home (seed 004: the elderly, children, farm-season labour): help asked for them, not a
+# question of leave (请假), schooling rules or a wrong at work.
+KIN = (r"老人|老母|老父|老爹|老娘|爹|娘|爸|妈|父母|爷爷|奶奶|姥姥|姥爷|外婆|外公|孩子|娃|小孩|儿子|女儿|闺女|"
+       r"老伴|媳妇|老婆")
+CARE = (r"照顾|照看|看护|看看|看一下|看下|探望|没人管|没人照顾|没人看|没人带|没人接|帮忙|帮一下|帮帮|帮个忙|接送|"
+        r"管一下|管管|搭把手|关照|操心|放心不下|不放心|生病了?没人|一个人在家|独自在家|没人陪")
+FARM = r"农忙|农活|地里|庄稼|麦子|秋收|收麦|割麦|种地|插秧|收玉米|掰玉米|收苹果|收棉花"
 SERVICES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("family_help", _unless(
+        rf"{PROBLEM}|工资|请假|假期|陪护假|护理假|探亲假|几天假|放假|入学|转学|借读|上学的?政策|学籍|户口|能不能上学|"
+        r"医保|报销|低保|五保|养老金|老板|公司|厂里|工地|招人|招工",
+        rf"(?:老家|家里|屋里|村里|在家|留守)[^，,。？?]{{0,10}}(?:{KIN})[^，,。？?]{{0,12}}(?:{CARE})|"
+        rf"(?:{KIN})[^，,。？?]{{0,8}}(?:在老家|在家里|留在家|在村里)[^，,。？?]{{0,12}}(?:{CARE})|"
+        rf"(?:{CARE})[^，,。？?]{{0,4}}(?:老家|家里)的?(?:{KIN})|"
+        rf"(?:老家|家里|村里)[^，,。？?]{{0,10}}(?:{CARE})[^，,。？?]{{0,4}}(?:{KIN})|留守(?:老人|儿童|孩子|妇女)|"
+        rf"(?:老家|家里|屋里)?[^，,。？?]{{0,4}}(?:{FARM})[^，,。？?]{{0,10}}(?:没人|缺人|缺劳力|帮忙|帮收|帮种|回不去|"
+        r"顾不上|找人|忙不过来|来不及)")),
     # the monthly wage question: stop before start (「不用再每个月问了」 names both)
     ("check_in_off", _unless(
         r"找工作|找活|欠|拖欠",

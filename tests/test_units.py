@@ -309,8 +309,12 @@ SERVICE_WORDS = [
     ("我的叉车证出来了没", "my_courses"),
     ("公司说岗前培训要交500块 这合法吗", None),
     ("俺在东莞长安打工 县里在这边有人管事不", "find_station"),
-    ("老家有人能帮我照顾孩子吗", None),  # help at home, not a station here
-    ("老家这边有人能帮我照顾孩子吗", None),
+    ("老家有人能帮我照顾孩子吗", "family_help"),  # help at home, not a station here
+    ("老家这边有人能帮我照顾孩子吗", "family_help"),
+    ("家里老母亲一个人在家 没人照顾", "family_help"),
+    ("麦子熟了 地里没人收 俺回不去", "family_help"),
+    ("爹住院了 厂里不给假", None),  # leave: the law's question
+    ("孩子在打工的地方能上学吗", None),  # schooling rules: the law's
     ("老家这边有点事 要请假回去", None),
     ("报名的那个电焊班我去不了了 取消吧", "my_courses"),
     ("跨省打工的路费补贴怎么申请", "find_subsidy"),

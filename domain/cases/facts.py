@@ -62,3 +62,7 @@ def plainly_about(kind: str, text: str) -> bool:
     if kind == Kind.WAGE_ARREARS:
         return bool(ARREARS_WORDS.search(text))
     return bool(COMPLAINT_WORDS.search(text)) or any(c.words.search(text) for c in CATEGORIES if c.key != "other")
+
+
+# What family left at home needs (seed 004: the elderly, children, farm-season labour), for a family-help request.
+FAMILY_NEEDS: dict[str, str] = {"elderly": "照看老人", "children": "照看孩子", "farm": "农忙缺人手", "other": "其他"}

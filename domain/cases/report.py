@@ -16,7 +16,7 @@ from domain.messages import CHANNEL_LABEL
 from domain.storage.models import Case, CaseGroup, Worker
 
 TITLES: dict[str, str] = {Kind.WAGE_ARREARS: "农民工欠薪投诉登记表", Kind.COMPLAINT: "劳动保障违法行为投诉登记表",
-          Kind.HANDOFF: "咨询转办登记表"}
+          Kind.HANDOFF: "咨询转办登记表", Kind.FAMILY_HELP: "留守家人帮扶需求登记表"}
 
 
 @lru_cache(maxsize=1)

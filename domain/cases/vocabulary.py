@@ -19,6 +19,7 @@ class Kind(StrEnum):
     COMPLAINT = "complaint"  # 投诉举报: 黑中介, 押证, no contract, …
     WAGE_ARREARS = "wage_arrears"  # 欠薪求助
     HANDOFF = "handoff"  # 转人工: a conversation handed to staff
+    FAMILY_HELP = "family_help"  # 家人帮扶: help for family left at home, for the home village's contact (seed 004)
 
 
 class Status(StrEnum):
@@ -36,7 +37,8 @@ FILED: tuple[Status, ...] = (Status.NEW, Status.ACCEPTED, Status.REFERRED, Statu
 OPEN: tuple[Status, ...] = (Status.NEW, Status.ACCEPTED, Status.REFERRED)  # someone still owes the worker an answer
 DONE: tuple[Status, ...] = (Status.RESOLVED, Status.CLOSED)
 IN_STAFF_HANDS: tuple[Status, ...] = (Status.NEW, Status.ACCEPTED)  # a hand-off that keeps the bot silent
-REPORTED_TO_WORKER: tuple[Kind, ...] = (Kind.COMPLAINT, Kind.WAGE_ARREARS)  # status changes the worker hears of
+# status changes the worker hears of
+REPORTED_TO_WORKER: tuple[Kind, ...] = (Kind.COMPLAINT, Kind.WAGE_ARREARS, Kind.FAMILY_HELP)
 
 # Staff move a case along; every move is an event with its reason.
 TRANSITIONS: dict[str, frozenset[Status]] = {
@@ -48,10 +50,12 @@ TRANSITIONS: dict[str, frozenset[Status]] = {
 }
 
 # The number a worker can read over the phone: TS/QX/RG + date + sequence (「QX202611220003」).
-NUMBER_PREFIX: dict[str, str] = {Kind.COMPLAINT: "TS", Kind.WAGE_ARREARS: "QX", Kind.HANDOFF: "RG"}
+NUMBER_PREFIX: dict[str, str] = {Kind.COMPLAINT: "TS", Kind.WAGE_ARREARS: "QX", Kind.HANDOFF: "RG",
+                                 Kind.FAMILY_HELP: "BF"}
 
 # Labels for staff (console, reports, API documentation).
-KIND_LABEL: dict[str, str] = {Kind.COMPLAINT: "投诉", Kind.WAGE_ARREARS: "欠薪", Kind.HANDOFF: "转人工"}
+KIND_LABEL: dict[str, str] = {Kind.COMPLAINT: "投诉", Kind.WAGE_ARREARS: "欠薪", Kind.HANDOFF: "转人工",
+                              Kind.FAMILY_HELP: "家人帮扶"}
 STATUS_LABEL: dict[str, str] = {
     Status.NEW: "新登记", Status.ACCEPTED: "已受理", Status.REFERRED: "已转办", Status.RESOLVED: "已办结",
     Status.CLOSED: "已关闭",

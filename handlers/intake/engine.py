@@ -25,12 +25,13 @@ from handlers import policy
 from handlers.base import Context, FormHandler, handler
 from handlers.guidance import HOME, TO_PERSON
 from handlers.intake import fields
-from handlers.intake.forms import FORMS, TITLES, Slot
+from handlers.intake.forms import FAMILY_NEEDS, FORMS, TITLES, Slot, read_need
 from handlers.menu import menu_reply
 from nlu.result import Entity, NluResult
 from nlu.service import ABOUT_RIGHTS
 
-KIND_OF_INTENT = {"file_complaint": Kind.COMPLAINT, "report_wage_arrears": Kind.WAGE_ARREARS}
+KIND_OF_INTENT = {"file_complaint": Kind.COMPLAINT, "report_wage_arrears": Kind.WAGE_ARREARS,
+                  "family_help": Kind.FAMILY_HELP}
 CANCEL = re.compile(
     r"^(取消|取消登记|不弄了|不办了|算了|算了吧|退出|不报了|不投诉了|不登记了|菜单|主菜单|返回)[!！。 ]*$")
 EDIT = re.compile(r"^(修改|改|改一下|我要改|写错了|不对)[!！。 ]*$")
@@ -67,7 +68,8 @@ BY_UNIT = {"months": re.compile(r"个月"), "people": re.compile(r"个人|人$")
 
 @handler
 class IntakeHandler(FormHandler):  # while a form is open, every message is an answer
-    intents: ClassVar[tuple[str, ...]] = ("file_complaint", "report_wage_arrears", "intake_confirmed", "intake")
+    intents: ClassVar[tuple[str, ...]] = ("file_complaint", "report_wage_arrears", "family_help", "intake_confirmed",
+                                          "intake")
 
     def resume(self, db: Session, worker_id: int) -> dict[str, Any] | None:
         """State to rebuild when Redis lost the conversation but the draft is in the database."""
@@ -89,7 +91,8 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             # (「干了三年 老板说明天不用来了」) is answered from the law first when an article clearly does,
             # the form offered after it. Otherwise a plain report opens the form (「老板不给工资咋整」),
             # and a guess of the model's asks first (「帮我订张火车票」 was once read as arrears).
-            asks = ctx.nlu.source in ("rasa", "rules") and policy.RIGHTS_QUESTION.search(ctx.text) is not None
+            asks = (ctx.nlu.source in ("rasa", "rules") and kind != Kind.FAMILY_HELP
+                    and policy.RIGHTS_QUESTION.search(ctx.text) is not None)
             guessed = ctx.nlu.source == "rasa" and not plainly_about(kind, ctx.text)
             if asks or guessed:
                 answered = policy.answer(ctx, gaps=guessed)  # a plain report is no gap's: the form opens
@@ -101,7 +104,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
                            {"kind": kind, "details": {"kind": kind, "first": mask_text(ctx.text)}}),
                     Option("不是，看看能办什么", "help")))
             started = self._start(ctx, kind)
-            law = policy.law_line(ctx)  # what the law says on it, then the form's first question
+            law = policy.law_line(ctx) if kind != Kind.FAMILY_HELP else ""  # the law on it, then the first question
             if law and ctx.origin == Channel.SMS.value:  # the question on the first SMS, the law after it
                 return Reply(f"{started.text}\n{law}", started.options)
             return Reply(f"{law}\n{started.text}", started.options) if law else started
@@ -404,6 +407,8 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         if case.kind == Kind.WAGE_ARREARS:
             place = f"{d.get('city', '')}{d.get('district', '')}" or "干活所在地"
             lines.append(f"核实后会转给{place}的劳动保障监察部门。考勤、工资条、聊天记录请留好。")
+        if case.kind == Kind.FAMILY_HELP:
+            lines[1] = f"已转给{d.get('home') or '老家'}的联系人，24小时内在这里答复您。回复「查询进度」随时查看。"
         if time_limit_applies(d):
             lines.append(TIME_LIMIT)
         if d.get(QUESTIONS):
@@ -461,6 +466,8 @@ def prefill(kind: str, ctx: Context) -> dict[str, Any]:
     if not text:
         return d
     d["first"] = text = mask_text(text)
+    if kind == Kind.FAMILY_HELP:  # 「老家老母亲没人照顾」: what is needed (and the story); a city is where they work
+        return {**d, **(read_need(text, ctx.nlu) or {})}
     city = next((e for e in ctx.nlu.entities if e.name == "city"), None)
     if city is not None:
         d["city"] = str(city.value)
@@ -566,6 +573,8 @@ def heard_from_first(kind: str, d: dict[str, Any]) -> str:
     parts = []
     if kind == Kind.COMPLAINT and d.get("category"):
         parts.append(f"类别：{CATEGORY_BY_KEY[d['category']].label}")
+    if kind == Kind.FAMILY_HELP and d.get("need"):
+        parts.append(FAMILY_NEEDS.get(str(d["need"]), "其他"))
     if d.get("months") is not None:
         parts.append(f"欠{d['months']}个月")
     if d.get("amount"):
@@ -585,6 +594,8 @@ def show(name: str, d: dict[str, Any]) -> str:
     """A slot's value as the worker reads it back in the summary."""
     if name in d.get(SKIPPED, ()) and d.get(name) is None:
         return "（跳过了）"
+    if name == "need":
+        return FAMILY_NEEDS.get(str(d.get("need")), "其他")
     if name == "category":
         return CATEGORY_BY_KEY[str(d["category"])].label if d.get("category") in CATEGORY_BY_KEY else "未选"
     if name == "employer":

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from domain.cases.facts import CATEGORIES, CATEGORY_MENU, guess_category
+from domain.cases.facts import CATEGORIES, CATEGORY_MENU, FAMILY_NEEDS, guess_category
 from domain.cases.vocabulary import Kind
 from domain.messages import Option
 from handlers.intake import fields
@@ -95,5 +95,53 @@ WAGE_ARREARS: tuple[Slot, ...] = (
     CONSENT,
 )
 
-FORMS: dict[str, tuple[Slot, ...]] = {Kind.COMPLAINT: COMPLAINT, Kind.WAGE_ARREARS: WAGE_ARREARS}
-TITLES: dict[str, str] = {Kind.COMPLAINT: "投诉举报", Kind.WAGE_ARREARS: "欠薪求助"}
+# Help for family left at home (seed 004: the elderly, children, farm-season labour), for the contact of
+# the home county, town or village: the home place decides which staff see it.
+_NEED_WORDS = {
+    "elderly": re.compile(r"老人|老母|老父|老爹|老娘|爹|娘|妈|爸|父亲|母亲|父母|爷爷|奶奶|姥姥|姥爷|外婆|外公|"
+                          r"公公|婆婆|老头|老太|老伴|老两口|阿爸|阿妈"),
+    "children": re.compile(r"孩子|娃|小孩|儿子|女儿|闺女|细路|仔|留守|上学|读书|学校|作业"),
+    "farm": re.compile(r"农活|农忙|种地|地里|庄稼|收麦|割麦|麦子|玉米|秋收|播种|插秧|收割|果园|苹果|浇地|收成|田|棉花"),
+}
+
+
+def read_need(text: str, nlu: NluResult) -> dict[str, Any] | None:
+    picked = next((key for key, label in FAMILY_NEEDS.items() if text.strip() == label), None)
+    said = fields.clean(text)
+    key = picked or next((k for k, words in _NEED_WORDS.items() if words.search(said)), None)
+    if key is None and OTHER.fullmatch(fields.bare(text).replace("4", "6")):
+        key = "other"
+    if key is None:
+        return None
+    told = not picked and len(said) >= FAMILY_STORY_LENGTH  # 「老母亲一个人在家 腿脚不好」: the story too, but
+    return {"need": key, **({"story": said[:500]} if told else {})}  # 「老家有人能帮我照顾孩子吗」 only asks
+
+
+FAMILY_STORY_LENGTH = 14
+HOME_PLACE = re.compile(r"[省市县区旗镇乡村屯组]")
+
+
+def read_home(text: str, nlu: NluResult) -> dict[str, Any] | None:
+    """「大宁县曲峨镇东村」: the home place as said; its county decides who at the office sees the request."""
+    said = fields.clean(text)
+    if not said or fields.nod(said) or len(said) > 40 or fields.UNKNOWN.match(said):
+        return None
+    if not HOME_PLACE.search(said) and len(said) > 8:
+        return None
+    county = re.match(r"^.{1,12}?(?:县|区|旗|市)", said)
+    return {"home": said, "city": county.group(0) if county else said[:16]}
+
+
+FAMILY_HELP: tuple[Slot, ...] = (
+    Slot("need", "需要帮什么", "家里需要什么帮忙？回复数字，或直接说：", read_need,
+         options=tuple(Option(label, "intake", {"answer": label}) for label in FAMILY_NEEDS.values())),
+    Slot("home", "老家地址", "老家在哪个县、乡镇、村？比如「大宁县曲峨镇东村」。", read_home),
+    Slot("story", "具体情况", "具体要帮什么？比如「老母亲一个人在家，腿脚不好，想请村里隔几天去看看」。",
+         fields.free_text("story"), needed=lambda d: not _has_story(d)),
+    PHONE,
+    CONSENT,
+)
+
+FORMS: dict[str, tuple[Slot, ...]] = {Kind.COMPLAINT: COMPLAINT, Kind.WAGE_ARREARS: WAGE_ARREARS,
+                                      Kind.FAMILY_HELP: FAMILY_HELP}
+TITLES: dict[str, str] = {Kind.COMPLAINT: "投诉举报", Kind.WAGE_ARREARS: "欠薪求助", Kind.FAMILY_HELP: "家人帮扶"}
