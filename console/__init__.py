@@ -12,6 +12,7 @@ from console import (  # noqa: F401  (their routes join the console blueprint)
     departures,
     held,
     merges,
+    registry,
     stations,
     subsidies,
     training,

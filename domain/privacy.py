@@ -27,6 +27,7 @@ from domain.storage.models import (
     Message,
     OutboundMessage,
     PhoneVerification,
+    Registration,
     SubsidyApplication,
     VacancyAlert,
     WageCheckIn,
@@ -51,6 +52,7 @@ class Kept:
     courses: int = 0  # training sign-ups
     departures: int = 0  # places in organised departures
     subsidies: int = 0  # subsidy applications (the name in them encrypted)
+    registered: bool = False  # a real-name registration with the home office
     wage_answers: int = 0  # answers to the monthly 「工资发了吗」
     check_in: bool = False  # the monthly question is on
 
@@ -69,6 +71,7 @@ def report(db: Session, worker_id: int) -> Kept:
         CourseSignup.worker_id == worker_id)) or 0
     kept.departures = db.scalar(select(func.count()).select_from(DepartureSignup).where(
         DepartureSignup.worker_id == worker_id)) or 0
+    kept.registered = db.scalar(select(Registration.id).where(Registration.worker_id == worker_id)) is not None
     kept.subsidies = db.scalar(select(func.count()).select_from(SubsidyApplication).where(
         SubsidyApplication.worker_id == worker_id, SubsidyApplication.status != "draft")) or 0
     kept.check_in = bool(db.scalar(select(WageCheckIn.id).where(WageCheckIn.worker_id == worker_id,
@@ -85,7 +88,7 @@ def erase(db: Session, worker_id: int, now: datetime | None = None) -> int:
     db.execute(delete(MediaFile).where(MediaFile.message_id.in_(select(Message.id).where(
         Message.worker_id == worker_id))))
     for model in (Message, OutboundMessage, VacancyAlert, CourseSignup, DepartureSignup, WageCheckIn,
-                  WageCheckInAnswer, WorkerIdentity):
+                  WageCheckInAnswer, Registration, WorkerIdentity):
         db.execute(delete(model).where(model.worker_id == worker_id))
     # Code requests stay, without the number, so the limits per number still count them (erasing
     # oneself must not reset how often a stranger's phone can be sent codes); the keyed hash stays.

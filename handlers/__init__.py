@@ -9,6 +9,7 @@ from handlers import (  # noqa: F401  (registration by decorator)
     menu,
     policy,
     privacy,
+    registry,
     stations,
     subsidies,
     training,

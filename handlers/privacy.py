@@ -48,6 +48,8 @@ class PrivacyShowHandler:
             lines.append(f"培训报名{kept.courses}个")
         if kept.departures:
             lines.append(f"组织外出报名{kept.departures}个")
+        if kept.registered:
+            lines.append("实名登记1份（姓名加密保存，回复「我的登记」查看）")
         if kept.subsidies:
             lines.append(f"补贴申请{kept.subsidies}个（姓名加密保存）")
         if kept.wage_answers or kept.check_in:

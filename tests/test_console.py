@@ -269,6 +269,8 @@ ROUTES = [  # (name, method, path template, form)
     ("subsidies", "GET", "/console/subsidies", {}),
     ("subsidy", "GET", "/console/subsidies/999999", {}),
     ("publish", "POST", "/console/subsidies/publish", {}),
+    ("registry", "GET", "/console/registry", {}),
+    ("registry_csv", "GET", "/console/registry.csv", {}),
 ]
 # role → route → expected status, for a 东莞 case (an agent of 深圳 must not see it)
 EXPECTED = {
@@ -279,26 +281,30 @@ EXPECTED = {
                  "merges": 403, "merge": 403, "held": 403, "held_resend": 403,
                  "stations": 200, "new_station": 403, "courses": 200, "new_course": 403,
                  "departures": 200, "new_departure": 403,
-                 "subsidies": 200, "subsidy": 403, "publish": 403},
+                 "subsidies": 200, "subsidy": 403, "publish": 403,
+                 "registry": 200, "registry_csv": 403},
     "agent_sz": {"queue": 200, "case": 404, "reply": 404, "note": 404, "status": 404, "close": 404,
                  "assign": 403, "reveal": 404, "report": 404, "dashboard": 200, "reports": 403,
                  "vacancies": 200, "new_vacancy": 403, "kb": 200, "kb_edit": 403, "users": 403,
                  "merges": 403, "merge": 403, "held": 403, "held_resend": 403,
                  "stations": 200, "new_station": 403, "courses": 200, "new_course": 403,
                  "departures": 200, "new_departure": 403,
-                 "subsidies": 200, "subsidy": 403, "publish": 403},
+                 "subsidies": 200, "subsidy": 403, "publish": 403,
+                 "registry": 200, "registry_csv": 403},
     "supervisor": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 302,
                    "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200,
                    "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400, "users": 403,
                    "merges": 200, "merge": 404, "held": 200, "held_resend": 302,
                    "stations": 200, "new_station": 400, "courses": 200, "new_course": 400,
-              "departures": 200, "new_departure": 400, "subsidies": 200, "subsidy": 404, "publish": 302},
+              "departures": 200, "new_departure": 400, "subsidies": 200, "subsidy": 404, "publish": 302,
+              "registry": 200, "registry_csv": 200},
     "admin": {"queue": 200, "case": 200, "reply": 302, "note": 302, "status": 302, "close": 302,
               "assign": 302, "reveal": 302, "report": 200, "dashboard": 200, "reports": 200,
               "vacancies": 200, "new_vacancy": 400, "kb": 200, "kb_edit": 400, "users": 200,
               "merges": 200, "merge": 404, "held": 200, "held_resend": 302,
               "stations": 200, "new_station": 400, "courses": 200, "new_course": 400,
-              "departures": 200, "new_departure": 400, "subsidies": 200, "subsidy": 404, "publish": 302},
+              "departures": 200, "new_departure": 400, "subsidies": 200, "subsidy": 404, "publish": 302,
+              "registry": 200, "registry_csv": 200},
 }
 USERNAMES = {"agent_dg": "dg", "agent_sz": "sz", "supervisor": "lead", "admin": "admin"}
 

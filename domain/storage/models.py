@@ -510,3 +510,27 @@ class SubsidyApplication(Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # on the public list (公示)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Registration(Base):
+    """A worker's real-name registration with the home office (实名登记, seeds 002 and 004: a record kept
+    per person of who went where, in which trade, for which employer), made and updated by the worker
+    with their consent. The name is encrypted (masked 「张**」 in lists); the home county decides which
+    staff see it. ``status``: draft while the worker answers, then active."""
+
+    __tablename__ = "registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    name_enc: Mapped[str] = mapped_column(Text, default="")
+    name_masked: Mapped[str] = mapped_column(String(16), default="")
+    home: Mapped[str] = mapped_column(String(64), default="")  # county, town, village as said
+    county: Mapped[str] = mapped_column(String(32), default="", index=True)
+    destination: Mapped[str] = mapped_column(String(32), default="", index=True)  # canonical city, or as said
+    employer: Mapped[str] = mapped_column(String(128), default="")
+    trade: Mapped[str] = mapped_column(String(64), default="")  # trade and skills as said
+    training_wish: Mapped[str] = mapped_column(String(64), default="")
+    consented_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

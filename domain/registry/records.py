@@ -1,0 +1,132 @@
+"""A worker's real-name registration: what is asked, how each answer is read, and the ledger staff
+search and export (who went where, in which trade, for which employer), with the counts the seeds ask
+for by destination and trade. Names are encrypted and shown masked; every export is the caller's to audit."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.crypto import DataCipher
+from domain.storage.models import Registration
+from domain.subsidies.applications import county_of, mask_name, read_name
+
+NOT_SET = re.compile(r"^(?:没有|没|无|不知道|不清楚|还没|还没定|没定|未定|不用|不想|不要|不学|算了|跳过|暂时没有|"
+                     r"还没找|没想好|冇|唔知)[了啊呢的吧。.!！\s]*$")
+HOME_PLACE = re.compile(r"[省市县区旗镇乡村屯组]")
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    label: str  # in the summary and the 「修改」 list
+    ask: str
+    optional: bool = False  # 「没有」「不用」 is an answer
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("name", "姓名", "请回复您的姓名（加密保存，列表里只显示姓）："),
+    Question("home", "老家", "老家在哪个县、乡镇、村？比如「大宁县曲峨镇东村」。"),
+    Question("destination", "务工地", "现在在哪个城市打工（或打算去哪）？还没定就说「没定」。", optional=True),
+    Question("employer", "单位", "在哪个单位或工地干？还没有就说「没有」。", optional=True),
+    Question("trade", "工种和手艺", "干什么工种、会什么手艺？比如「电焊 会看图纸」。没有就说「没有」。", optional=True),
+    Question("training_wish", "想学的技术", "想学什么技术吗？劳务办有免费培训时会通知您。不想就说「不用」。",
+             optional=True),
+)
+BY_KEY = {q.key: q for q in QUESTIONS}
+
+
+def read(key: str, text: str, city: str | None = None) -> str | None:
+    """The answer to one question as it is kept, "" for an optional 「没有」, None when it is no answer."""
+    said = re.sub(r"\s+", " ", text).strip(" ，,。.!！")
+    if not said or len(said) > 60:
+        return None
+    if key == "name":
+        return read_name(said)
+    if NOT_SET.match(said):
+        return "" if BY_KEY[key].optional else None
+    if key == "home":
+        return said[:64] if HOME_PLACE.search(said) or len(said) <= 8 else None
+    if key == "destination":
+        return (city or said)[:32] if city or len(said) <= 12 else None
+    return said[:64 if key != "employer" else 128]
+
+
+def start(db: Session, worker_id: int, now: datetime | None = None) -> Registration:
+    """The worker's record with their consent: a draft on the first registration, their record to update later."""
+    row = mine(db, worker_id)
+    if row is None:
+        row = Registration(worker_id=worker_id, status="draft")
+        db.add(row)
+    row.consented_at = now or datetime.now(UTC)
+    db.flush()
+    return row
+
+
+def mine(db: Session, worker_id: int) -> Registration | None:
+    return db.scalar(select(Registration).where(Registration.worker_id == worker_id))
+
+
+def put(row: Registration, cipher: DataCipher, key: str, value: str) -> None:
+    if key == "name":
+        row.name_enc, row.name_masked = cipher.encrypt(value), mask_name(value)
+    elif key == "home":
+        row.home, row.county = value, county_of(value)[:32]
+    else:
+        setattr(row, key, value)
+
+
+def shown(row: Registration, key: str) -> str:
+    """An answer as the worker reads it back: the name masked, 「未填」 for nothing."""
+    value = row.name_masked if key == "name" else str(getattr(row, key) or "")
+    return value or "未填"
+
+
+def missing(row: Registration, answered: set[str]) -> Question | None:
+    """The next question not yet answered: ``answered`` holds those answered 「没有」 in this conversation
+    (a value kept answers it too, so a draft resumed from the database asks only what is empty)."""
+    done = answered | {q.key for q in QUESTIONS if (row.name_enc if q.key == "name" else getattr(row, q.key))}
+    return next((q for q in QUESTIONS if q.key not in done), None)
+
+
+@dataclass(frozen=True)
+class Filters:
+    county: str = ""
+    destination: str = ""
+    trade: str = ""
+    q: str = ""  # employer or trade words
+
+
+def ledger(db: Session, f: Filters, counties: list[str] | None = None, limit: int = 500) -> list[Registration]:
+    """Active registrations, newest first; ``counties`` limits them to a staff member's regions."""
+    stmt = select(Registration).where(Registration.status == "active")
+    if counties:
+        stmt = stmt.where(Registration.county.in_(counties))
+    if f.county:
+        stmt = stmt.where(Registration.county == f.county)
+    if f.destination:
+        stmt = stmt.where(Registration.destination == f.destination)
+    if f.trade:
+        stmt = stmt.where(Registration.trade.contains(f.trade))
+    if f.q:
+        stmt = stmt.where(Registration.employer.contains(f.q) | Registration.trade.contains(f.q))
+    return list(db.scalars(stmt.order_by(Registration.updated_at.desc()).limit(limit)))
+
+
+def counts(rows: list[Registration]) -> dict[str, Counter[str]]:
+    """People registered by destination and by trade (the seeds' monthly figures)."""
+    return {"destination": Counter(r.destination or "未定" for r in rows),
+            "trade": Counter((r.trade.split(" ")[0] if r.trade else "未填") for r in rows)}
+
+
+CSV_HEADER = ("姓名", "老家", "县", "务工地", "单位", "工种和手艺", "想学的技术", "登记时间", "更新时间")
+
+
+def csv_row(row: Registration) -> tuple[str, ...]:
+    return (row.name_masked, row.home, row.county, row.destination, row.employer, row.trade, row.training_wish,
+            f"{row.created_at:%Y-%m-%d}", f"{row.updated_at:%Y-%m-%d}")
