@@ -43,6 +43,9 @@ def tables(f: Figures, title: str) -> list[tuple[str, list[str], list[list[objec
          [[t, n, f.training_certified.get(t, 0)] for t, n in f.training_signed_up.most_common()]),
         ("组织外出", ["目的地", "工种", "出发人数"], [[d, t, n] for (d, t), n in f.sent_out.most_common()]),
         ("工资询问", ["答复", "人次"], [[said, n] for said, n in f.wages_reported.most_common()]),
+        ("补贴发放", ["补贴", "人数", "金额（元）"],
+         [[name, n, f.subsidies_paid_yuan.get(name, 0)] for name, n in f.subsidies_paid.most_common()]),
+        ("实名登记", ["务工地", "工种", "人数"], [[d, t, n] for (d, t), n in f.registered.most_common()]),
     ]
 
 

@@ -23,10 +23,13 @@ from domain.storage.models import (
     CourseSignup,
     Departure,
     DepartureSignup,
+    Registration,
     StaffUser,
+    SubsidyApplication,
     WageCheckInAnswer,
     aware,
 )
+from domain.subsidies.schemes import by_key
 
 
 @dataclass
@@ -52,6 +55,9 @@ class Figures:
     training_certified: Counter[str] = field(default_factory=Counter)  # course → certificates in the period
     sent_out: Counter[tuple[str, str]] = field(default_factory=Counter)  # (destination, trade) → boarded
     wages_reported: Counter[str] = field(default_factory=Counter)  # 发了 / 只发了一部分 / 没发
+    subsidies_paid: Counter[str] = field(default_factory=Counter)  # scheme → applications paid in the period
+    subsidies_paid_yuan: Counter[str] = field(default_factory=Counter)  # scheme → yuan paid in the period
+    registered: Counter[tuple[str, str]] = field(default_factory=Counter)  # (destination, trade) → registered
 
     @property
     def in_time_share(self) -> float | None:
@@ -123,6 +129,15 @@ def add_service_figures(db: Session, out: Figures) -> Figures:
     for said in db.scalars(select(WageCheckInAnswer.answer).where(WageCheckInAnswer.at >= lo,
                                                                   WageCheckInAnswer.at < hi)):
         out.wages_reported[ANSWER_LABEL.get(said, said)] += 1
+    for scheme, amount in db.execute(select(SubsidyApplication.scheme, SubsidyApplication.amount).where(
+            SubsidyApplication.status == "paid", SubsidyApplication.updated_at >= lo,
+            SubsidyApplication.updated_at < hi)):
+        named = by_key(scheme)
+        out.subsidies_paid[named.name if named else scheme] += 1
+        out.subsidies_paid_yuan[named.name if named else scheme] += int(amount or 0)
+    for row in db.scalars(select(Registration).where(Registration.status == "active", Registration.created_at >= lo,
+                                                     Registration.created_at < hi)):
+        out.registered[(row.destination or "未定", (row.trade.split(" ")[0] if row.trade else "未填"))] += 1
     return out
 
 

@@ -5,6 +5,8 @@ seeds' (domain/subsidies/seed_data/schemes.yml): the transport subsidy for worki
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -141,6 +143,11 @@ def test_staff_decide_the_worker_hears_and_the_public_list_shows_the_family_name
     assert "subsidy_application_viewed" in viewed and "subsidy_application_decided" in viewed
     assert "审核通过，待发放，800元" in worker.say("我的补贴")
 
+    assert lead.post(f"/console/subsidies/{row_id}", data={"status": "paid", "amount": "800",
+                                                           "csrf_token": token}).status_code == 302
+    assert "已发放，800元" in worker.say("我的补贴")
+    month = f"{datetime.now(UTC):%Y-%m}"  # the month's report: subsidies paid, people and yuan
+    assert "跨省务工一次性交通补助,1,800" in lead.get(f"/console/reports/{month}.csv").get_data(as_text=True)
     assert "还没有公示" in worker.say("补贴公示")
     assert lead.post("/console/subsidies/publish", data={"csrf_token": token}).status_code == 302
     public = worker.say("补贴公示名单")
