@@ -11,6 +11,7 @@ import io
 from flask import Response, render_template, request
 from sqlalchemy.orm import Session
 
+from console.access import sees_all
 from console.actions import actor
 from console.auth import login_required, permission_required
 from console.web import bp, session_db, signed_in
@@ -27,11 +28,10 @@ def _filters() -> records.Filters:
 
 
 def _visible(db: Session, f: records.Filters) -> list[Registration]:
+    """As with cases: staff who see all regions see every worker; others those of their regions (none
+    without regions)."""
     me = signed_in()
-    rows = records.ledger(db, f)
-    if me.role == "admin" or not me.regions:
-        return rows
-    return [r for r in rows if r.county in me.regions or r.destination in me.regions]
+    return records.ledger(db, f, None if sees_all(me) else list(me.regions or []))
 
 
 @bp.get("/registry")

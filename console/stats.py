@@ -130,8 +130,8 @@ def add_service_figures(db: Session, out: Figures) -> Figures:
                                                                   WageCheckInAnswer.at < hi)):
         out.wages_reported[ANSWER_LABEL.get(said, said)] += 1
     for scheme, amount in db.execute(select(SubsidyApplication.scheme, SubsidyApplication.amount).where(
-            SubsidyApplication.status == "paid", SubsidyApplication.updated_at >= lo,
-            SubsidyApplication.updated_at < hi)):
+            SubsidyApplication.status == "paid", SubsidyApplication.paid_at >= lo,
+            SubsidyApplication.paid_at < hi)):
         named = by_key(scheme)
         out.subsidies_paid[named.name if named else scheme] += 1
         out.subsidies_paid_yuan[named.name if named else scheme] += int(amount or 0)

@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from console.access import can_manage_in
+from console.access import can_manage_in, sees_all
 from console.actions import actor
 from console.auth import login_required, permission_required
 from console.web import bp, data_cipher, form_text, session_db, signed_in, tell
@@ -31,7 +31,12 @@ def subsidy_list() -> str:
         .where(SubsidyApplication.status != "draft")
     if status in applications.STATUS_LABEL:
         query = query.where(SubsidyApplication.status == status)
-    rows = session_db().execute(query.order_by(SubsidyApplication.id.desc()).limit(300)).all()
+    me = signed_in()  # as with cases: all regions, else the home counties of one's regions
+
+    def mine(row: SubsidyApplication) -> bool:
+        return sees_all(me) or county_of(row.county) in (me.regions or []) or can_manage_in(me, county_of(row.county))
+    found = session_db().execute(query.order_by(SubsidyApplication.id.desc()).limit(1000)).all()
+    rows = [(row, pseudonym) for row, pseudonym in found if mine(row)][:300]
     return render_template("console/subsidies.html", rows=rows, labels=applications.STATUS_LABEL, status=status,
                            schemes={s.key: s for s in schemes()}, county_of=county_of,
                            may=lambda row: can_manage_in(signed_in(), county_of(row.county)))

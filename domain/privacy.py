@@ -35,6 +35,7 @@ from domain.storage.models import (
     Worker,
     WorkerIdentity,
 )
+from domain.subsidies.applications import county_of
 
 ANONYMISED = "（已按保存期限匿名处理）"
 PERSONAL_DETAILS = ("phone", "phone_enc", "name", "contact")  # form answers that identify the worker
@@ -98,8 +99,9 @@ def erase(db: Session, worker_id: int, now: datetime | None = None) -> int:
     # money paid, without the name (number, scheme, county and amount only).
     db.execute(delete(SubsidyApplication).where(SubsidyApplication.worker_id == worker_id,
                                                 SubsidyApplication.status.notin_(("approved", "paid"))))
-    db.execute(update(SubsidyApplication).where(SubsidyApplication.worker_id == worker_id).values(
-        name_enc="", name_masked="*"))
+    for paid in db.scalars(select(SubsidyApplication).where(SubsidyApplication.worker_id == worker_id)):
+        paid.name_enc, paid.name_masked, paid.answers = "", "*", {}
+        paid.county = county_of(paid.county)
     worker = db.get(Worker, worker_id)
     if worker is not None:
         worker.city = worker.source = None

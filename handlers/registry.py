@@ -5,22 +5,25 @@ it is kept; 「我的登记」 shows it and changes one line. Pseudonymous use o
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.cases import lifecycle as cases
 from domain.messages import Option, Reply
 from domain.registry import records
 from domain.registry.records import QUESTIONS
-from domain.storage.models import Registration, WorkerIdentity
+from domain.storage.models import Registration, WorkerIdentity, aware
 from handlers.base import Context, FormHandler, handler
 from handlers.intake import fields
 from nlu.geo import province_in
 
 FLOW = "register"
 HOME = Option("主菜单", "help")
-MINE = Option("我的登记", "my_registration")
+MINE = Option("我的实名登记", "my_registration")
+RESUMABLE = timedelta(days=1)  # a draft older than this is not picked up again
 STAGE, ANSWERED, MISSES = "reg_stage", "reg_answered", "reg_misses"
 CONSENT = ("实名登记：劳务办用来通知您培训、补贴、组织外出的车次，遇事好联系。信息加密保存，只有劳务办工作人员能看，"
            "随时可以回复「删除我的信息」删掉。不登记也能用其他服务。同意登记吗？")
@@ -35,8 +38,14 @@ class RegisterHandler(FormHandler):
     intents: ClassVar[tuple[str, ...]] = (FLOW,)
 
     def resume(self, db: Session, worker_id: int) -> dict[str, Any] | None:
+        """A draft left in the last day goes on at its first empty question (a case's form comes first)."""
         row = records.mine(db, worker_id)
-        return {"flow": FLOW, STAGE: "ask"} if row is not None and row.status == "draft" else None
+        if row is None or row.status != "draft" or row.consented_at is None or cases.open_draft(db, worker_id):
+            return None
+        if aware(row.updated_at) < datetime.now(UTC) - RESUMABLE:
+            return None
+        question = records.missing(row, set())
+        return {"flow": FLOW, STAGE: f"q:{question.key}" if question else "summary", ANSWERED: [], MISSES: 0}
 
     def handle(self, ctx: Context) -> Reply:
         row = records.mine(ctx.db, ctx.worker_id)
@@ -45,8 +54,7 @@ class RegisterHandler(FormHandler):
         if not stage:
             return self._begin(ctx, row)
         if CANCEL.match(answer) or answer == DROP:
-            return self._close(ctx, "好的，没有登记（已填的先留着，回复「实名登记」可接着填）。"
-                               if row is not None and row.status == "draft" else "好的，登记没有改。")
+            return self._drop(ctx, row)
         if stage == "consent":
             agrees = (fields.consent(answer, ctx.nlu) or {}).get("consent")
             if agrees is None:
@@ -61,7 +69,7 @@ class RegisterHandler(FormHandler):
         if stage == "edit":
             picked = next((q for q in QUESTIONS if answer in (q.label, q.key)), None)
             if picked is None:
-                return self._edit_menu(ctx, "请回复要改的那一项的数字。")
+                return self._missed(ctx, "请回复要改的那一项的数字。", _edit_options())
             ctx.state.data[STAGE] = f"q:{picked.key}:edit"
             return Reply(picked.ask)
         return self._answer(ctx, row, stage, answer)
@@ -72,6 +80,8 @@ class RegisterHandler(FormHandler):
         ctx.state.flow = FLOW
         ctx.state.data.update({ANSWERED: [], MISSES: 0})
         if row is not None and row.status == "active":  # registered: what is kept, and one line changed
+            if ctx.payload.get("answer") == CHANGE:  # 「修改」 picked under 「我的实名登记」
+                return self._edit_menu(ctx)
             ctx.state.data[STAGE] = "summary"
             return _summary(ctx, row, "您已经登记过了：")
         if row is not None and row.consented_at is not None:  # a draft: on where it was left
@@ -80,7 +90,8 @@ class RegisterHandler(FormHandler):
         return Reply(CONSENT, _yes_no())
 
     def _answer(self, ctx: Context, row: Registration, stage: str, answer: str) -> Reply:
-        _, key, *editing = stage.split(":")
+        parts = stage.split(":")
+        key, editing = (parts[1] if len(parts) > 1 else ""), parts[2:]
         question = records.BY_KEY.get(key)
         if question is None:
             return self._next(ctx, row)
@@ -111,7 +122,7 @@ class RegisterHandler(FormHandler):
             row.status = "active"
             tail = "" if _phone_known(ctx) else "\n想让劳务办能短信联系您，可以发手机号绑定（会发验证码）。"
             return self._close(ctx, ("登记好了，谢谢！劳务办有培训、补贴、组织外出会通知您。" if first else "已保存。")
-                               + "回复「我的登记」可查看或修改。" + tail)
+                               + "回复「我的实名登记」可查看或修改。" + tail)
         if answer == CHANGE or re.match(r"^(?:2|修改|改|不对|错了|改一下)", said):
             return self._edit_menu(ctx)
         named = next((q for q in QUESTIONS if said.removeprefix("改") in (q.label, q.key)), None)
@@ -121,15 +132,26 @@ class RegisterHandler(FormHandler):
         return self._missed(ctx, "请回复1确认、2修改或3取消。", _SUMMARY_OPTIONS)
 
     def _edit_menu(self, ctx: Context, said: str = "") -> Reply:
-        ctx.state.data[STAGE] = "edit"
-        return Reply(f"{said}改哪一项？", tuple(Option(q.label, FLOW, {"answer": q.label}) for q in QUESTIONS))
+        ctx.state.flow = FLOW
+        ctx.state.data.update({STAGE: "edit", MISSES: int(ctx.state.data.get(MISSES, 0))})
+        return Reply(f"{said}改哪一项？", _edit_options())
+
+    def _drop(self, ctx: Context, row: Registration | None) -> Reply:
+        """「取消」, or a way on after three misses: a draft goes (it would come back after every pause),
+        a registration stays as it was."""
+        if row is not None and row.status == "draft":
+            ctx.db.delete(row)
+            return self._close(ctx, "好的，没有登记。想登记时回复「实名登记」。")
+        return self._close(ctx, "好的，登记没有改。")
 
     def _missed(self, ctx: Context, again: str, options: tuple[Option, ...] = ()) -> Reply:
         misses = int(ctx.state.data.get(MISSES, 0)) + 1
         ctx.state.data[MISSES] = misses
         if misses >= 3:  # a way on, not the same question a third time
-            return self._close(ctx, "先不登记了，已填的留着，回复「实名登记」可接着填。也可以转人工帮您登记。",
-                               (Option("转人工", "human_agent", {"confirmed": True}), HOME))
+            row = records.mine(ctx.db, ctx.worker_id)
+            dropped = self._drop(ctx, row)
+            return Reply(f"还是没看明白。{dropped.text}也可以转人工帮您登记。",
+                         (Option("转人工", "human_agent", {"confirmed": True}), HOME))
         lead = "没看明白。" if misses == 1 else "换个说法：说您知道的就行，不清楚就说「没有」。\n"
         return Reply(f"{lead}{again}", options)
 
@@ -143,6 +165,10 @@ class RegisterHandler(FormHandler):
 
 _SUMMARY_OPTIONS = (Option("确认", FLOW, {"answer": CONFIRM}), Option("修改", FLOW, {"answer": CHANGE}),
                     Option("取消", FLOW, {"answer": DROP}))
+
+
+def _edit_options() -> tuple[Option, ...]:
+    return tuple(Option(q.label, FLOW, {"answer": q.label}) for q in QUESTIONS)
 
 
 def _yes_no() -> tuple[Option, ...]:
@@ -160,7 +186,7 @@ def _phone_known(ctx: Context) -> str:
     """The worker's verified phone, masked: their SMS identity (texting from it, or linked by a code)."""
     masked = ctx.db.scalar(select(WorkerIdentity.address_masked).where(
         WorkerIdentity.worker_id == ctx.worker_id, WorkerIdentity.channel == "sms").limit(1))
-    return str(masked or "")
+    return str(masked or "").removeprefix("+86")
 
 
 @handler
@@ -172,6 +198,5 @@ class MyRegistrationHandler:
         if row is None or row.status != "active":
             return Reply("您还没有实名登记。登记后劳务办有培训、补贴、组织外出会通知您。",
                          (Option("实名登记", FLOW), HOME))
-        ctx.state.flow = FLOW
-        ctx.state.data.update({STAGE: "summary", ANSWERED: [], MISSES: 0})
-        return _summary(ctx, row, "")
+        shown = _summary(ctx, row, "您的实名登记：")  # shown, not a form: the next message is a message of its own
+        return Reply(shown.text.replace("请核对您的登记：", ""), (Option("修改", FLOW, {"answer": CHANGE}), HOME))

@@ -6,14 +6,16 @@ office's public list (公示) when published."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
 
+from domain.cases import lifecycle as cases
 from domain.local_time import local_today
 from domain.messages import Option, Reply
-from domain.storage.models import SubsidyApplication
+from domain.registry import records
+from domain.storage.models import SubsidyApplication, aware
 from domain.subsidies import applications
 from domain.subsidies.schemes import (
     SAID_LABEL,
@@ -23,6 +25,7 @@ from domain.subsidies.schemes import (
     by_key,
     named_in,
     next_condition,
+    provinces_named,
     schemes,
     verdict,
 )
@@ -30,6 +33,7 @@ from handlers.base import Context, FormHandler, handler
 from handlers.guidance import TO_PERSON
 
 HOME = Option("主菜单", "help")
+RESUMABLE = timedelta(days=1)  # an application left longer than this is dropped, not resumed
 MINE = Option("我的补贴", "my_subsidies")
 APPLY_FLOW = "subsidy_apply"
 CANCEL = re.compile(r"^(?:取消|不弄了|不办了|不申请了|不要了|算了|算了吧|退出|不想申请了?|菜单|主菜单|返回)[!！。 ]*$")
@@ -122,9 +126,14 @@ class SubsidyApplyHandler(FormHandler):
     intents: ClassVar[tuple[str, ...]] = (APPLY_FLOW,)
 
     def resume(self, db: Session, worker_id: int) -> dict[str, Any] | None:
+        """A draft of the last day goes on (a case's form comes first); an older one is dropped."""
         draft = applications.open_draft(db, worker_id)
-        return {"flow": APPLY_FLOW, "application": draft.id, STAGE: "name" if not draft.name_enc else "county"} \
-            if draft is not None else None
+        if draft is None or cases.open_draft(db, worker_id) is not None:
+            return None
+        if aware(draft.updated_at) < datetime.now(UTC) - RESUMABLE:
+            applications.drop(db, draft)
+            return None
+        return {"flow": APPLY_FLOW, "application": draft.id, STAGE: "name" if not draft.name_enc else "county"}
 
     def handle(self, ctx: Context) -> Reply:
         draft = self._draft(ctx)
@@ -169,8 +178,8 @@ class SubsidyApplyHandler(FormHandler):
         return Reply(f"好的，{draft.name_masked}。{ASK_COUNTY}")
 
     def _county(self, ctx: Context, draft: SubsidyApplication, answer: str) -> Reply:
-        place = answer.strip(" 。.!！")
-        if not (2 <= len(place) <= 40) or (not PLACE.search(place) and len(place) > 8):
+        place = records.read("home", answer)
+        if not place or not (PLACE.search(place) or provinces_named(place)):
             return self._missed(ctx, f"请回复户籍所在的县和乡镇。{ASK_COUNTY}")
         scheme = by_key(draft.scheme)
         assert scheme is not None
@@ -186,7 +195,14 @@ class SubsidyApplyHandler(FormHandler):
     def _missed(self, ctx: Context, hint: str) -> Reply:
         misses = int(ctx.state.data.get(MISSES, 0)) + 1
         ctx.state.data[MISSES] = misses
-        if misses >= 2:
+        if misses >= 3:  # a way on, not the same question again: the draft goes, nothing is filed
+            draft = self._draft(ctx)
+            if draft is not None:
+                applications.drop(ctx.db, draft)
+            self._close(ctx)
+            return Reply("还是没看明白，申请先没有提交。想申请时再回复「申请补贴」，也可以转人工帮您办。",
+                         (TO_PERSON, Option("看补贴", "find_subsidy"), HOME))
+        if misses == 2:
             return Reply(f"{hint}\n也可以：", (TO_PERSON, Option("取消申请", APPLY_FLOW, {"answer": "取消"})))
         return Reply(hint)
 

@@ -4,6 +4,7 @@ to the staff of that county with the 24-hour answer clock; the worker hears of e
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -12,6 +13,8 @@ from console.auth import create_user
 from domain.cases.vocabulary import Kind
 from domain.messages import Channel
 from domain.storage.models import Case, OutboundMessage
+from handlers.intake.forms import read_need
+from nlu.result import NluResult
 from tests.support.dialog import Conversation, verify_dialog
 from tests.test_console import PASSWORD, csrf, signed_in
 
@@ -40,6 +43,14 @@ def test_farm_work_and_what_is_needed_asked_in_words(pipeline: Pipeline) -> None
         ("吉县屯里镇", "具体要帮什么"),
         ("孩子跟奶奶住 奶奶住院了 想请村里帮忙接送上学几天", "留个手机号"),
     ])
+
+
+@pytest.mark.parametrize(("said", "need"), [
+    ("我爷爷在家没人管 我又回不去", "elderly"), ("孩子跟着奶奶 主要是孩子上学没人接", "children"),
+    ("家里十几亩地荒着", "farm"), ("其他 家里房子要修", "other"), ("老婆病了想有人帮着跑跑医院", "other"),
+])
+def test_what_is_needed_in_a_workers_words(said: str, need: str) -> None:
+    assert (read_need(said, NluResult("inform", 1.0)) or {}).get("need") == need
 
 
 def test_a_question_about_leave_for_a_sick_parent_is_not_a_family_request(pipeline: Pipeline) -> None:
@@ -71,3 +82,11 @@ def test_the_home_countys_staff_see_it_and_the_worker_hears_the_status(app: Flas
     with db.session() as session:
         told = session.scalars(select(OutboundMessage.text).where(OutboundMessage.worker_id == case.worker_id)).all()
     assert any(number in t and "已受理" in t for t in told)
+    token = csrf(home, f"/console/cases/{case_id}")
+    assert home.post(f"/console/cases/{case_id}/status",
+                     data={"status": "referred", "reason": "转曲峨镇", "csrf_token": token}).status_code == 302
+    with db.session() as session:
+        referred = session.get(Case, case_id)
+        told = session.scalars(select(OutboundMessage.text).where(OutboundMessage.worker_id == case.worker_id)).all()
+        assert referred is not None and "deadlines" not in referred.details  # no labour-inspection clocks
+    assert any("已转给老家乡镇、村里的联系人" in t for t in told) and not any("劳动保障监察" in t for t in told)

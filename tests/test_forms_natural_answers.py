@@ -406,6 +406,10 @@ def test_where_to_complain_the_status_and_work_wanted_mid_form_are_answered_not_
     assert "已取消" in summary
 
 
+def test_a_name_said_with_doubt_is_the_name_not_a_question(conversation: Conversation) -> None:
+    verify_dialog(conversation, [("老板欠我工资", "老板或公司叫什么"), ("华达劳务吧？", "在哪干的活")])
+
+
 def test_a_question_the_law_cannot_answer_mid_form_is_kept_for_staff(conversation: Conversation) -> None:
     verify_dialog(conversation, [
         ("我要投诉", "您要反映什么问题"), ("1", "叫什么名字"),

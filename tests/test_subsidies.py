@@ -16,7 +16,7 @@ from console.auth import create_user
 from domain.messages import Channel
 from domain.storage.models import AuditEvent, OutboundMessage, SubsidyApplication
 from domain.subsidies import applications
-from domain.subsidies.schemes import Said, Verdict, by_key, read_said, verdict
+from domain.subsidies.schemes import Said, Verdict, by_key, read_answer, read_said, verdict
 from tests.support.dialog import Conversation, verify_dialog
 from tests.test_console import PASSWORD, csrf, signed_in
 
@@ -101,6 +101,17 @@ def test_an_application_goes_on_after_the_conversation_was_lost(pipeline: Pipeli
     verify_dialog(worker, [("李娟", "哪个县、乡镇"), ("大宁县", "已提交，编号BT")])
 
 
+def test_an_application_not_understood_three_times_lets_go(app: Flask, pipeline: Pipeline) -> None:
+    verify_dialog(Conversation(pipeline), [
+        ("交通补助怎么申请", "建档立卡"), ("是", "外省"), ("是", "可以申请"), ("1", "请回复您的姓名"),
+        ("好的", "请只回复您的姓名"), ("找工作", ["请只回复您的姓名", "转人工"]),
+        ("嗯", ["还是没看明白", "申请先没有提交"]),
+        ("找工作", lambda a: "姓名" not in a),
+    ])
+    with app.extensions["gongyou.db"].session() as db:
+        assert db.scalar(select(SubsidyApplication)) is None
+
+
 def test_the_law_on_the_subsidy_offers_the_check(pipeline: Pipeline) -> None:
     verify_dialog(Conversation(pipeline), [
         ("出省打工有路费补贴吗", ["800元", "临政办发〔2017〕52号", "看我能不能领"]),
@@ -112,7 +123,7 @@ def test_staff_decide_the_worker_hears_and_the_public_list_shows_the_family_name
     db = app.extensions["gongyou.db"]
     with db.session() as session:
         create_user(session, "lead", PASSWORD, "supervisor")
-        create_user(session, "agent", PASSWORD, "agent")
+        create_user(session, "agent", PASSWORD, "agent", ["大宁县"])
         create_user(session, "gd-lead", PASSWORD, "supervisor", ["东莞"])
     worker = Conversation(pipeline, channel=Channel.WECHAT)
     number = apply_for_transport(worker)
@@ -148,6 +159,9 @@ def test_staff_decide_the_worker_hears_and_the_public_list_shows_the_family_name
     assert "已发放，800元" in worker.say("我的补贴")
     month = f"{datetime.now(UTC):%Y-%m}"  # the month's report: subsidies paid, people and yuan
     assert "跨省务工一次性交通补助,1,800" in lead.get(f"/console/reports/{month}.csv").get_data(as_text=True)
+    again = lead.post(f"/console/subsidies/{row_id}", data={"status": "rejected", "note": "重复", "csrf_token": token},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "不能改成「未通过」" in again  # paid is final
     assert "还没有公示" in worker.say("补贴公示")
     assert lead.post("/console/subsidies/publish", data={"csrf_token": token}).status_code == 302
     public = worker.say("补贴公示名单")
@@ -169,9 +183,23 @@ def test_deleting_my_information_takes_an_undecided_application(app: Flask, pipe
     ("不是", Said.NO), ("在省内", Said.NO), ("没交", Said.NO), ("冇", Said.NO),
     ("不太清楚", Said.UNSURE), ("唔知", Said.UNSURE), ("好像是吧", Said.UNSURE),
     ("我老板欠我三个月工资没给", None),  # a message of its own, not an answer
+    ("对头 俺屋是贫困户 村里有登记", Said.YES), ("不是哩 俺家日子还过得去", Said.NO),
+    ("俺家不是 就是一般人家", Said.NO), ("这个要问问村里 俺说不准", Said.UNSURE),
+    ("单位给买的社保", Said.NO), ("自个儿在手机上交的", Said.YES),
 ])
 def test_a_yes_or_no_in_a_workers_words(said: str, read: Said | None) -> None:
     assert read_said(said) == read
+
+
+@pytest.mark.parametrize(("said", "read"), [
+    ("老家陕西的 现在在宁波", Said.YES),  # two provinces: out of the province
+    ("在杭州呢", Said.YES),  # a place alone, compared with the rule's province (山西)
+    ("就在大同干", Said.NO),
+    ("湖北人 在武汉打工", Said.NO),  # home and work in one province
+    ("还没想好去哪", Said.UNSURE),
+])
+def test_working_in_another_province_told_by_the_places_named(said: str, read: Said) -> None:
+    assert read_answer("transport", "other_province", said) == read
 
 
 def test_any_no_ends_it_and_not_sure_is_checked_by_staff() -> None:
@@ -186,6 +214,8 @@ def test_any_no_ends_it_and_not_sure_is_checked_by_staff() -> None:
 @pytest.mark.parametrize(("said", "name"), [
     ("张建国", "张建国"), ("我叫李娟", "李娟"), ("姓名：欧阳娜娜", "欧阳娜娜"), ("买买提·艾力", "买买提·艾力"),
     ("不想说", None), ("为什么要名字", None), ("12345", None),
+    ("钱 钱宝山", "钱宝山"), ("何春燕 何是单人旁那个何", "何春燕"), ("叫我小李就行", None),
+    ("张建国 大宁县曲峨镇", "张建国"),
 ])
 def test_a_name_alone(said: str, name: str | None) -> None:
     assert applications.read_name(said) == name

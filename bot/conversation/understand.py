@@ -194,7 +194,9 @@ def answer_to_check_in(turn: Turn) -> Understood | None:
 def answer_to_subsidy_question(turn: Turn) -> Understood | None:
     """「是贫困户」「不太清楚」「在省内」 to a subsidy's yes-or-no condition: that answer's option."""
     asked = [opt for opt in turn.state.options if opt.action == "subsidy_check" and "said" in opt.payload]
-    said = subsidy_schemes.read_said(bare(turn.text)) if asked and turn.form is None else None
+    step = asked[0].payload if asked else {}
+    said = subsidy_schemes.read_answer(str(step.get("scheme", "")), str(step.get("step", "")), bare(turn.text)) \
+        if asked and turn.form is None else None
     pick = next((opt for opt in asked if opt.payload["said"] == said), None)
     if pick is None:
         return None

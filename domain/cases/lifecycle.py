@@ -129,6 +129,8 @@ def worker_cases(db: Session, worker_id: int, number: str | None = None, limit: 
 
 
 def status_line(case: Case) -> str:
+    if case.kind == Kind.FAMILY_HELP and case.status == Status.REFERRED:
+        return f"{case.number}：已转给老家乡镇、村里的联系人，他们会和您联系"
     return f"{case.number}：{STATUS_TEXT.get(case.status, case.status)}，{NEXT_STEP.get(case.status, '')}"
 
 
@@ -153,7 +155,7 @@ def change_status(db: Session, case: Case, new: str, actor: str, reason: str = "
         raise StatusChangeError(f"{case.number}: {case.status} → {new} is not a step a case can take")
     old = case.status
     case.status = new
-    if new == Status.REFERRED:
+    if new == Status.REFERRED and case.kind != Kind.FAMILY_HELP:  # the legal clocks are labour inspection's
         # counted from the office's day: a referral at 07:30 Beijing time on Monday is Monday's, not Sunday's
         case.details = {**case.details, "deadlines": legal_deadlines(local_today(now), extended)}
     first_answer(case, actor, now)

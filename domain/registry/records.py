@@ -16,9 +16,17 @@ from domain.crypto import DataCipher
 from domain.storage.models import Registration
 from domain.subsidies.applications import county_of, mask_name, read_name
 
-NOT_SET = re.compile(r"^(?:没有|没|无|不知道|不清楚|还没|还没定|没定|未定|不用|不想|不要|不学|算了|跳过|暂时没有|"
-                     r"还没找|没想好|冇|唔知)[了啊呢的吧。.!！\s]*$")
+# 「没有」「还没找」「不用了」 said first (「没有 打零工」「不用了 岁数大了学不进去」), or said anywhere in other words
+NOT_SET = re.compile(r"^(?:没有|没|无|不知道|不清楚|还没有?|还没定|没定|未定|不用了?|不想|不要|不学|算了|跳过|暂时没有|"
+                     r"还没找|没想好|冇|唔知|木有|还木有|莫得|莫有|没得|唔使|唔洗|没兴趣|没啥|啥也没有|还在找)"
+                     r"[了啊呢的吧喇啦。.!！\s]*$")
+NOTHING_SAID = re.compile(r"没固定单位|还在找|揾紧|打零工|零活|啥也不会|啥都不会|乜都唔识|没啥手艺|没手艺|不会啥|"
+                          r"出力气|没兴趣|学不进去|学不动|未定|没定|没想好|唔知去边|不知道去哪|还没找")
+DONT_KNOW = re.compile(r"不记得|不想说|不想讲|唔想讲|问这个|干啥|干嘛|唔知|不知道|不清楚|不晓得|为啥|为什么|"
+                       r"本地的?$|保密")
+FILLER = re.compile(r"^(?:那个|就是|嗯+|啊|呃|额|这个)\s*")
 HOME_PLACE = re.compile(r"[省市县区旗镇乡村屯组]")
+WORDS = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2}")
 
 
 @dataclass(frozen=True)
@@ -48,9 +56,15 @@ def read(key: str, text: str, city: str | None = None) -> str | None:
         return None
     if key == "name":
         return read_name(said)
-    if NOT_SET.match(said):
+    said = FILLER.sub("", said)
+    if not WORDS.search(said):  # 「？？」「...」: no words at all
+        return None
+    first = re.split(r"[\s，,。.!！、]+", said)[0]
+    if NOT_SET.match(said) or NOT_SET.match(first) or (BY_KEY[key].optional and NOTHING_SAID.search(said)):
         return "" if BY_KEY[key].optional else None
     if key == "home":
+        if DONT_KNOW.search(said):
+            return None
         return said[:64] if HOME_PLACE.search(said) or len(said) <= 8 else None
     if key == "destination":
         return (city or said)[:32] if city or len(said) <= 12 else None
@@ -102,11 +116,12 @@ class Filters:
     q: str = ""  # employer or trade words
 
 
-def ledger(db: Session, f: Filters, counties: list[str] | None = None, limit: int = 500) -> list[Registration]:
-    """Active registrations, newest first; ``counties`` limits them to a staff member's regions."""
+def ledger(db: Session, f: Filters, regions: list[str] | None = None, limit: int = 500) -> list[Registration]:
+    """Active registrations, newest first; ``regions`` (when not None) limits them to the workers whose
+    home county or destination is one of them (an empty list: none)."""
     stmt = select(Registration).where(Registration.status == "active")
-    if counties:
-        stmt = stmt.where(Registration.county.in_(counties))
+    if regions is not None:
+        stmt = stmt.where(Registration.county.in_(regions) | Registration.destination.in_(regions))
     if f.county:
         stmt = stmt.where(Registration.county == f.county)
     if f.destination:
@@ -128,5 +143,10 @@ CSV_HEADER = ("姓名", "老家", "县", "务工地", "单位", "工种和手艺
 
 
 def csv_row(row: Registration) -> tuple[str, ...]:
-    return (row.name_masked, row.home, row.county, row.destination, row.employer, row.trade, row.training_wish,
-            f"{row.created_at:%Y-%m-%d}", f"{row.updated_at:%Y-%m-%d}")
+    """A line of the export; the worker's own words never start a spreadsheet formula (「=HYPERLINK(…)」)."""
+    cells = (row.name_masked, row.home, row.county, row.destination, row.employer, row.trade, row.training_wish,
+             f"{row.created_at:%Y-%m-%d}", f"{row.updated_at:%Y-%m-%d}")
+    return tuple(f"'{c}" if c.startswith(FORMULA_START) else c for c in cells)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

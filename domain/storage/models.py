@@ -508,6 +508,7 @@ class SubsidyApplication(Base):
     amount: Mapped[int] = mapped_column(Integer, default=0)  # yuan approved, once approved
     note: Mapped[str] = mapped_column(Text, default="")  # what staff told the worker (documents missing, why not)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # on the public list (公示)
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # counted in that month's figures
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from nlu.geo import load_places, provinces
+
 CATALOGUE = Path(__file__).resolve().parent / "seed_data" / "schemes.yml"
 
 
@@ -49,6 +51,7 @@ class Scheme:
     documents: tuple[str, ...]
     where: str
     courses: bool = False  # applied for by signing up for a course, not by an application
+    province: str = ""  # where the rule's workers come from (「外省」 is any other)
 
     @property
     def headline(self) -> str:
@@ -68,7 +71,8 @@ def schemes() -> tuple[Scheme, ...]:
         key=r["key"], name=r["name"], words=re.compile(r["words"]), region=r["region"], source=r["source"],
         article=r["article"], amount=r["amount"], max_yuan=int(r.get("max_yuan") or 0),
         conditions=tuple(Condition(c["key"], c["ask"], c["missing"]) for c in r["conditions"]),
-        documents=tuple(r["documents"]), where=r["where"], courses=bool(r.get("courses"))) for r in rows)
+        documents=tuple(r["documents"]), where=r["where"], courses=bool(r.get("courses")),
+        province=str(r.get("province") or "")) for r in rows)
 
 
 def by_key(key: str) -> Scheme | None:
@@ -104,23 +108,81 @@ def failed(scheme: Scheme, answers: dict[str, str]) -> Condition | None:
     return next((c for c in scheme.conditions if answers.get(c.key) == Said.NO), None)
 
 
-# An answer in words to a yes-or-no question (a digit picks the option): a few words, nothing else.
-_TAIL = r"[了啊呀的呢哈嘛吧啦。.!！~\s]*"
-_WORDS: tuple[tuple[Said, re.Pattern[str]], ...] = (
-    (Said.UNSURE, re.compile(r"^(?:不(?:太)?(?:清楚|知道|晓得|确定|记得)|不懂|说不准|说不清|搞不清|不记得|忘了|"
-                             r"唔知|唔清楚|可能吧?|好像是?|应该是吧|大概是?吧?|也许)" + _TAIL + "$")),
-    (Said.NO, re.compile(r"^(?:不是|不是的|不是啊|否|没有|没|没交|没参加|不是贫困户|不在|在省内|省内|本省|就在本省|"
-                         r"没出省|不是外省|在老家|冇|唔系|唔係|不)" + _TAIL + "$")),
-    (Said.YES, re.compile(r"^(?:是|是的|是啊|对|对的|嗯|嗯嗯|有|有的|交了|交着呢|在交|一直在交|自己交的?|"
-                          r"是贫困户|贫困户|建档立卡(?:户|的)?|我是|外省|出省了?|在外省|跨省|是外省|在|系|係|对头|"
-                          r"没错|当然)" + _TAIL + "$")),
-)
-SHORT = 12
+# An answer in words to a yes-or-no question (a digit picks the option). Workers say more than yes or
+# no (「是的 俺家是建档立卡的」「不是 厂里给交的」「不清楚 得问俺爹」): doubt anywhere decides first, then
+# the first clause, then the words of the whole answer.
+FILLER = re.compile(r"^(?:那个|就是|嗯+|啊|呃|额|这个|喂)\s*")
+CLAUSE = re.compile(r"[\s，,。.!！？?、；;~]+")
+UNSURE_WORDS = re.compile(r"不(?:太)?(?:清楚|知道|晓得|确定|明白|懂)|说不好|说不准|说不清|记不(?:太)?清|记不得|不记得|"
+                          r"搞不(?:清|明白|懂)|唔知|唔清楚|啥是|什么是|啥叫|什么叫|咩嚟|算不算|好像|可能|也许|大概是|"
+                          r"未决定|未定|还没定|没定|没想好|还没想|没决定|不一定|看情况|看包工头|得问|要问|问问|忘了")
+NO_FIRST = re.compile(r"^(?:不是|不算|不属于|没有|没|木有|冇|唔係|唔系|唔是|否|不|没交|没出省|没出去|莫得|莫有|不在|"
+                      r"没得|没跨省|不是的|并不是)")
+YES_FIRST = re.compile(r"^(?:是|对|嗯|係|系|中|对头|没错|当然|有|算|交了|交着|自己交|自个交|shi|yes|ok|对的|对啊|"
+                       r"好像是|算是)", re.I)
+NO_WORDS = re.compile(r"不是|不算|没有|木有|冇|唔係|没交|没出省|没出去|本省|省内|省里|就在家|家附近|家这边|在县城|本地|"
+                      r"(?:单位|厂里|厂|公司|老板|工地)(?:给|帮|幫)(?:我|俺)?(?:交|缴|买|上|供)|单位交|不给交|没跨省")
+YES_WORDS = re.compile(r"是|建档立卡|贫困户|扶贫手册|外省|跨省|出省|自(?:己|个儿?)[^，,。\s]{0,6}(?:交|缴|买|供)|"
+                       r"灵活就业|交了|在交|交着")
+HOME_SAID = re.compile(r"人|老家|来的|的人|俺是|我是|我係|我系")  # 「四川人 在成都」: the province named is home
+SUBJECT = re.compile(r"^(?:我|俺|咱|我们|俺们|咱们|我哋)(?:家|屋企)?(?:也|就)?")
 
 
 def read_said(text: str) -> Said | None:
-    """「是贫困户」→ yes, 「不太清楚」→ not sure, 「在省内」→ no; None for anything longer or else."""
-    said = text.strip()
-    if len(said) > SHORT:
+    """「是贫困户」「是的 俺家是建档立卡的」→ yes, 「不是 厂里给交的」→ no, 「不清楚 得问俺爹」→ not sure;
+    None for a message that says none of these (「我老板欠我三个月工资没给」 is a message of its own)."""
+    said = FILLER.sub("", text.strip()).strip() or text.strip()  # 「嗯嗯」 alone is a nod, not a filler
+    if not said or len(said) > LONGEST:
         return None
-    return next((key for key, words in _WORDS if words.match(said)), None)
+    if UNSURE_WORDS.search(said):
+        return Said.UNSURE
+    clauses = [c for c in CLAUSE.split(said) if c and not FILLER.fullmatch(c)] or [said]
+    first = SUBJECT.sub("", clauses[0]) if clauses else ""
+    if NO_FIRST.match(first):
+        return Said.NO
+    if YES_FIRST.match(first):
+        return Said.NO if NO_WORDS.search(said) and not YES_FIRST.match(clauses[0]) else Said.YES
+    if NO_WORDS.search(said):
+        return Said.NO
+    if YES_WORDS.search(said) and len(said) <= SHORT:
+        return Said.YES
+    return None
+
+
+LONGEST = 30  # characters: past this it is a message of its own, not an answer
+SHORT = 16
+
+
+def read_answer(scheme_key: str, condition_key: str, text: str) -> Said | None:
+    """The answer to one condition: where the worker works, for the other-province question, by the
+    provinces named (「俺是河南的 在广东东莞打工」: two provinces, yes; 「俺山西的 就在太原干」: one, no; a
+    place alone is compared with the scheme's province), else in words."""
+    if condition_key == "other_province" and not UNSURE_WORDS.search(text):
+        named = provinces_named(text)
+        scheme = by_key(scheme_key)
+        if len(named) >= 2:
+            return Said.YES
+        if len(named) == 1 and NO_FIRST.match(text.strip()) is None:
+            if HOME_SAID.search(text):  # home and work in the one province
+                return Said.NO
+            if scheme is not None and scheme.province:
+                return Said.YES if named[0] != scheme.province else Said.NO
+    return read_said(text)
+
+
+def provinces_named(text: str) -> list[str]:
+    """The provinces of the places a text names, in order, each once (「在广东东莞」 is one: 广东)."""
+    found: list[tuple[int, str]] = []
+    for name, place in _place_names():
+        at = text.find(name)
+        if at >= 0 and len(name) >= 2:
+            found.append((at, place))
+    ordered = [province for _, province in sorted(found)]
+    return list(dict.fromkeys(ordered))
+
+
+@cache
+def _place_names() -> tuple[tuple[str, str], ...]:
+    names = [(name, place.province) for name, place in load_places().items()]
+    names += [(province, province) for province in provinces()]
+    return tuple(sorted(set(names), key=lambda n: -len(n[0])))

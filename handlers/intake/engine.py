@@ -244,13 +244,13 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
                            or WHERE_TO_COMPLAIN.search(answer))
             read = filled is not None and slot.name not in FREE_TEXT  # 「有没有活」 is no site, but 「2」 people is
             return self._missed(ctx, draft, d, stage) if plainly_not and not read else None
+        if filled is not None and slot.name not in FREE_TEXT:
+            return None  # read as the answer (「村里有没有人帮忙干地里的活」 asked what the family needs)
         if (WANTS_WORK.match(answer) or ASKS_FOR_WORK.search(answer)) and not ABOUT_RIGHTS.search(answer):
             # 「找工作 深圳 电子厂」 asked when it happened: once recorded as the date
             d[ASIDES] = {**asides, stage: int(asides.get(stage, 0)) + 1}
             self._save(draft, d)
             return self._ask(ctx, draft, d, stage, said=f"{LATER_SEARCH}\n接着登记：")
-        if filled is not None and slot.name not in FREE_TEXT:
-            return None
         if ASKS_STATUS.search(answer) and not fields.UNKNOWN.match(fields.clean(answer)):
             # 「查询进度」 in the middle of a form (once recorded as the boss's name): the cases filed, then on
             d[ASIDES] = {**asides, stage: int(asides.get(stage, 0)) + 1}
@@ -275,7 +275,8 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
         answered = policy.answer(ctx) if asks else None
         if answered is None and WHERE_TO_COMPLAIN.search(answer):
             said = WHERE_TO_GO.format(place=f"{d.get('city', '')}{d.get('district', '')}" or "干活所在地")
-        elif answered is None and OWN_QUESTION.search(answer) and not DONT_KNOW.search(answer):
+        elif answered is None and OWN_QUESTION.search(answer) and not DONT_KNOW.search(answer) \
+                and not _hedged_answer(slot.name, answer):
             # 「这种情况能报警吗」 asked the boss's name (once recorded as the name): kept for staff, not guessed at
             d[QUESTIONS] = [*d.get(QUESTIONS, []), mask_text(answer)[:200]]
             said = NOTED
@@ -529,7 +530,7 @@ WANTS_WORK = re.compile(r"(?:我|俺)?(?:还)?(?:想|要)?(?:顺便)?(?:找工�
 LATER_SEARCH = "这个登记填完就帮您找活（不想填了回复「取消」）。"
 # 「有没有包吃住的活」「你们那招人吗」: work wanted, asked as a question
 ASKS_FOR_WORK = re.compile(r"有没有.{0,8}(?:活|工作|岗位|事做)(?:干|做)?[吗呢啊]?$|包吃住的(?:活|工作)|"
-                           r"(?:招人|招工)[吗不没]?[？?]?$")
+                           r"招不招人|(?:招人|招工|要人)[吗么]|要不要人")  # not 「鑫达劳务 天天在招人」, a name
 # 「查询进度」「我上次报的那个怎么样了」: the worker's own cases
 ASKS_STATUS = re.compile(r"^(?:查询?|查一下|看看)?(?:进度|我的登记|我的投诉)$|查询进度|查进度|"
                          r"(?:之前|上次|以前|前几天|早先)(?:报|登记|反映|投诉|提交)的.{0,8}(?:怎么样|咋样|进度|结果|处理|有消息)")
@@ -552,6 +553,19 @@ def _question(ctx: Context, slot: Slot, d: dict[str, Any], said: str = "") -> Re
     if slot.name == "phone" and ctx.sender_phone:
         return Reply(f"{said}{SMS_PHONE.format(tail=ctx.sender_phone[-4:])}", SMS_PHONE_OPTIONS)
     return Reply(f"{said}{slot.question(d)}", slot.options)
+
+
+HEDGED = re.compile(r"^(?:好像|应该|大概|可能|估计|我记得)?(?:是不是|是)?叫")
+ANSWER_PARTICLES = re.compile(r"[吧吗嘛呢？?。\s]+$")
+
+
+def _hedged_answer(slot: str, text: str) -> bool:
+    """「华达劳务吧？」「是不是叫华达」 asked the employer: an answer said with doubt, not a question."""
+    if HEDGED.match(text):
+        return True
+    plain = ANSWER_PARTICLES.sub("", text)
+    return slot in LOOKS_LIKE and len(plain) <= 12 and LOOKS_LIKE[slot].search(plain) is not None \
+        and not OWN_QUESTION.search(plain)
 
 
 def _answers_by_itself(slot: str, text: str, nlu: NluResult) -> bool:

@@ -33,7 +33,7 @@ PARTICLES = re.compile(r"[啦喇嘞啊呀吧咯哈了嘛哦噢喔][!！。.\s]*$
 # Yes and no in a worker's words; a no is looked for first (「可以 只要别让老板知道」 is a yes with a
 # condition, 「怕打击报复 不同意」 a no).
 SAYS_NO = re.compile(r"不同意|唔同意|不要|不行|不想|不愿|不给|不能|不中|^不用了?$|别告诉|别给|莫|唔好|唔得|唔想|"
-                     r"唔要|算了|^不$|^否$|^2$")
+                     r"唔要|算了|^不$|^否$|^2$|^不登|^不弄|^先不|^不办|^不填")
 SAYS_YES = re.compile(r"同意|可以|行|好|没问题|没有问题|冇问题|中|得|ok|嗯|是|对|^给(?:吧|啊|呗)?(?:\s|$)|^1$", re.I)
 CN_PHONE_DIGITS = str.maketrans("零〇幺一二三四五六七八九", "001123456789")
 YES = re.compile(r"^(1|是|是的|对|对的|好|好的|同意|可以|行|嗯|确认|确定|提交|ok)[!！。 ]*$", re.I)

@@ -11,6 +11,7 @@ from typing import Any
 from domain.cases.facts import CATEGORIES, CATEGORY_MENU, FAMILY_NEEDS, guess_category
 from domain.cases.vocabulary import Kind
 from domain.messages import Option
+from domain.registry.records import DONT_KNOW
 from handlers.intake import fields
 from nlu.result import NluResult
 
@@ -99,18 +100,25 @@ WAGE_ARREARS: tuple[Slot, ...] = (
 # the home county, town or village: the home place decides which staff see it.
 _NEED_WORDS = {
     "elderly": re.compile(r"老人|老母|老父|老爹|老娘|爹|娘|妈|爸|父亲|母亲|父母|爷爷|奶奶|姥姥|姥爷|外婆|外公|"
-                          r"公公|婆婆|老头|老太|老伴|老两口|阿爸|阿妈"),
+                          r"公公|婆婆|老头|老太|老伴|老两口|阿爸|阿妈|阿嫲|阿婆|阿公|阿爷|嫲嫲|老豆|老母"),
     "children": re.compile(r"孩子|娃|小孩|儿子|女儿|闺女|细路|仔|留守|上学|读书|学校|作业"),
-    "farm": re.compile(r"农活|农忙|种地|地里|庄稼|收麦|割麦|麦子|玉米|秋收|播种|插秧|收割|果园|苹果|浇地|收成|田|棉花"),
+    "farm": re.compile(r"农活|农忙|种地|地里|庄稼|收麦|割麦|麦子|玉米|秋收|播种|插秧|收割|果园|苹果|浇地|收成|田|棉花|"
+                       r"亩|地没人|荒着|撂荒|没人种|耕地|犁地|打药"),
 }
 
 
 def read_need(text: str, nlu: NluResult) -> dict[str, Any] | None:
     picked = next((key for key, label in FAMILY_NEEDS.items() if text.strip() == label), None)
     said = fields.clean(text)
-    key = picked or next((k for k, words in _NEED_WORDS.items() if words.search(said)), None)
-    if key is None and OTHER.fullmatch(fields.bare(text).replace("4", "6")):
+    # the need named most (「老人孩子都有 主要是孩子没人看」: children), the first named on a tie
+    found = {k: [m.start() for m in words.finditer(said)] for k, words in _NEED_WORDS.items()}
+    named = sorted((k for k in found if found[k]), key=lambda k: (-len(found[k]), found[k][0]))
+    key = picked or (named[0] if named else None)
+    first = re.split(r"[\s，,。.!！、]+", said)[0]
+    if key is None and (OTHER.fullmatch(fields.bare(text).replace("4", "6")) or OTHER.fullmatch(first)):
         key = "other"
+    if key is None and len(said) >= OTHER_STORY and not fields.nod(said) and not fields.UNKNOWN.match(said):
+        key = "other"  # 「媳妇生病了 想有人帮着看看病」: something else, told in words
     if key is None:
         return None
     told = not picked and len(said) >= FAMILY_STORY_LENGTH  # 「老母亲一个人在家 腿脚不好」: the story too, but
@@ -118,13 +126,14 @@ def read_need(text: str, nlu: NluResult) -> dict[str, Any] | None:
 
 
 FAMILY_STORY_LENGTH = 14
+OTHER_STORY = 6
 HOME_PLACE = re.compile(r"[省市县区旗镇乡村屯组]")
 
 
 def read_home(text: str, nlu: NluResult) -> dict[str, Any] | None:
     """「大宁县曲峨镇东村」: the home place as said; its county decides who at the office sees the request."""
     said = fields.clean(text)
-    if not said or fields.nod(said) or len(said) > 40 or fields.UNKNOWN.match(said):
+    if not said or fields.nod(said) or len(said) > 40 or fields.UNKNOWN.match(said) or DONT_KNOW.search(said):
         return None
     if not HOME_PLACE.search(said) and len(said) > 8:
         return None
