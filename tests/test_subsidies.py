@@ -20,7 +20,7 @@ from domain.subsidies.schemes import Said, Verdict, by_key, read_answer, read_sa
 from tests.support.dialog import Conversation, verify_dialog
 from tests.test_console import PASSWORD, csrf, signed_in
 
-TRANSPORT_HEAD = ["跨省务工一次性交通补助（临汾市，临政办发〔2017〕52号", "每人不超过800元"]
+TRANSPORT_HEAD = ["跨省务工一次性交通补助（临汾市）：每人不超过800元", "依据：临政办发〔2017〕52号"]
 
 
 def apply_for_transport(conv: Conversation, name: str = "我叫张建国", county: str = "大宁县曲峨镇") -> str:

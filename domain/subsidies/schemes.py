@@ -55,7 +55,7 @@ class Scheme:
 
     @property
     def headline(self) -> str:
-        return f"{self.name}（{self.region}，{self.source}）：{self.amount}。"
+        return f"{self.name}（{self.region}）：{self.amount}。\n依据：{self.source}"
 
 
 class Verdict(StrEnum):

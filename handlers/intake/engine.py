@@ -104,7 +104,9 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
                            {"kind": kind, "details": {"kind": kind, "first": mask_text(ctx.text)}}),
                     Option("不是，看看能办什么", "help")))
             started = self._start(ctx, kind)
-            law = policy.law_line(ctx) if kind != Kind.FAMILY_HELP else ""  # the law on it, then the first question
+            # the law on it, then the first question (family help: only when asked, 「有没有留守儿童的帮扶」)
+            asked_law = kind != Kind.FAMILY_HELP or policy.RIGHTS_QUESTION.search(ctx.text) is not None
+            law = policy.law_line(ctx) if asked_law else ""
             if law and ctx.origin == Channel.SMS.value:  # the question on the first SMS, the law after it
                 return Reply(f"{started.text}\n{law}", started.options)
             return Reply(f"{law}\n{started.text}", started.options) if law else started
