@@ -25,8 +25,8 @@ HOME = Option("主菜单", "help")
 MINE = Option("我的实名登记", "my_registration")
 RESUMABLE = timedelta(days=1)  # a draft older than this is not picked up again
 STAGE, ANSWERED, MISSES = "reg_stage", "reg_answered", "reg_misses"
-CONSENT = ("实名登记：劳务办用来通知您培训、补贴、组织外出的车次，遇事好联系。信息加密保存，只有劳务办工作人员能看，"
-           "随时可以回复「删除我的信息」删掉。不登记也能用其他服务。同意登记吗？\n依据：临政办发〔2017〕52号（实名登记）")
+CONSENT = ("实名登记：劳务办用来通知您培训、补贴和外出车次。加密保存，只给劳务办看，可随时删除；"  # fits one SMS
+           "不登记也能用别的服务。同意登记吗？\n依据：临政办发〔2017〕52号")
 CANCEL = re.compile(r"^(?:取消|不登记了?|不弄了|算了|算了吧|退出|不要了|菜单|主菜单|返回)[!！。 ]*$")
 CONFIRM, CHANGE, DROP = "确认", "修改", "取消"
 YES = re.compile(r"^(?:1|确认|对|对的|是|是的|好|好的|没错|没问题|可以|行|嗯|提交|确定)")

@@ -108,14 +108,12 @@ def _eligible(scheme: Scheme, answers: dict[str, str], decided: Verdict) -> Repl
     unsure = [c for c in scheme.conditions if answers.get(c.key) == Said.UNSURE]
     lead = "按您说的，可以申请。" if decided == Verdict.ELIGIBLE else \
         f"可能可以申请，您不确定的（{'、'.join(c.ask.split('（')[0].rstrip('？吗') for c in unsure)}）工作人员会核实。"
-    papers = "、".join(scheme.documents)
-    text = (f"{lead}{scheme.name}：{scheme.amount}（{scheme.region}）。\n要带的材料：{papers}。\n"
-            f"办理地点：{scheme.where}。")
+    text = f"{lead}要带：{'、'.join(scheme.documents)}。到{scheme.where}办。"  # short: an SMS holds 134 characters
     if scheme.courses:
         return Reply(text, (Option("看培训班", "find_course"), MINE, HOME))
-    return Reply(text + "\n可以先在这里提交申请，拿到编号。",
-                 (Option("现在申请", "subsidy_apply", {"scheme": scheme.key, "answers": answers}),
-                  Option("先不申请", "help")))
+    return Reply(text + "也可以先在这里申请，拿个编号：",
+                 (Option("要，现在申请", "subsidy_apply", {"scheme": scheme.key, "answers": answers}),
+                  Option("不用，先不申请", "help")))
 
 
 @handler
@@ -189,8 +187,8 @@ class SubsidyApplyHandler(FormHandler):
         if not filed.created:
             return Reply(f"您今年已经申请过{scheme.name}，编号{row.number}：{applications.STATUS_LABEL[row.status]}。",
                          (MINE, HOME))
-        return Reply(f"已提交，编号{row.number}，请记下。请带上{'、'.join(scheme.documents)}，到{scheme.where}核对。"
-                     "审核结果会在这里告诉您，回复「我的补贴」查进度。", (MINE, HOME))
+        return Reply(f"已提交，编号{row.number}，请记下。带上材料到{scheme.where}核对，审核结果会在这里告诉您。"
+                     "回复「我的补贴」查进度。", (MINE, HOME))
 
     def _missed(self, ctx: Context, hint: str) -> Reply:
         misses = int(ctx.state.data.get(MISSES, 0)) + 1

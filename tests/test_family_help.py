@@ -38,11 +38,13 @@ def test_farm_work_and_what_is_needed_asked_in_words(pipeline: Pipeline) -> None
         ("永和县", "留个手机号"),
         ("匿名", ["需要帮什么：农忙缺人手", "老家地址：永和县"]),
     ])
-    verify_dialog(Conversation(pipeline), [
+    verify_dialog(conv := Conversation(pipeline), [
         ("老家有人能帮我照顾孩子吗", ["家人帮扶", "照看孩子", "老家在哪"]),
-        ("吉县屯里镇", "具体要帮什么"),
+        ("是吉县屯里镇", "具体要帮什么"),
         ("孩子跟奶奶住 奶奶住院了 想请村里帮忙接送上学几天", "留个手机号"),
+        ("匿名", "老家地址：吉县屯里镇"),  # 「是吉县屯里镇」: the place, not 「是…」
     ])
+    assert conv.transcript
 
 
 @pytest.mark.parametrize(("said", "need"), [

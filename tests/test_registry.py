@@ -18,7 +18,7 @@ from tests.test_console import PASSWORD, signed_in
 
 def register(conv: Conversation) -> None:
     verify_dialog(conv, [
-        ("我要实名登记", ["实名登记", "加密保存", "不登记也能用其他服务", "同意登记吗", "1 同意"]),
+        ("我要实名登记", ["实名登记", "加密保存", "不登记也能用别的服务", "同意登记吗", "依据：临政办发", "1 同意"]),
         ("行", "请回复您的姓名"),
         ("我叫王小红", "老家在哪个县"),
         ("大宁县曲峨镇东村", "在哪个城市打工"),

@@ -19,6 +19,7 @@ from domain.subsidies import applications
 from domain.subsidies.schemes import Said, Verdict, by_key, read_answer, read_said, verdict
 from tests.support.dialog import Conversation, verify_dialog
 from tests.test_console import PASSWORD, csrf, signed_in
+from tests.test_sms_webhook import post_sms, sms_params, twiml_text
 
 TRANSPORT_HEAD = ["跨省务工一次性交通补助（临汾市）：每人不超过800元", "依据：临政办发〔2017〕52号"]
 
@@ -29,7 +30,7 @@ def apply_for_transport(conv: Conversation, name: str = "我叫张建国", count
         ("跨省打工的路费补贴怎么申请",
          [*TRANSPORT_HEAD, "先看您能不能领", "建档立卡贫困户", "1 是", "2 不是", "3 不清楚"]),
         ("是贫困户", ["今年是到外省打工", "1 是"]),
-        ("1", ["按您说的，可以申请", "要带的材料：本人身份证", "办理地点：户籍所在县人社局", "1 现在申请"]),
+        ("1", ["按您说的，可以申请", "要带：身份证", "到户籍所在县人社局（劳务办）办", "1 要，现在申请"]),
         ("1", ["申请跨省务工一次性交通补助", "真实姓名", "加密保存", "请回复您的姓名"]),
         (name, ["好的，张**", "哪个县、乡镇"]),
         (county, ["已提交，编号BT", "我的补贴"]),
@@ -67,7 +68,7 @@ def test_not_sure_may_still_apply_and_staff_check_it(pipeline: Pipeline) -> None
     verify_dialog(Conversation(pipeline), [
         ("社保补贴能领吗", ["灵活就业社会保险补贴", "不超过本人实际缴费的三分之二，最长3年", "劳务输出人员"]),
         ("不太清楚", "灵活就业人员自己交养老或医疗保险"),
-        ("交着呢", ["可能可以申请", "工作人员会核实", "养老或医疗保险的缴费凭证", "1 现在申请"]),
+        ("交着呢", ["可能可以申请", "工作人员会核实", "养老或医疗保险缴费凭证", "1 要，现在申请"]),
     ])
 
 
@@ -110,6 +111,18 @@ def test_an_application_not_understood_three_times_lets_go(app: Flask, pipeline:
     ])
     with app.extensions["gongyou.db"].session() as db:
         assert db.scalar(select(SubsidyApplication)) is None
+
+
+def test_by_sms_every_step_fits_one_message_and_a_yes_in_words_applies(app: Flask) -> None:
+    """On SMS the eligible answer once ran to a second page, so 「是」 to it reached the main menu."""
+    sender = "+8613912340001"
+    replies = []
+    for i, said in enumerate(["出省打工的车费补助咋领", "俺是贫困户", "在浙江呢", "是", "王桂芳", "是永和县坡头乡"]):
+        replies.append(twiml_text(post_sms(app, sms_params(said, sender=sender, sid=f"SM{i:032d}"))))
+    assert not any("回复0看下一页" in r for r in replies), replies
+    assert "可以申请" in replies[2] and "请回复您的姓名" in replies[3] and "已提交，编号BT" in replies[5]
+    consent = twiml_text(post_sms(app, sms_params("实名登记", sender="+8613912340002", sid="SM" + "9" * 32)))
+    assert "回复0看下一页" not in consent and "1 同意" in consent
 
 
 def test_the_law_on_the_subsidy_offers_the_check(pipeline: Pipeline) -> None:

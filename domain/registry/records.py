@@ -21,11 +21,15 @@ NOT_SET = re.compile(r"^(?:没有|没|无|不知道|不清楚|还没有?|还没�
                      r"还没找|没想好|冇|唔知|木有|还木有|莫得|莫有|没得|唔使|唔洗|没兴趣|没啥|啥也没有|还在找)"
                      r"[了啊呢的吧喇啦。.!！\s]*$")
 NOTHING_SAID = re.compile(r"没固定单位|还在找|揾紧|打零工|零活|啥也不会|啥都不会|乜都唔识|没啥手艺|没手艺|不会啥|"
-                          r"出力气|没兴趣|学不进去|学不动|未定|没定|没想好|唔知去边|不知道去哪|还没找")
+                          r"出力气|没兴趣|学不进去|学不动|学不会|没空|没时间|顾不上|岁数大|年纪大|老了|不识字|"
+                          r"未定|没定|没想好|唔知去边|不知道去哪|还没找|还在家|在家呢|过完年|过了年|年后再|还没出去|没出门|"
+                          r"看情况|再说吧?$")
+WANTS = re.compile(r"想学|要学|学个|学点|学门|想去学|报个|学.{1,6}吧")  # 「想学 但是没时间」 still wants
 DONT_KNOW = re.compile(r"不记得|不想说|不想讲|唔想讲|问这个|干啥|干嘛|唔知|不知道|不清楚|不晓得|为啥|为什么|"
                        r"本地的?$|保密")
 FILLER = re.compile(r"^(?:那个|就是|嗯+|啊|呃|额|这个)\s*")
 HOME_PLACE = re.compile(r"[省市县区旗镇乡村屯组]")
+HOME_SAID = re.compile(r"^(?:就是|是|在|俺是|我是|我家是|俺家是|老家是?|老家在|家在|俺家在|我家在|咱家在)\s*")
 WORDS = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2}")
 
 
@@ -60,9 +64,12 @@ def read(key: str, text: str, city: str | None = None) -> str | None:
     if not WORDS.search(said):  # 「？？」「...」: no words at all
         return None
     first = re.split(r"[\s，,。.!！、]+", said)[0]
-    if NOT_SET.match(said) or NOT_SET.match(first) or (BY_KEY[key].optional and NOTHING_SAID.search(said)):
+    wants = key == "training_wish" and WANTS.search(said) is not None
+    if not wants and (NOT_SET.match(said) or NOT_SET.match(first) or (BY_KEY[key].optional
+                                                                       and NOTHING_SAID.search(said))):
         return "" if BY_KEY[key].optional else None
     if key == "home":
+        said = HOME_SAID.sub("", said) or said  # 「是永和县桑壁镇」「俺家在吉县」: the place
         if DONT_KNOW.search(said):
             return None
         return said[:64] if HOME_PLACE.search(said) or len(said) <= 8 else None

@@ -39,8 +39,12 @@ class Applied:
 def read_name(text: str) -> str | None:
     """「我叫张建国」「赵 赵春生」「孙桂兰 孙悟空的孙」→ the name; None for anything that is not one (「唔想讲」
     「就叫我老马吧」「一定要真名吗」)."""
-    said = re.sub(r"^(?:那个|就是|嗯+|呃)\s*", "", text.strip())
-    said = re.sub(r"^(?:我叫|俺叫|我是|俺是|本人|姓名[:：]?|名字[:：]?|叫|我个名叫|我叫做)\s*", "", said)
+    said = re.sub(r"^(?:那个|就是|嗯+|呃|好的?|行)[\s，,]*", "", text.strip())
+    named = re.search(r"(?:我|俺)?姓.{1,2}[\s，,]*(?:叫|名叫|全名)(?P<name>[\u4e00-\u9fff·]{2,8})", said)
+    if named:  # 「我姓王 叫王大力」
+        said = named.group("name")
+    said = NAME_SAID.sub("", said)
+    said = re.sub(r"[嘞哈啊呀哦喔咯了嘛]+(?=$|[\s，,。])", "", said)
     tokens = [t for t in re.split(r"[\s，,。.!！、]+", said) if t]
     if not tokens or NOT_A_NAME.search(said) or NOT_A_NAME.search(text):
         return None
@@ -54,7 +58,9 @@ def read_name(text: str) -> str | None:
     return first if family in SURNAMES or family in COMPOUND_SURNAMES or "·" in first else None
 
 
-NOT_A_NAME = re.compile(r"不|没|唔|冇|想|讲|说|吗|吧|呢|嘛|要|真名|叫我|干啥|为啥|什么|啥|匿名|补贴|申请|就行|就好|"
+NAME_SAID = re.compile(r"^(?:我叫|俺叫|我是|俺是|本人|姓名[:：]?|名字[:：]?|名字叫|真名(?:是|叫)?|大名|叫|我个名叫|"
+                       r"我叫做)\s*")
+NOT_A_NAME = re.compile(r"不|没|唔|冇|想|讲|说|吗|吧|呢|要|叫我|干啥|为啥|什么|啥|匿名|补贴|申请|就行|就好|网名|外号|"
                         r"老[马张李王刘陈]$")
 PLACE_END = re.compile(r"[省市县区镇乡村屯]$")
 # Family names, so that 「好的」「找工作」「你好」 are not taken for a name (the common ones; a rarer one is

@@ -11,7 +11,7 @@ from typing import Any
 from domain.cases.facts import CATEGORIES, CATEGORY_MENU, FAMILY_NEEDS, guess_category
 from domain.cases.vocabulary import Kind
 from domain.messages import Option
-from domain.registry.records import DONT_KNOW
+from domain.registry.records import DONT_KNOW, HOME_SAID
 from handlers.intake import fields
 from nlu.result import NluResult
 
@@ -132,7 +132,7 @@ HOME_PLACE = re.compile(r"[省市县区旗镇乡村屯组]")
 
 def read_home(text: str, nlu: NluResult) -> dict[str, Any] | None:
     """「大宁县曲峨镇东村」: the home place as said; its county decides who at the office sees the request."""
-    said = fields.clean(text)
+    said = HOME_SAID.sub("", fields.clean(text)) or fields.clean(text)  # 「是永和县桑壁镇」: the place
     if not said or fields.nod(said) or len(said) > 40 or fields.UNKNOWN.match(said) or DONT_KNOW.search(said):
         return None
     if not HOME_PLACE.search(said) and len(said) > 8:
