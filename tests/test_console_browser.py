@@ -178,3 +178,41 @@ def test_a_supervisor_records_a_certificate_and_the_worker_is_told(browser: Brow
     with bot.extensions["gongyou.db"].session() as db:
         notice = db.scalar(select(OutboundMessage.text).where(OutboundMessage.reason == "notification"))
     assert notice is not None and "HG2026-0007" in notice
+
+
+def test_a_supervisor_approves_a_subsidy_on_a_phone_sized_screen(browser: Browser,
+                                                                  console: tuple[Flask, str]) -> None:
+    """Issue 16: a worker applies for the transport subsidy by WeChat; the supervisor opens 补贴 on a
+    phone-sized screen, opens the application (the name shown only there), approves 800 yuan, and
+    the worker's notice is queued; the registry page lists a registered worker masked."""
+    from domain.messages import Channel
+    from tests.support.dialog import Conversation
+
+    bot, url = console
+    worker = Conversation(bot.extensions["gongyou.pipeline"], channel=Channel.WECHAT)
+    for said in ("交通补助怎么申请", "是", "是", "1", "张建国", "大宁县曲峨镇"):
+        worker.say(said)
+    for said in ("实名登记", "同意", "李娟", "吉县屯里镇", "深圳", "没有", "电子厂普工", "不用", "1"):
+        Conversation(bot.extensions["gongyou.pipeline"], channel=Channel.WECHAT, user_id="oRegistered").say(said)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    log_in(page, url)
+    page.click("#nav-subsidies")
+    page.wait_for_selector("tr.application-row")
+    assert "张**" in page.inner_text("tr.application-row") and "张建国" not in page.content()
+    shot(page, "console-subsidies.png")
+    page.click("tr.application-row a")
+    page.wait_for_selector("#applicant")
+    assert page.inner_text("#applicant") == "张建国"
+    page.select_option("#decision", "approved")
+    page.fill("#amount", "800")
+    page.click("#decide")
+    page.wait_for_selector("p.flash.ok")
+    assert "已通知工友" in page.inner_text("p.flash.ok") and "审核通过，待发放" in page.inner_text("#status")
+    shot(page, "console-subsidy.png")
+    page.click("#nav-registry")
+    page.wait_for_selector("tr.registry-row")
+    assert "李*" in page.inner_text("tr.registry-row") and "深圳 1" in page.inner_text("#counts")
+    shot(page, "console-registry.png")
+    with bot.extensions["gongyou.db"].session() as db:
+        notice = db.scalar(select(OutboundMessage.text).where(OutboundMessage.reason == "notification"))
+    assert notice is not None and "审核通过，800元" in notice
