@@ -35,6 +35,7 @@ from domain.storage.kv import connect_redis
 from handlers import default_registry
 from knowledge_base import Library
 from knowledge_base.meaning import cache_folder, default_embedder
+from nlu.cache import ParseCache
 from nlu.client import RasaClient
 from nlu.gazetteer import load_gazetteer
 from nlu.pinyin import warm as warm_pinyin
@@ -73,11 +74,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     redis_client = connect_redis(
         settings.redis_url, allow_fallback=settings.redis_fallback and settings.env != "production"
     )
-    nlu = NluService(
-        RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout_seconds),
-        load_gazetteer(),
-        settings.nlu_threshold,
-    )
+    rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout_seconds)
+    parse_cache = ParseCache(redis_client, settings.nlu_cache_seconds, rasa.model_id) \
+        if settings.nlu_cache_seconds else None
+    nlu = NluService(rasa, load_gazetteer(), settings.nlu_threshold, parse_cache)
     rq_connection, enqueue, enqueue_media = _job_queue(settings, redis_client, app)
     units = build_units(settings, redis_client, db)
     cipher = DataCipher(settings.data_key or settings.secret_key,

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     rasa_timeout_seconds: float = 2.0
     # Below this confidence the intent is treated as not understood.
     nlu_threshold: float = 0.45
+    nlu_cache_seconds: int = Field(default=86400, ge=0)  # repeated short messages skip Rasa for this long; 0: off
 
     wechat_token: str = "gongyou-dev-wechat-token"
     wechat_aes_key: str = ""

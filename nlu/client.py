@@ -101,6 +101,11 @@ class RasaClient:
             ranking=ranking,
         )
 
+    def model_id(self) -> str | None:
+        """The model the server has loaded (its file's name carries the hash of the data it was trained on)."""
+        status = self.status()
+        return str(status.get("model_file") or status.get("fingerprint") or "") or None
+
     def status(self) -> dict[str, object]:
         """The server's /status (model loaded); raises NluUnavailable when down."""
         try:

@@ -6,6 +6,7 @@ import logging
 import re
 from dataclasses import replace
 
+from nlu.cache import ParseCache
 from nlu.client import NluUnavailable, RasaClient
 from nlu.commands import match_command
 from nlu.gazetteer import GAZETTEER_ENTITIES, Gazetteer
@@ -61,10 +62,12 @@ def only_places_and_trades(text: str, known: list[Entity]) -> bool:
 
 
 class NluService:
-    def __init__(self, rasa: RasaClient, gazetteer: Gazetteer, threshold: float) -> None:
+    def __init__(self, rasa: RasaClient, gazetteer: Gazetteer, threshold: float,
+                 cache: ParseCache | None = None) -> None:
         self.rasa = rasa
         self.gazetteer = gazetteer
         self.threshold = threshold
+        self.cache = cache  # repeated messages (你好, 找工作) skip the model
 
     def understand(self, raw_text: str) -> tuple[str, NluResult]:
         """Return the normalised text and what it means."""
@@ -76,7 +79,7 @@ class NluService:
 
     def _understand(self, text: str) -> NluResult:
         try:
-            result = self.rasa.parse(text)
+            result = self._parse(text)
         except NluUnavailable as exc:
             log.warning("Rasa unavailable, using the rule layer: %s", exc)
             fallback = rule_parse(text, self.gazetteer)
@@ -98,6 +101,16 @@ class NluService:
                 result = replace(result, intent=backstop.intent, confidence=backstop.confidence, source="rules")
         filled = self._fill_months(text, self._fill_money(text, self._fill_gazetteer(known, result)))
         return self._clean(filled, text)
+
+    def _parse(self, text: str) -> NluResult:
+        """The model's parse, from the cache when this text was parsed by the same model before."""
+        cached = self.cache.get(text) if self.cache is not None else None
+        if cached is not None:
+            return cached
+        result = self.rasa.parse(text)
+        if self.cache is not None:
+            self.cache.put(text, result)
+        return result
 
     @staticmethod
     def _with_phones(result: NluResult, phones: list[str]) -> NluResult:
