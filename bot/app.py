@@ -75,8 +75,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings.redis_url, allow_fallback=settings.redis_fallback and settings.env != "production"
     )
     rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout_seconds)
-    parse_cache = ParseCache(redis_client, settings.nlu_cache_seconds, rasa.model_id) \
-        if settings.nlu_cache_seconds else None
+    parse_cache = ParseCache(redis_client, settings.nlu_cache_seconds, rasa.model_id,
+                             settings.data_key or settings.secret_key) if settings.nlu_cache_seconds else None
     nlu = NluService(rasa, load_gazetteer(), settings.nlu_threshold, parse_cache)
     rq_connection, enqueue, enqueue_media = _job_queue(settings, redis_client, app)
     units = build_units(settings, redis_client, db)

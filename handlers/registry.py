@@ -24,6 +24,7 @@ FLOW = "register"
 HOME = Option("主菜单", "help")
 MINE = Option("我的实名登记", "my_registration")
 RESUMABLE = timedelta(days=1)  # a draft older than this is not picked up again
+RESUMED = "reg_resumed"  # the draft came back from the database: its question is asked again first
 STAGE, ANSWERED, MISSES = "reg_stage", "reg_answered", "reg_misses"
 CONSENT = ("实名登记：劳务办用来通知您培训、补贴和外出车次。加密保存，只给劳务办看，可随时删除；"  # fits one SMS
            "不登记也能用别的服务。同意登记吗？\n依据：临政办发〔2017〕52号")
@@ -45,7 +46,8 @@ class RegisterHandler(FormHandler):
         if aware(row.updated_at) < datetime.now(UTC) - RESUMABLE:
             return None
         question = records.missing(row, set())
-        return {"flow": FLOW, STAGE: f"q:{question.key}" if question else "summary", ANSWERED: [], MISSES: 0}
+        return {"flow": FLOW, STAGE: f"q:{question.key}" if question else "summary", ANSWERED: [], MISSES: 0,
+                RESUMED: True}
 
     def handle(self, ctx: Context) -> Reply:
         row = records.mine(ctx.db, ctx.worker_id)
@@ -55,6 +57,8 @@ class RegisterHandler(FormHandler):
             return self._begin(ctx, row)
         if CANCEL.match(answer) or answer == DROP:
             return self._drop(ctx, row)
+        if ctx.state.data.pop(RESUMED, False) and row is not None:  # back after a while: asked again, not read
+            return self._again(ctx, row, stage)
         if stage == "consent":
             agrees = (fields.consent(answer, ctx.nlu) or {}).get("consent")
             if agrees is None:
@@ -130,6 +134,13 @@ class RegisterHandler(FormHandler):
             ctx.state.data[STAGE] = f"q:{named.key}:edit"
             return Reply(named.ask)
         return self._missed(ctx, "请回复1确认、2修改或3取消。", _SUMMARY_OPTIONS)
+
+    def _again(self, ctx: Context, row: Registration, stage: str) -> Reply:
+        parts = stage.split(":")
+        question = records.BY_KEY.get(parts[1]) if len(parts) > 1 else None
+        if question is None:
+            return _summary(ctx, row, "接着上次的实名登记（回复「取消」可退出）：\n")
+        return Reply(f"接着上次的实名登记（回复「取消」可退出）：{question.ask}")
 
     def _edit_menu(self, ctx: Context, said: str = "") -> Reply:
         ctx.state.flow = FLOW

@@ -34,6 +34,7 @@ from handlers.guidance import TO_PERSON
 
 HOME = Option("主菜单", "help")
 RESUMABLE = timedelta(days=1)  # an application left longer than this is dropped, not resumed
+RESUMED = "subsidy_resumed"
 MINE = Option("我的补贴", "my_subsidies")
 APPLY_FLOW = "subsidy_apply"
 CANCEL = re.compile(r"^(?:取消|不弄了|不办了|不申请了|不要了|算了|算了吧|退出|不想申请了?|菜单|主菜单|返回)[!！。 ]*$")
@@ -131,7 +132,8 @@ class SubsidyApplyHandler(FormHandler):
         if aware(draft.updated_at) < datetime.now(UTC) - RESUMABLE:
             applications.drop(db, draft)
             return None
-        return {"flow": APPLY_FLOW, "application": draft.id, STAGE: "name" if not draft.name_enc else "county"}
+        return {"flow": APPLY_FLOW, "application": draft.id, STAGE: "name" if not draft.name_enc else "county",
+                RESUMED: True}
 
     def handle(self, ctx: Context) -> Reply:
         draft = self._draft(ctx)
@@ -142,6 +144,10 @@ class SubsidyApplyHandler(FormHandler):
             applications.drop(ctx.db, draft)
             self._close(ctx)
             return Reply("已取消，申请没有提交。", (Option("看补贴", "find_subsidy"), HOME))
+        if ctx.state.data.pop(RESUMED, False):  # back after a while: the open question again, nothing read
+            scheme = by_key(draft.scheme)
+            asked = ASK_COUNTY if ctx.state.data.get(STAGE) == "county" else ASK_NAME
+            return Reply(f"接着上次没填完的{scheme.name if scheme else '补贴'}申请（回复「取消」可退出）：\n{asked}")
         if ctx.state.data.get(STAGE) == "county":
             return self._county(ctx, draft, answer)
         return self._name(ctx, draft, answer)

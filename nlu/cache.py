@@ -1,15 +1,18 @@
 """A cache of the Rasa server's parses for the messages workers send again and again (你好, 找工作,
-查询进度, menu words, 「1」 aside): a repeated message skips the model (issue 18).
+查询进度, menu words): a repeated message skips the model (issue 18).
 
-Keyed by the model the server has loaded and a hash of the normalised text, so nothing a worker wrote
-is in a key, and a new model is a new key space. Only short texts whose parse carries no entity but
-a place or a trade are kept: those are the ones that repeat, and the values then hold no personal
-data. Redis failing is a miss, never an error: the model is asked as before.
+Keyed by the model the server has loaded and a keyed hash (HMAC with the app's data key) of the
+normalised text, so nothing a worker wrote is in a key, nor can be found from one by trying texts;
+a new model is a new key space (the model is asked of the server once a minute, so for up to a
+minute after a swap new parses are still written under the old one). Only short texts whose parse
+carries no entity but a place or a trade are kept: those are the ones that repeat, and the values
+then hold no personal data. Redis failing is a miss, never an error: the model is asked as before.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import threading
@@ -31,8 +34,9 @@ class Store(Protocol):
 
 
 class ParseCache:
-    def __init__(self, store: Store, ttl_seconds: int, model_id: Callable[[], str | None]) -> None:
+    def __init__(self, store: Store, ttl_seconds: int, model_id: Callable[[], str | None], secret: str = "") -> None:
         self.store = store
+        self._secret = secret.encode()  # keyed: a list of likely texts cannot be hashed to find who sent them
         self.ttl = ttl_seconds
         self._model_id = model_id
         self._model: str | None = None
@@ -72,7 +76,7 @@ class ParseCache:
         model = self._current_model()
         if model is None:
             return None
-        digest = hashlib.sha256(f"{model}\x00{text}".encode()).hexdigest()[:40]
+        digest = hmac.new(self._secret, f"{model}\x00{text}".encode(), hashlib.sha256).hexdigest()[:40]
         return f"gongyou:nlu:{digest}"
 
     def _current_model(self) -> str | None:

@@ -103,13 +103,14 @@ class RasaClient:
 
     def model_id(self) -> str | None:
         """The model the server has loaded (its file's name carries the hash of the data it was trained on)."""
-        status = self.status()
+        status = self.status(timeout=0.5)  # asked on a message's path once a minute: never long
         return str(status.get("model_file") or status.get("fingerprint") or "") or None
 
-    def status(self) -> dict[str, object]:
+    def status(self, timeout: float | None = None) -> dict[str, object]:
         """The server's /status (model loaded); raises NluUnavailable when down."""
         try:
-            resp = self._http.get(f"{self.base_url}/status", params={"token": self._token}, timeout=self._timeout)
+            resp = self._http.get(f"{self.base_url}/status", params={"token": self._token},
+                                  timeout=timeout or self._timeout)
             resp.raise_for_status()
             return dict(resp.json())
         except (requests.RequestException, ValueError) as exc:

@@ -51,7 +51,7 @@ class DictStore:
 
 
 def service(rasa: CountingRasa, store: DictStore) -> NluService:
-    cache = ParseCache(store, 60, rasa.model_id)
+    cache = ParseCache(store, 60, rasa.model_id, "test-secret")
     return NluService(rasa, load_gazetteer(), 0.45, cache)  # type: ignore[arg-type]
 
 
@@ -61,6 +61,10 @@ def test_a_repeated_greeting_is_parsed_once_and_read_back_the_same() -> None:
     first, again = nlu.understand("你好")[1], nlu.understand("你好")[1]
     assert rasa.calls == ["你好"] and first == again
     assert all("你好" not in key for key in store.kept)  # the text is hashed, never a key's name
+    other = DictStore()  # and keyed: another secret, other keys (a guessed text cannot be looked up)
+    NluService(rasa, load_gazetteer(), 0.45, ParseCache(other, 60, rasa.model_id, "another")).understand(  # type: ignore[arg-type]
+        "你好")
+    assert set(other.kept).isdisjoint(store.kept)
 
 
 def test_personal_entities_and_long_messages_are_not_kept() -> None:

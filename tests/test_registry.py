@@ -81,7 +81,8 @@ def test_deleting_my_information_deletes_the_registration(app: Flask, pipeline: 
     ("destination", "没定呢 过完年再看", ""), ("employer", "没有 跟着亲戚打零工", ""),
     ("employer", "宏达电子厂", "宏达电子厂"), ("trade", "啥都不会 干力气活", ""),
     ("training_wish", "不用了 年纪大了", ""), ("training_wish", "想学开叉车", "想学开叉车"),
-    ("home", "问这个干嘛", None), ("home", "吉县屯里镇", "吉县屯里镇"),
+    ("home", "问这个干嘛", None), ("home", "吉县屯里镇", "吉县屯里镇"), ("home", "老家在吉县", "吉县"),
+    ("home", "找工作", None), ("trade", "年纪大了 看大门", "年纪大了 看大门"), ("training_wish", "不想学", ""),
 ])
 def test_an_answer_or_a_no_in_a_workers_words(key: str, said: str, kept: str | None) -> None:
     assert records.read(key, said) == kept
@@ -92,6 +93,7 @@ def test_a_registration_goes_on_after_a_pause_and_a_third_miss_lets_go(pipeline:
     verify_dialog(worker, [("实名登记", "同意登记吗"), ("同意", "姓名"), ("刘春花", "老家在哪")])
     pipeline.state.clear(worker.channel.value, worker.user_id)  # the conversation expired: the draft goes on
     verify_dialog(worker, [
+        ("找工作", ["接着上次的实名登记", "老家在哪"]),  # asked again first: 「找工作」 is no home
         ("吉县屯里镇", "在哪个城市打工"),
         ("？？", "没看明白"), ("。。", "换个说法"), ("...", ["还是没看明白", "没有登记", "转人工"]),
         ("找工作", lambda a: "在哪个城市打工" not in a),  # let go: the next message is a message of its own

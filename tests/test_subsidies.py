@@ -99,7 +99,9 @@ def test_an_application_goes_on_after_the_conversation_was_lost(pipeline: Pipeli
     verify_dialog(worker, [("交通补助怎么申请", "建档立卡"), ("是", "外省"), ("是", "可以申请"),
                            ("1", "请回复您的姓名")])
     pipeline.state.clear(worker.channel.value, worker.user_id)  # Redis restarted: the draft is in the database
-    verify_dialog(worker, [("李娟", "哪个县、乡镇"), ("大宁县", "已提交，编号BT")])
+    # back later: the open question is asked again before anything is read (a 「你好」 is no name)
+    verify_dialog(worker, [("你好", ["接着上次没填完的跨省务工一次性交通补助申请", "请回复您的姓名"]),
+                           ("李娟", "哪个县、乡镇"), ("大宁县", "已提交，编号BT")])
 
 
 def test_an_application_not_understood_three_times_lets_go(app: Flask, pipeline: Pipeline) -> None:
@@ -199,6 +201,8 @@ def test_deleting_my_information_takes_an_undecided_application(app: Flask, pipe
     ("对头 俺屋是贫困户 村里有登记", Said.YES), ("不是哩 俺家日子还过得去", Said.NO),
     ("俺家不是 就是一般人家", Said.NO), ("这个要问问村里 俺说不准", Said.UNSURE),
     ("单位给买的社保", Said.NO), ("自个儿在手机上交的", Said.YES),
+    ("没错", Said.YES), ("没问题", Said.YES), ("不是很清楚", Said.UNSURE),
+    ("是不是要交钱", None), ("中介费多少", None), ("算了 不办了", None),  # questions back, never mind: no answer
 ])
 def test_a_yes_or_no_in_a_workers_words(said: str, read: Said | None) -> None:
     assert read_said(said) == read
@@ -210,6 +214,7 @@ def test_a_yes_or_no_in_a_workers_words(said: str, read: Said | None) -> None:
     ("就在大同干", Said.NO),
     ("湖北人 在武汉打工", Said.NO),  # home and work in one province
     ("还没想好去哪", Said.UNSURE),
+    ("俺是山西的 在外省打工", Said.YES), ("不在山西", Said.YES),  # 外省 said, or the rule's province denied
 ])
 def test_working_in_another_province_told_by_the_places_named(said: str, read: Said) -> None:
     assert read_answer("transport", "other_province", said) == read
@@ -228,7 +233,7 @@ def test_any_no_ends_it_and_not_sure_is_checked_by_staff() -> None:
     ("张建国", "张建国"), ("我叫李娟", "李娟"), ("姓名：欧阳娜娜", "欧阳娜娜"), ("买买提·艾力", "买买提·艾力"),
     ("不想说", None), ("为什么要名字", None), ("12345", None),
     ("钱 钱宝山", "钱宝山"), ("何春燕 何是单人旁那个何", "何春燕"), ("叫我小李就行", None),
-    ("张建国 大宁县曲峨镇", "张建国"),
+    ("张建国 大宁县曲峨镇", "张建国"), ("李想", "李想"), ("查询进度", None), ("王师傅", None), ("江苏", None),
 ])
 def test_a_name_alone(said: str, name: str | None) -> None:
     assert applications.read_name(said) == name

@@ -314,6 +314,8 @@ SERVICE_WORDS = [
     ("家里老母亲一个人在家 没人照顾", "family_help"),
     ("麦子熟了 地里没人收 俺回不去", "family_help"),
     ("爹住院了 厂里不给假", None),  # leave: the law's question
+    ("在苹果厂上班 过年回不去", None), ("新疆摘棉花 过年回不去", None),  # work, not family at home
+    ("实名登记怎么弄", "register"), ("进工地一定要实名登记吗", None),
     ("孩子在打工的地方能上学吗", None),  # schooling rules: the law's
     ("老家这边有点事 要请假回去", None),
     ("报名的那个电焊班我去不了了 取消吧", "my_courses"),

@@ -17,19 +17,27 @@ from domain.storage.models import Registration
 from domain.subsidies.applications import county_of, mask_name, read_name
 
 # 「没有」「还没找」「不用了」 said first (「没有 打零工」「不用了 岁数大了学不进去」), or said anywhere in other words
-NOT_SET = re.compile(r"^(?:没有|没|无|不知道|不清楚|还没有?|还没定|没定|未定|不用了?|不想|不要|不学|算了|跳过|暂时没有|"
-                     r"还没找|没想好|冇|唔知|木有|还木有|莫得|莫有|没得|唔使|唔洗|没兴趣|没啥|啥也没有|还在找)"
+NOT_SET = re.compile(r"^(?:没有|没|无|不知道|不清楚|还没有?|还没定|没定|未定|不用了?|不想学?|不用学|不要|不学|算了|"
+                     r"跳过|暂时没有|还没找|没想好|冇|唔知|木有|还木有|莫得|莫有|没得|唔使|唔洗|没兴趣|没啥|啥也没有|还在找)"
                      r"[了啊呢的吧喇啦。.!！\s]*$")
 NOTHING_SAID = re.compile(r"没固定单位|还在找|揾紧|打零工|零活|啥也不会|啥都不会|乜都唔识|没啥手艺|没手艺|不会啥|"
                           r"出力气|没兴趣|学不进去|学不动|学不会|没空|没时间|顾不上|岁数大|年纪大|老了|不识字|"
                           r"未定|没定|没想好|唔知去边|不知道去哪|还没找|还在家|在家呢|过完年|过了年|年后再|还没出去|没出门|"
                           r"看情况|再说吧?$")
-WANTS = re.compile(r"想学|要学|学个|学点|学门|想去学|报个|学.{1,6}吧")  # 「想学 但是没时间」 still wants
+WANTS = re.compile(r"(?<![不没])(?:想学|要学)|学个|学点|学门|(?<![不没])想去学|报个|学.{1,6}吧")
+HAS_MORE = re.compile(r"会|能|做|当|看|开|修|焊|去")  # 「年纪大了 看大门」「不会啥 就会开车」: something after all
 DONT_KNOW = re.compile(r"不记得|不想说|不想讲|唔想讲|问这个|干啥|干嘛|唔知|不知道|不清楚|不晓得|为啥|为什么|"
                        r"本地的?$|保密")
 FILLER = re.compile(r"^(?:那个|就是|嗯+|啊|呃|额|这个)\s*")
 HOME_PLACE = re.compile(r"[省市县区旗镇乡村屯组]")
-HOME_SAID = re.compile(r"^(?:就是|是|在|俺是|我是|我家是|俺家是|老家是?|老家在|家在|俺家在|我家在|咱家在)\s*")
+HOME_SAID = re.compile(r"^(?:老家在|老家是|我家在|俺家在|咱家在|我家是|俺家是|家在|俺是|我是|就是|老家|是|在)"
+                       r"\s*")
+NOT_A_PLACE = re.compile(r"工作|找活|的活|有活|招人|工资|欠|进度|补贴|吗|么|[？?]|怎么|咋|多少|你好|谢谢|取消|菜单")
+def not_a_place(said: str) -> bool:
+    """「找工作」「有没有包吃住的活」 asked where home is: no place named, and words of something else."""
+    return NOT_A_PLACE.search(said) is not None and HOME_PLACE.search(said) is None
+
+
 WORDS = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2}")
 
 
@@ -65,12 +73,14 @@ def read(key: str, text: str, city: str | None = None) -> str | None:
         return None
     first = re.split(r"[\s，,。.!！、]+", said)[0]
     wants = key == "training_wish" and WANTS.search(said) is not None
-    if not wants and (NOT_SET.match(said) or NOT_SET.match(first) or (BY_KEY[key].optional
-                                                                       and NOTHING_SAID.search(said))):
+    named = key == "destination" and bool(city)  # 「过完年去深圳」: a city named wins
+    rest = said[len(first):]
+    said_nothing = BY_KEY[key].optional and NOTHING_SAID.search(first) is not None and not HAS_MORE.search(rest)
+    if not wants and not named and (NOT_SET.match(said) or NOT_SET.match(first) or said_nothing):
         return "" if BY_KEY[key].optional else None
     if key == "home":
         said = HOME_SAID.sub("", said) or said  # 「是永和县桑壁镇」「俺家在吉县」: the place
-        if DONT_KNOW.search(said):
+        if DONT_KNOW.search(said) or not_a_place(said):  # 「找工作」 is no home
             return None
         return said[:64] if HOME_PLACE.search(said) or len(said) <= 8 else None
     if key == "destination":

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from domain import places
 from domain.crypto import DataCipher
 from domain.storage.models import SubsidyApplication
-from domain.subsidies.schemes import Scheme, by_key
+from domain.subsidies.schemes import Scheme, by_key, provinces_named
 
 STATUS_LABEL = {"submitted": "已提交，待审核", "need_more": "需要补材料", "approved": "审核通过，待发放",
                 "paid": "已发放", "rejected": "未通过", "withdrawn": "已撤回"}
@@ -54,13 +54,16 @@ def read_name(text: str) -> str | None:
     first = tokens[0]
     if not NAME.match(first) or PLACE_END.search(first):
         return None
+    if provinces_named(first):  # 「江苏」 is a place
+        return None
     family = first[:2] if first[:2] in COMPOUND_SURNAMES else first[:1]
     return first if family in SURNAMES or family in COMPOUND_SURNAMES or "·" in first else None
 
 
 NAME_SAID = re.compile(r"^(?:我叫|俺叫|我是|俺是|本人|姓名[:：]?|名字[:：]?|名字叫|真名(?:是|叫)?|大名|叫|我个名叫|"
                        r"我叫做)\s*")
-NOT_A_NAME = re.compile(r"不|没|唔|冇|想|讲|说|吗|吧|呢|要|叫我|干啥|为啥|什么|啥|匿名|补贴|申请|就行|就好|网名|外号|"
+NOT_A_NAME = re.compile(r"不|没|唔|冇|不想|我想|讲|说|吗|吧|呢|要|叫我|干啥|为啥|什么|啥|匿名|补贴|申请|就行|就好|"
+                        r"网名|外号|进度|工作|工资|包吃住|师傅|老板|荣耀|你好|菜单|取消|查询|登记|"
                         r"老[马张李王刘陈]$")
 PLACE_END = re.compile(r"[省市县区镇乡村屯]$")
 # Family names, so that 「好的」「找工作」「你好」 are not taken for a name (the common ones; a rarer one is

@@ -113,13 +113,16 @@ def failed(scheme: Scheme, answers: dict[str, str]) -> Condition | None:
 # the first clause, then the words of the whole answer.
 FILLER = re.compile(r"^(?:那个|就是|嗯+|啊|呃|额|这个|喂)\s*")
 CLAUSE = re.compile(r"[\s，,。.!！？?、；;~]+")
-UNSURE_WORDS = re.compile(r"不(?:太)?(?:清楚|知道|晓得|确定|明白|懂)|说不好|说不准|说不清|记不(?:太)?清|记不得|不记得|"
-                          r"搞不(?:清|明白|懂)|唔知|唔清楚|啥是|什么是|啥叫|什么叫|咩嚟|算不算|好像|可能|也许|大概是|"
+UNSURE_WORDS = re.compile(r"不(?:太|是很|是太)?(?:清楚|知道|晓得|确定|明白|懂)|说不好|说不准|说不清|记不(?:太)?清|"
+                          r"记不得|不记得|搞不(?:清|明白|懂)|唔知|唔清楚|啥是|什么是|啥叫|什么叫|咩嚟|算不算|好像|可能|也许|大概是|"
                           r"未决定|未定|还没定|没定|没想好|还没想|没决定|不一定|看情况|看包工头|得问|要问|问问|忘了")
 NO_FIRST = re.compile(r"^(?:不是|不算|不属于|没有|没|木有|冇|唔係|唔系|唔是|否|不|没交|没出省|没出去|莫得|莫有|不在|"
                       r"没得|没跨省|不是的|并不是)")
-YES_FIRST = re.compile(r"^(?:是|对|嗯|係|系|中|对头|没错|当然|有|算|交了|交着|自己交|自个交|shi|yes|ok|对的|对啊|"
-                       r"好像是|算是)", re.I)
+YES_FIRST = re.compile(r"^(?:是|对|嗯|係|系|对头|没错|没问题|没毛病|当然|交了|交着|自己交|自个交|shi|yes|ok|对的|"
+                       r"对啊|好像是|算是)", re.I)
+YES_ALONE = re.compile(r"^(?:中|有|算|在|有的|中啊|有啊)[啊呀的嘞哈]?$")  # 「中」 alone, not 「中介费多少」
+ASKS_BACK = re.compile(r"吗|么|什么|啥|多少|是不是|想问|怎么|咋|为什么|为啥|有用|有啥用|要钱|交钱|[？?]")
+NEVER_MIND = re.compile(r"^算了")
 NO_WORDS = re.compile(r"不是|不算|没有|木有|冇|唔係|没交|没出省|没出去|本省|省内|省里|就在家|家附近|家这边|在县城|本地|"
                       r"普通户|一般户|条件还行|还过得去|过得去|不困难|没评上|"
                       r"(?:单位|厂里|厂|公司|老板|工地)(?:给|帮|幫)(?:我|俺)?(?:交|缴|买|上|供)|单位交|不给交|没跨省")
@@ -137,8 +140,16 @@ def read_said(text: str) -> Said | None:
         return None
     if UNSURE_WORDS.search(said):
         return Said.UNSURE
+    if NEVER_MIND.match(said):  # 「算了 不办了」: no answer to the condition
+        return None
     clauses = [c for c in CLAUSE.split(said) if c and not FILLER.fullmatch(c)] or [said]
     first = SUBJECT.sub("", clauses[0]) if clauses else ""
+    if re.match(r"^(?:没错|没问题|没毛病)", first):
+        return Said.YES
+    if YES_ALONE.match(said):
+        return Said.YES
+    if ASKS_BACK.search(said) and not NO_FIRST.match(first):  # 「是不是要交钱」「有什么用」: a question back
+        return None
     if NO_FIRST.match(first):
         return Said.NO
     if YES_FIRST.match(first):
@@ -161,6 +172,10 @@ def read_answer(scheme_key: str, condition_key: str, text: str) -> Said | None:
     if condition_key == "other_province" and not UNSURE_WORDS.search(text):
         named = provinces_named(text)
         scheme = by_key(scheme_key)
+        if scheme is not None and scheme.province and re.search(rf"(?:不在|没在|不是在){scheme.province}", text):
+            return Said.YES  # 「不在山西」: out of the province
+        if re.search(r"外省|外地|出省|跨省", text) and NO_FIRST.match(text.strip()) is None:
+            return Said.YES  # 「俺是山西的 在外省打工」
         if len(named) >= 2:
             return Said.YES
         if len(named) == 1 and NO_FIRST.match(text.strip()) is None:

@@ -185,7 +185,7 @@ class IntakeHandler(FormHandler):  # while a form is open, every message is an a
             return corrected
         filled = slot.read(answer, ctx.nlu)
         if slot.name == "phone" and ctx.sender_phone and filled is None and (
-                answer == THIS_NUMBER or THIS_ONE.match(fields.bare(answer) or answer)
+                answer == THIS_NUMBER or (THIS_ONE.match(fields.bare(answer) or answer) and not REFUSES.search(answer))
                 or fields.consent(answer, ctx.nlu) == {"consent": True}):
             filled = {"phone": ctx.sender_phone.removeprefix("+86"), "anonymous": False}  # 「可以」: the number texting
         aside = self._aside(ctx, draft, d, stage, slot, answer, filled)
@@ -517,6 +517,7 @@ ROLE_ONLY = re.compile(r"^(?:包工头|工头|老板|老细|公司|厂里|厂子
 FREE_TEXT = frozenset({"employer", "site", "story", "when"})  # questions whose reader takes any words
 # On SMS the number texting is known: asked whether to use it (a yes was once 「没看明白」), not typed again.
 THIS_NUMBER = "用这个号码"
+REFUSES = re.compile(r"不|别|换|莫|唔")  # 「用这个号码不行」
 THIS_ONE = re.compile(r"^(?:就)?(?:用|打)?(?:这个|这|此)(?:个)?(?:号|号码|手机|电话)?(?:就行|就可以|可以|吧|呗)?$|"
                       r"^(?:就)?用(?:这个|它)")  # 「用这个」 to the SMS phone question: the number texting
 SMS_PHONE = ("工作人员用您发短信的这个号码（尾号{tail}）联系您，可以吗？换号码就直接发新号码。不想留就回复「匿名」"

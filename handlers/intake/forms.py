@@ -11,7 +11,8 @@ from typing import Any
 from domain.cases.facts import CATEGORIES, CATEGORY_MENU, FAMILY_NEEDS, guess_category
 from domain.cases.vocabulary import Kind
 from domain.messages import Option
-from domain.registry.records import DONT_KNOW, HOME_SAID
+from domain.registry.records import DONT_KNOW, HOME_SAID, not_a_place
+from domain.subsidies.applications import county_of
 from handlers.intake import fields
 from nlu.result import NluResult
 
@@ -117,7 +118,8 @@ def read_need(text: str, nlu: NluResult) -> dict[str, Any] | None:
     first = re.split(r"[\s，,。.!！、]+", said)[0]
     if key is None and (OTHER.fullmatch(fields.bare(text).replace("4", "6")) or OTHER.fullmatch(first)):
         key = "other"
-    if key is None and len(said) >= OTHER_STORY and not fields.nod(said) and not fields.UNKNOWN.match(said):
+    if key is None and len(said) >= OTHER_STORY and not fields.nod(said) and not fields.UNKNOWN.match(said) \
+            and not QUESTION.search(said):  # 「这种情况能报警吗」 is a question, not a need
         key = "other"  # 「媳妇生病了 想有人帮着看看病」: something else, told in words
     if key is None:
         return None
@@ -126,6 +128,7 @@ def read_need(text: str, nlu: NluResult) -> dict[str, Any] | None:
 
 
 FAMILY_STORY_LENGTH = 14
+QUESTION = re.compile(r"吗|么|[？?]|怎么|咋|多久|多少|能不能|可不可以|找工作|找活")
 OTHER_STORY = 6
 HOME_PLACE = re.compile(r"[省市县区旗镇乡村屯组]")
 
@@ -133,12 +136,12 @@ HOME_PLACE = re.compile(r"[省市县区旗镇乡村屯组]")
 def read_home(text: str, nlu: NluResult) -> dict[str, Any] | None:
     """「大宁县曲峨镇东村」: the home place as said; its county decides who at the office sees the request."""
     said = HOME_SAID.sub("", fields.clean(text)) or fields.clean(text)  # 「是永和县桑壁镇」: the place
-    if not said or fields.nod(said) or len(said) > 40 or fields.UNKNOWN.match(said) or DONT_KNOW.search(said):
+    if not said or fields.nod(said) or len(said) > 40 or fields.UNKNOWN.match(said) or DONT_KNOW.search(said) \
+            or not_a_place(said):
         return None
     if not HOME_PLACE.search(said) and len(said) > 8:
         return None
-    county = re.match(r"^.{1,12}?(?:县|区|旗|市)", said)
-    return {"home": said, "city": county.group(0) if county else said[:16]}
+    return {"home": said, "city": county_of(said)[:16]}  # 「临汾市大宁县曲峨镇」: 大宁县
 
 
 FAMILY_HELP: tuple[Slot, ...] = (
