@@ -65,7 +65,7 @@ def main() -> int:
         rasa = RasaClient(url, services.RASA_TOKEN, 10.0)
         gazetteer = load_gazetteer()
         rasa_alone = _timed(rasa.parse, mix)
-        without = _timed(lambda t: NluService(rasa, gazetteer, 0.45).understand(t), mix)
+        without = _timed(NluService(rasa, gazetteer, 0.45).understand, mix)
         cache = ParseCache(store, 600, rasa.model_id)
         cached_service = NluService(rasa, gazetteer, 0.45, cache)
         with_cache = _timed(cached_service.understand, mix)

@@ -11,7 +11,7 @@ from typing import Any
 from domain.cases.facts import CATEGORIES, CATEGORY_MENU, FAMILY_NEEDS, guess_category
 from domain.cases.vocabulary import Kind
 from domain.messages import Option
-from domain.registry.records import DONT_KNOW, HOME_SAID, not_a_place
+from domain.registry.records import DONT_KNOW, HOME_PLACE, HOME_SAID, not_a_place
 from domain.subsidies.applications import county_of
 from handlers.intake import fields
 from nlu.result import NluResult
@@ -130,7 +130,6 @@ def read_need(text: str, nlu: NluResult) -> dict[str, Any] | None:
 FAMILY_STORY_LENGTH = 14
 QUESTION = re.compile(r"吗|么|[？?]|怎么|咋|多久|多少|能不能|可不可以|找工作|找活")
 OTHER_STORY = 6
-HOME_PLACE = re.compile(r"[省市县区旗镇乡村屯组]")
 
 
 def read_home(text: str, nlu: NluResult) -> dict[str, Any] | None:
